@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+// HeapGraph: a managed object heap with CPython's memory model (HeapRuntime),
+// and the tools that turn its graph into leak reports and pictures.
+//
+// Layers, each depending only on those above it:
+//   1. HeapRuntime     objects, ownership, allocator, collector, introspection
+//   2. snapshot graph  the file format and the compact graph
+//   3. HeapAnalysis    queries, reports, DOT
+//   4. GraphvizRender  pictures, over the CGraphviz system library
+//   5. front ends      heapgraph, minipy, HeapTesting, samples
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "HeapGraph",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "HeapRuntime", targets: ["HeapRuntime"]),
+        .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
+    ],
+    targets: [
+        // Layer 1
+        .target(name: "HeapRuntime", swiftSettings: strict),
+
+        // Layer 4
+        .systemLibrary(
+            name: "CGraphviz",
+            pkgConfig: "libgvc",
+            providers: [.apt(["libgraphviz-dev"])]
+        ),
+        .target(name: "GraphvizRender", dependencies: ["CGraphviz"], swiftSettings: strict),
+
+        // Layer 5
+        .executableTarget(
+            name: "RuntimeTour",
+            dependencies: ["HeapRuntime"],
+            path: "samples/RuntimeTour",
+            swiftSettings: strict
+        ),
+
+        // Benchmarks: run in release by scripts/bench/run, never in tests.
+        .executableTarget(
+            name: "RuntimeBenchmarks",
+            dependencies: ["HeapRuntime"],
+            path: "Benchmarks/RuntimeBenchmarks",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "RenderBenchmarks",
+            dependencies: ["GraphvizRender"],
+            path: "Benchmarks/RenderBenchmarks",
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "HeapRuntimeTests", dependencies: ["HeapRuntime"], swiftSettings: strict),
+        .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
+    ]
+)
