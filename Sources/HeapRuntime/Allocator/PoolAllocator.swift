@@ -1,0 +1,455 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Arenas mapped by every heap in the process, and bytes of large blocks they hold: lets a
+/// test see that tearing a heap down gives everything back.
+let processMappedArenas = Atomic<Int>(0)
+let processLargeBytes = Atomic<Int>(0)
+
+/// A pymalloc-style small-block allocator: size classes, pools and arenas.
+///
+/// The design follows CPython's `Objects/obmalloc.c`, as the source documents describe it:
+///
+/// - Requests of 1…512 bytes are rounded up to a multiple of 16 and served from one of
+///   32 **size classes**. Larger requests go to `malloc`.
+/// - A **pool** is 16 KiB, aligned to 16 KiB, and holds blocks of one size class. Its header
+///   sits at its start, so the pool of any block is the block's address with the low 14
+///   bits cleared. Freed blocks form a singly linked list threaded through the blocks
+///   themselves; never-used blocks are carved lazily, so memory is not touched until used.
+/// - An **arena** is 1 MiB (64 pools) obtained from the OS with `mmap`. Arenas with free
+///   pools are kept in a list sorted by their number of free pools, most used first, so
+///   new pools come from nearly full arenas and nearly empty ones drain. An arena whose
+///   pools are all free goes back to the OS, except that one wholly free arena is kept to
+///   avoid thrashing.
+///
+/// The allocator is *sized*: callers pass the size again when they free, as every object in
+/// the heap knows its own size. That replaces obmalloc's "is this address ours?" radix tree.
+///
+/// It is a value living inside the heap's core and reached through a pointer; it is not
+/// thread-safe, like the heap that owns it.
+///
+/// - Complexity: allocation and free are O(1), including the arena list upkeep
+///   (CPython's `nfp2lasta` "search fingers").
+@usableFromInline
+struct PoolAllocator {
+    /// Blocks are this many bytes apart between size classes, and aligned to it.
+    @usableFromInline static let alignment = 16
+    /// The largest request served from pools; above it, `malloc`.
+    @usableFromInline static let smallRequestThreshold = 512
+    @usableFromInline static let sizeClassCount = smallRequestThreshold / alignment
+    @usableFromInline static let poolSize = 16 * 1024
+    @usableFromInline static let poolMask = ~(UInt(poolSize) - 1)
+    static let arenaSize = 1 << 20
+    static let poolsPerArena = arenaSize / poolSize
+    /// Bytes at the start of each pool taken by its header (a multiple of `alignment`).
+    @usableFromInline static let poolHeaderSize = 48
+
+    /// `usedPools[c]`: the first pool of class `c` that has a free block, or nil.
+    /// Each such pool links to the next through its header.
+    @usableFromInline var usedPools: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+
+    /// Arena descriptors, indexed by the `arenaIndex` stored in each pool header.
+    var arenas: UnsafeMutablePointer<ArenaDescriptor>
+    var arenaCapacity: Int
+    /// Head of the descriptors not currently backing an arena (linked by `nextArena`).
+    var unusedArenas: Int32 = -1
+    /// Head of arenas that have at least one free pool, sorted by `freePoolCount` ascending.
+    var usableArenas: Int32 = -1
+    /// `lastArenaWithFreePools[n]`: the rightmost arena in `usableArenas` with exactly `n`
+    /// free pools, or -1. Lets an arena move to its new place in O(1).
+    var lastArenaWithFreePools: UnsafeMutablePointer<Int32>
+
+    // Counters, as `sys._debugmallocstats()` reports them.
+    var arenasAllocatedTotal = 0
+    var arenasReclaimed = 0
+    var arenasCurrent = 0
+    var arenasHighWater = 0
+    /// Blocks handed out by `malloc` for requests above the threshold, and their bytes.
+    @usableFromInline var largeBlocks = 0
+    @usableFromInline var largeBytes = 0
+
+    init() {
+        usedPools = .allocate(capacity: Self.sizeClassCount)
+        usedPools.initialize(repeating: nil, count: Self.sizeClassCount)
+        arenaCapacity = 16
+        arenas = .allocate(capacity: arenaCapacity)
+        for i in 0..<arenaCapacity {
+            (arenas + i).initialize(to: ArenaDescriptor(nextArena: i + 1 < arenaCapacity ? Int32(i + 1) : -1))
+        }
+        unusedArenas = 0
+        lastArenaWithFreePools = .allocate(capacity: Self.poolsPerArena + 1)
+        lastArenaWithFreePools.initialize(repeating: -1, count: Self.poolsPerArena + 1)
+    }
+
+    /// Returns every arena to the OS. Blocks still in use become invalid.
+    mutating func releaseAll() {
+        for i in 0..<arenaCapacity where arenas[i].base != nil {
+            if let base = arenas[i].base {
+                munmap(base, Self.arenaSize)
+                processMappedArenas.subtract(1, ordering: .relaxed)
+            }
+            arenas[i].base = nil
+        }
+        arenas.deinitialize(count: arenaCapacity)
+        arenas.deallocate()
+        usedPools.deallocate()
+        lastArenaWithFreePools.deallocate()
+        arenaCapacity = 0
+    }
+
+    // MARK: - Size classes
+
+    /// The size class serving a request of `size` bytes (1…512).
+    @inlinable @inline(__always)
+    static func sizeClass(of size: Int) -> Int { (size &- 1) &>> 4 }
+
+    /// The block size of class `sizeClass`.
+    @inlinable @inline(__always)
+    static func blockSize(ofClass sizeClass: Int) -> Int { (sizeClass &+ 1) &<< 4 }
+
+    // MARK: - Allocation
+
+    /// Allocates `size` bytes, 16-byte aligned. Never returns nil: running out of memory
+    /// is fatal, as it is for Swift's own allocations.
+    @inlinable @inline(__always)
+    mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+        if _fastPath(size <= Self.smallRequestThreshold && size > 0) {
+            let sizeClass = Self.sizeClass(of: size)
+            if let pool = usedPools[sizeClass] {
+                let header = PoolHeader(pool)
+                // A pool on the used list always has a free block.
+                let block = header.freeBlock.unsafelyUnwrapped
+                header.usedBlocks &+= 1
+                let next = block.load(as: UnsafeMutableRawPointer?.self)
+                header.freeBlock = next
+                if _slowPath(next == nil) { extendOrRetire(pool, sizeClass: sizeClass) }
+                return block
+            }
+            return allocateFromNewPool(sizeClass: sizeClass)
+        }
+        return allocateLarge(size)
+    }
+
+    /// Frees a block obtained from `allocate(size)` with the same `size`.
+    @inlinable @inline(__always)
+    mutating func deallocate(_ block: UnsafeMutableRawPointer, size: Int) {
+        if _fastPath(size <= Self.smallRequestThreshold && size > 0) {
+            let pool = UnsafeMutableRawPointer(bitPattern: UInt(bitPattern: block) & Self.poolMask).unsafelyUnwrapped
+            let header = PoolHeader(pool)
+            let previousFree = header.freeBlock
+            block.storeBytes(of: previousFree, as: UnsafeMutableRawPointer?.self)
+            header.freeBlock = block
+            header.usedBlocks &-= 1
+            if _slowPath(previousFree == nil || header.usedBlocks == 0) {
+                poolChangedState(pool, wasFull: previousFree == nil)
+            }
+            return
+        }
+        deallocateLarge(block, size: size)
+    }
+
+    @usableFromInline
+    mutating func allocateLarge(_ size: Int) -> UnsafeMutableRawPointer {
+        guard let block = aligned_alloc(Self.alignment, (Swift.max(size, 1) + 15) & ~15) else {
+            fatalError("HeapRuntime: out of memory allocating \(size) bytes")
+        }
+        largeBlocks += 1
+        largeBytes += size
+        processLargeBytes.add(size, ordering: .relaxed)
+        return block
+    }
+
+    @usableFromInline
+    mutating func deallocateLarge(_ block: UnsafeMutableRawPointer, size: Int) {
+        largeBlocks -= 1
+        largeBytes -= size
+        processLargeBytes.subtract(size, ordering: .relaxed)
+        free(block)
+    }
+
+    /// The pool's free list ran dry: carve the next never-used block, or take the pool off
+    /// the used list because it is full.
+    @usableFromInline
+    mutating func extendOrRetire(_ pool: UnsafeMutableRawPointer, sizeClass: Int) {
+        let header = PoolHeader(pool)
+        if header.nextOffset <= header.maxNextOffset {
+            let block = pool + Int(header.nextOffset)
+            header.nextOffset &+= Int32(Self.blockSize(ofClass: sizeClass))
+            block.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+            header.freeBlock = block
+            return
+        }
+        // Full: unlink from the front of the used list (it is the head there).
+        let next = header.nextPool
+        usedPools[sizeClass] = next
+        if let next { PoolHeader(next).previousPool = nil }
+        header.nextPool = nil
+        header.previousPool = nil
+    }
+
+    @usableFromInline
+    mutating func allocateFromNewPool(sizeClass: Int) -> UnsafeMutableRawPointer {
+        if usableArenas < 0 {
+            let index = newArena()
+            usableArenas = index
+            lastArenaWithFreePools[Int(arenas[Int(index)].freePoolCount)] = index
+        }
+        let arenaIndex = usableArenas
+        let arena = arenas + Int(arenaIndex)
+        let pool: UnsafeMutableRawPointer
+        if let freed = arena.pointee.freePools {
+            pool = freed
+            arena.pointee.freePools = PoolHeader(freed).nextPool
+        } else {
+            // Carve a never-used pool.
+            pool = arena.pointee.base.unsafelyUnwrapped + arena.pointee.poolsCarved * Self.poolSize
+            arena.pointee.poolsCarved += 1
+        }
+        let oldFree = Int(arena.pointee.freePoolCount)
+        arena.pointee.freePoolCount -= 1
+        // This arena heads the list, so it already had the fewest free pools; losing one
+        // keeps the order. Only the fingers and a now-full arena need care.
+        if lastArenaWithFreePools[oldFree] == arenaIndex { lastArenaWithFreePools[oldFree] = -1 }
+        if arena.pointee.freePoolCount > 0 {
+            let newFree = Int(arena.pointee.freePoolCount)
+            if lastArenaWithFreePools[newFree] < 0 { lastArenaWithFreePools[newFree] = arenaIndex }
+        } else {
+            usableArenas = arena.pointee.nextArena
+            if usableArenas >= 0 { arenas[Int(usableArenas)].previousArena = -1 }
+            arena.pointee.nextArena = -1
+            arena.pointee.previousArena = -1
+        }
+
+        let header = PoolHeader(pool)
+        let blockSize = Self.blockSize(ofClass: sizeClass)
+        header.arenaIndex = arenaIndex
+        header.sizeClass = Int32(sizeClass)
+        header.usedBlocks = 1
+        header.nextOffset = Int32(Self.poolHeaderSize + 2 * blockSize)
+        header.maxNextOffset = Int32(Self.poolSize - blockSize)
+        let first = pool + Self.poolHeaderSize
+        let second = first + blockSize
+        second.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+        header.freeBlock = second
+        // Link at the front of the used list.
+        header.previousPool = nil
+        header.nextPool = usedPools[sizeClass]
+        if let next = usedPools[sizeClass] { PoolHeader(next).previousPool = pool }
+        usedPools[sizeClass] = pool
+        return first
+    }
+
+    /// A pool went from full to having one free block, or from used to empty.
+    @usableFromInline
+    mutating func poolChangedState(_ pool: UnsafeMutableRawPointer, wasFull: Bool) {
+        let header = PoolHeader(pool)
+        let sizeClass = Int(header.sizeClass)
+        if wasFull {
+            // Back on the used list, at the front: it is the likeliest to fill again.
+            header.previousPool = nil
+            header.nextPool = usedPools[sizeClass]
+            if let next = usedPools[sizeClass] { PoolHeader(next).previousPool = pool }
+            usedPools[sizeClass] = pool
+            if header.usedBlocks != 0 { return }
+        }
+        // Empty: off the used list and onto its arena's free pools.
+        if let previous = header.previousPool {
+            PoolHeader(previous).nextPool = header.nextPool
+        } else {
+            usedPools[sizeClass] = header.nextPool
+        }
+        if let next = header.nextPool { PoolHeader(next).previousPool = header.previousPool }
+        poolBecameFree(pool)
+    }
+
+    mutating func poolBecameFree(_ pool: UnsafeMutableRawPointer) {
+        let header = PoolHeader(pool)
+        let arenaIndex = header.arenaIndex
+        let arena = arenas + Int(arenaIndex)
+        header.nextPool = arena.pointee.freePools
+        header.previousPool = nil
+        arena.pointee.freePools = pool
+
+        let oldFree = Int(arena.pointee.freePoolCount)
+        // If this arena was the rightmost with `oldFree` free pools, the finger moves left.
+        if oldFree > 0 && lastArenaWithFreePools[oldFree] == arenaIndex {
+            let previous = arena.pointee.previousArena
+            lastArenaWithFreePools[oldFree] =
+                (previous >= 0 && Int(arenas[Int(previous)].freePoolCount) == oldFree) ? previous : -1
+        }
+        let newFree = oldFree + 1
+        arena.pointee.freePoolCount = Int32(newFree)
+
+        if newFree == Self.poolsPerArena && arena.pointee.nextArena >= 0 {
+            // Wholly free and not the last usable arena: give it back. The last one is kept
+            // (CPython 3.9+), so a program oscillating around an arena boundary does not
+            // mmap/munmap on every swing.
+            unlinkUsable(arenaIndex)
+            releaseArena(arenaIndex)
+            return
+        }
+        if oldFree == 0 {
+            // Was full, so not on the usable list: it has the fewest free pools possible now.
+            arena.pointee.previousArena = -1
+            arena.pointee.nextArena = usableArenas
+            if usableArenas >= 0 { arenas[Int(usableArenas)].previousArena = arenaIndex }
+            usableArenas = arenaIndex
+            if lastArenaWithFreePools[1] < 0 { lastArenaWithFreePools[1] = arenaIndex }
+            return
+        }
+        // Keep the list sorted: move right past every arena with `oldFree` free pools.
+        let lastOld = lastArenaWithFreePools[oldFree]
+        if lastOld >= 0 && lastOld != arenaIndex {
+            unlinkUsable(arenaIndex)
+            let after = lastOld
+            let afterNext = arenas[Int(after)].nextArena
+            arena.pointee.previousArena = after
+            arena.pointee.nextArena = afterNext
+            arenas[Int(after)].nextArena = arenaIndex
+            if afterNext >= 0 { arenas[Int(afterNext)].previousArena = arenaIndex }
+        }
+        // Arenas left of us have at most `oldFree` free pools, so an arena already known to
+        // have `newFree` lies to our right and stays the rightmost.
+        if lastArenaWithFreePools[newFree] < 0 { lastArenaWithFreePools[newFree] = arenaIndex }
+    }
+
+    mutating func unlinkUsable(_ index: Int32) {
+        let arena = arenas + Int(index)
+        let previous = arena.pointee.previousArena
+        let next = arena.pointee.nextArena
+        if previous >= 0 { arenas[Int(previous)].nextArena = next } else { usableArenas = next }
+        if next >= 0 { arenas[Int(next)].previousArena = previous }
+        arena.pointee.previousArena = -1
+        arena.pointee.nextArena = -1
+    }
+
+    // MARK: - Arenas
+
+    mutating func newArena() -> Int32 {
+        if unusedArenas < 0 { growArenaTable() }
+        let index = unusedArenas
+        let arena = arenas + Int(index)
+        unusedArenas = arena.pointee.nextArena
+
+        arena.pointee = ArenaDescriptor(nextArena: -1)
+        arena.pointee.base = Self.mapAlignedArena()
+        processMappedArenas.add(1, ordering: .relaxed)
+        arena.pointee.freePoolCount = Int32(Self.poolsPerArena)
+        arenasAllocatedTotal += 1
+        arenasCurrent += 1
+        arenasHighWater = Swift.max(arenasHighWater, arenasCurrent)
+        return index
+    }
+
+    mutating func releaseArena(_ index: Int32) {
+        let arena = arenas + Int(index)
+        if let base = arena.pointee.base {
+            munmap(base, Self.arenaSize)
+            processMappedArenas.subtract(1, ordering: .relaxed)
+        }
+        arena.pointee = ArenaDescriptor(nextArena: unusedArenas)
+        unusedArenas = index
+        arenasReclaimed += 1
+        arenasCurrent -= 1
+    }
+
+    mutating func growArenaTable() {
+        let newCapacity = arenaCapacity * 2
+        let grown = UnsafeMutablePointer<ArenaDescriptor>.allocate(capacity: newCapacity)
+        grown.moveInitialize(from: arenas, count: arenaCapacity)
+        for i in arenaCapacity..<newCapacity {
+            (grown + i).initialize(to: ArenaDescriptor(nextArena: i + 1 < newCapacity ? Int32(i + 1) : -1))
+        }
+        arenas.deallocate()
+        arenas = grown
+        unusedArenas = Int32(arenaCapacity)
+        arenaCapacity = newCapacity
+    }
+
+    /// Maps one arena aligned to its own size, so every one of its 64 pools is aligned to
+    /// the pool size: map twice the size and give back the slack on both sides.
+    static func mapAlignedArena() -> UnsafeMutableRawPointer {
+        let length = arenaSize * 2
+        guard let raw = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              raw != MAP_FAILED
+        else { fatalError("HeapRuntime: mmap of an arena failed (errno \(errno))") }
+        let address = UInt(bitPattern: raw)
+        let aligned = (address + UInt(arenaSize) - 1) & ~(UInt(arenaSize) - 1)
+        let head = Int(aligned - address)
+        if head > 0 { munmap(raw, head) }
+        let tail = length - head - arenaSize
+        if tail > 0 { munmap(raw + head + arenaSize, tail) }
+        return raw + head
+    }
+}
+
+/// One arena's bookkeeping (CPython's `struct arena_object`).
+struct ArenaDescriptor {
+    var base: UnsafeMutableRawPointer? = nil
+    /// Pools carved so far; pools past this were never touched.
+    var poolsCarved = 0
+    var freePoolCount: Int32 = 0
+    /// Freed pools of this arena, linked through their headers.
+    var freePools: UnsafeMutableRawPointer? = nil
+    var nextArena: Int32
+    var previousArena: Int32 = -1
+
+    init(nextArena: Int32) { self.nextArena = nextArena }
+}
+
+/// A typed view of the 48-byte header at the start of each pool.
+///
+/// Layout: `usedBlocks` Int32 @0, `sizeClass` Int32 @4, `freeBlock` @8, `nextPool` @16,
+/// `previousPool` @24, `arenaIndex` Int32 @32, `nextOffset` Int32 @40, `maxNextOffset` Int32 @44.
+@usableFromInline
+struct PoolHeader {
+    @usableFromInline let base: UnsafeMutableRawPointer
+
+    @inlinable @inline(__always)
+    init(_ base: UnsafeMutableRawPointer) { self.base = base }
+
+    @inlinable
+    var usedBlocks: Int32 {
+        @inline(__always) get { base.load(as: Int32.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, as: Int32.self) }
+    }
+    @inlinable
+    var sizeClass: Int32 {
+        @inline(__always) get { base.load(fromByteOffset: 4, as: Int32.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 4, as: Int32.self) }
+    }
+    @inlinable
+    var freeBlock: UnsafeMutableRawPointer? {
+        @inline(__always) get { base.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 8, as: UnsafeMutableRawPointer?.self) }
+    }
+    @inlinable
+    var nextPool: UnsafeMutableRawPointer? {
+        @inline(__always) get { base.load(fromByteOffset: 16, as: UnsafeMutableRawPointer?.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 16, as: UnsafeMutableRawPointer?.self) }
+    }
+    @inlinable
+    var previousPool: UnsafeMutableRawPointer? {
+        @inline(__always) get { base.load(fromByteOffset: 24, as: UnsafeMutableRawPointer?.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 24, as: UnsafeMutableRawPointer?.self) }
+    }
+    @inlinable
+    var arenaIndex: Int32 {
+        @inline(__always) get { base.load(fromByteOffset: 32, as: Int32.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 32, as: Int32.self) }
+    }
+    @inlinable
+    var nextOffset: Int32 {
+        @inline(__always) get { base.load(fromByteOffset: 40, as: Int32.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 40, as: Int32.self) }
+    }
+    @inlinable
+    var maxNextOffset: Int32 {
+        @inline(__always) get { base.load(fromByteOffset: 44, as: Int32.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 44, as: Int32.self) }
+    }
+}
