@@ -1,0 +1,336 @@
+// User classes and their instances.
+
+/// Code run when an object is about to die, given the heap and the dying object.
+///
+/// - `modern`: PEP 442's `tp_finalize` (Python 3.4+ `__del__`). Runs at most once in an
+///   object's life; the object may be resurrected by storing a reference to it somewhere;
+///   cycles that contain such objects are still collected.
+/// - `legacy`: CPython's `tp_del`, the pre-3.4 `__del__`. A cycle that contains an object
+///   with a legacy finalizer is uncollectable: the collector leaves it in ``Heap/garbage``.
+///   When such an object dies by reference count, the finalizer runs each time.
+///
+/// A finalizer may allocate, release, resurrect or call ``Heap/collect(generation:)``.
+public struct Finalizer {
+    public enum Kind: Sendable { case modern, legacy }
+    public var kind: Kind
+    public var body: (Heap, ObjectRef) -> Void
+
+    public init(_ kind: Kind = .modern, _ body: @escaping (Heap, ObjectRef) -> Void) {
+        self.kind = kind
+        self.body = body
+    }
+
+    /// A PEP 442 finalizer.
+    public static func modern(_ body: @escaping (Heap, ObjectRef) -> Void) -> Finalizer { Finalizer(.modern, body) }
+    /// A legacy (`tp_del`) finalizer.
+    public static func legacy(_ body: @escaping (Heap, ObjectRef) -> Void) -> Finalizer { Finalizer(.legacy, body) }
+}
+
+@usableFromInline
+enum GCFlags {
+    /// The modern finalizer has run (CPython's `_PyGC_PREV_MASK_FINALIZED`).
+    static let finalized: UInt = 1
+    /// Inside the set a collection is examining (`_PyGC_PREV_MASK_COLLECTING`).
+    static let collecting: UInt = 2
+    /// Weak references point here; look in the heap's weak-reference table.
+    static let hasWeakReferences: UInt = 4
+    /// Found unreachable by the current collection.
+    static let unreachable: UInt = 8
+}
+
+extension Heap {
+    /// A new class (Python's `class Name(Base): ...`) with an empty attribute dict.
+    ///
+    /// ```swift
+    /// let node = try heap.makeClass("Node")
+    /// let n = try heap.instance(of: node.ref)
+    /// try heap.setAttribute("next", to: heap.none, on: n.ref)
+    /// heap.typeName(of: n.ref)   // "Node"
+    /// ```
+    public func makeClass(_ name: String, base: ObjectRef? = nil, finalizer: Finalizer? = nil) throws(HeapError) -> OwnedRef {
+        if let base {
+            check(base)
+            guard base.kind == .class else { throw .wrongType(expected: "class", got: typeName(of: base)) }
+        }
+        let nameObject = str(name)
+        let dict = dict()
+        let index: Int
+        let metadata = ClassMetadata(name: name, finalizer: finalizer)
+        if let free = core.pointee.freeClassMetadata.popLast() {
+            core.pointee.classMetadata[free] = metadata
+            index = free
+        } else {
+            core.pointee.classMetadata.append(metadata)
+            index = core.pointee.classMetadata.count - 1
+        }
+        let object = core.allocateContainer(core.pointee.type(.class), size: Layout.classSize)
+        object.setField(Layout.className, nameObject.unmanaged().pointer)
+        if let base { HeapCore.retain(base.pointer) }
+        object.setField(Layout.classBase, base?.pointer)
+        object.setField(Layout.classDict, dict.unmanaged().pointer as UnsafeMutableRawPointer?)
+        object.setField(Layout.classMeta, index)
+        return OwnedRef(adopting: object)
+    }
+
+    /// A new instance of `cls` with no attributes (Python's `object.__new__(cls)`).
+    @inlinable
+    public func instance(of cls: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> OwnedRef {
+        let cls = cls.ref
+        check(cls)
+        guard cls.kind == .class else { throw .wrongType(expected: "class", got: typeName(of: cls)) }
+        let object = core.allocateContainer(core.pointee.type(.instance), size: Layout.instanceSize)
+        HeapCore.retain(cls.pointer)
+        object.setField(Layout.instanceClass, cls.pointer)
+        object.setField(Layout.instanceAttrCount, Int32(0))
+        object.setField(Layout.instanceAttrCapacity, Int32(0))
+        object.setField(Layout.instanceAttrs, UnsafeMutableRawPointer?.none)
+        return OwnedRef(adopting: object)
+    }
+
+    /// The class of an instance, or the base of a class (nil for a class without one).
+    public func classOf(_ object: borrowing some ObjectReference & ~Copyable) -> ObjectRef? {
+        let object = object.ref
+        check(object)
+        switch object.kind {
+        case .instance: return ObjectRef(object.pointer.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self))
+        default: return nil
+        }
+    }
+
+    /// The base class of a class, if any.
+    public func baseClass(of cls: borrowing some ObjectReference & ~Copyable) -> ObjectRef? {
+        let cls = cls.ref
+        check(cls)
+        guard cls.kind == .class else { return nil }
+        return cls.pointer.field(Layout.classBase, as: UnsafeMutableRawPointer?.self).map(ObjectRef.init)
+    }
+
+    /// `setattr(object, name, value)` on an instance or a class; `name` must be a str.
+    @inlinable
+    public func setAttribute(_ name: borrowing some ObjectReference & ~Copyable, to value: borrowing some ObjectReference & ~Copyable, on object: borrowing some ObjectReference & ~Copyable) throws(HeapError) {
+        let name = name.ref
+        let value = value.ref
+        let object = object.ref
+        check(name); check(value); check(object)
+        guard name.kind == .str else { throw .wrongType(expected: "str attribute name", got: typeName(of: name)) }
+        switch object.kind {
+        case .instance:
+            core.setInstanceAttribute(object.pointer, name.pointer, value.pointer)
+        case .class:
+            let dict = ObjectRef(object.pointer.field(Layout.classDict, as: UnsafeMutableRawPointer.self))
+            try setItem(name, to: value, in: dict)
+        default:
+            throw .wrongType(expected: "instance or class", got: typeName(of: object))
+        }
+    }
+
+    /// `setattr(object, name, value)` with an interned name made from a Swift string.
+    public func setAttribute(_ name: String, to value: borrowing some ObjectReference & ~Copyable, on object: borrowing some ObjectReference & ~Copyable) throws(HeapError) {
+        let value = value.ref
+        let object = object.ref
+        let key = str(name)
+        try setAttribute(key.ref, to: value, on: object)
+    }
+
+    /// `getattr(object, name, None)`: the instance's own attribute, else the class's or a
+    /// base class's, borrowed; nil when there is none.
+    public func attribute(_ name: String, of object: borrowing some ObjectReference & ~Copyable) -> ObjectRef? {
+        let object = object.ref
+        let key = str(name)
+        return attribute(key.ref, of: object)
+    }
+
+    /// `getattr(object, name, None)` with a str object as the name.
+    public func attribute(_ name: borrowing some ObjectReference & ~Copyable, of object: borrowing some ObjectReference & ~Copyable) -> ObjectRef? {
+        let name = name.ref
+        let object = object.ref
+        check(name); check(object)
+        guard name.kind == .str else { return nil }
+        var cls: UnsafeMutableRawPointer?
+        switch object.kind {
+        case .instance:
+            if let value = core.pointee.instanceAttribute(object.pointer, name.pointer) { return ObjectRef(value) }
+            cls = object.pointer.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self)
+        case .class:
+            cls = object.pointer
+        default:
+            return nil
+        }
+        while let c = cls {
+            let dict = c.field(Layout.classDict, as: UnsafeMutableRawPointer.self)
+            if let hash = try? ValueSemantics.hash(name.pointer),
+               let found = HashTable(object: dict).lookup(name.pointer, hash: hash).entry,
+               let value = HashTable(object: dict).entryValue(found) {
+                return ObjectRef(value)
+            }
+            cls = c.field(Layout.classBase, as: UnsafeMutableRawPointer?.self)
+        }
+        return nil
+    }
+
+    /// `delattr(instance, name)`.
+    public func deleteAttribute(_ name: String, of object: borrowing some ObjectReference & ~Copyable) throws(HeapError) {
+        let object = object.ref
+        check(object)
+        guard object.kind == .instance else { throw .wrongType(expected: "instance", got: typeName(of: object)) }
+        let key = str(name)
+        guard core.removeInstanceAttribute(object.pointer, key.pointer) else {
+            throw .attributeNotFound(type: typeName(of: object), name: name)
+        }
+    }
+
+    /// An instance's own attributes in the order they were first set, borrowed.
+    public func attributes(of object: borrowing some ObjectReference & ~Copyable) -> [(name: ObjectRef, value: ObjectRef)] {
+        let object = object.ref
+        check(object)
+        guard object.kind == .instance else { return [] }
+        let count = Int(object.pointer.field(Layout.instanceAttrCount, as: Int32.self))
+        guard let pairs = object.pointer.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer?.self) else { return [] }
+        return (0..<count).map {
+            (ObjectRef(pairs.load(fromByteOffset: 16 * $0, as: UnsafeMutableRawPointer.self)),
+             ObjectRef(pairs.load(fromByteOffset: 16 * $0 + 8, as: UnsafeMutableRawPointer.self)))
+        }
+    }
+}
+
+// Instance attributes live in a small table of (name, value) pairs owned by the instance:
+// most instances have a handful of attributes, which a linear scan comparing interned
+// names by identity finds faster than hashing. CPython 3.11 gets the same effect with
+// shared-key dicts and inline values.
+extension HeapCore {
+    func instanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        guard let i = Self.attributeIndex(object, name) else { return nil }
+        return object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self).load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self)
+    }
+
+    @inlinable
+    static func attributeIndex(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Int? {
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        guard count > 0 else { return nil }
+        let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
+        for i in 0..<count where pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self) == name { return i }
+        return attributeIndexByValue(object, name)
+    }
+
+    /// The slow path: a name equal to, but not the same object as, the stored one.
+    @usableFromInline
+    static func attributeIndexByValue(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Int? {
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
+        for i in 0..<count where ValueSemantics.equals(pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self), name) { return i }
+        return nil
+    }
+}
+
+extension UnsafeMutablePointer where Pointee == HeapCore {
+    @inlinable
+    func setInstanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer, _ value: UnsafeMutableRawPointer) {
+        HeapCore.retain(value)
+        if let i = HeapCore.attributeIndex(object, name) {
+            let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
+            let old = pairs.load(fromByteOffset: 16 &* i &+ 8, as: UnsafeMutableRawPointer.self)
+            pairs.storeBytes(of: value, toByteOffset: 16 &* i &+ 8, as: UnsafeMutableRawPointer.self)
+            HeapCore.release(old)
+            return
+        }
+        HeapCore.retain(name)
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        let capacity = Int(object.field(Layout.instanceAttrCapacity, as: Int32.self))
+        var pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer?.self)
+        if count == capacity {
+            let newCapacity = capacity == 0 ? 2 : capacity * 2
+            let grown = pointee.allocator.allocate(16 &* newCapacity)
+            if let old = pairs {
+                grown.copyMemory(from: old, byteCount: 16 &* count)
+                pointee.allocator.deallocate(old, size: 16 &* capacity)
+            }
+            pairs = grown
+            object.setField(Layout.instanceAttrs, grown)
+            object.setField(Layout.instanceAttrCapacity, Int32(newCapacity))
+        }
+        let target = pairs.unsafelyUnwrapped
+        target.storeBytes(of: name, toByteOffset: 16 &* count, as: UnsafeMutableRawPointer.self)
+        target.storeBytes(of: value, toByteOffset: 16 &* count &+ 8, as: UnsafeMutableRawPointer.self)
+        object.setField(Layout.instanceAttrCount, Int32(count &+ 1))
+    }
+
+    func removeInstanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Bool {
+        guard let i = HeapCore.attributeIndex(object, name) else { return false }
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
+        let oldName = pairs.load(fromByteOffset: 16 * i, as: UnsafeMutableRawPointer.self)
+        let oldValue = pairs.load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self)
+        (pairs + 16 * i).copyMemory(from: pairs + 16 * (i + 1), byteCount: 16 * (count - i - 1))
+        object.setField(Layout.instanceAttrCount, Int32(count - 1))
+        HeapCore.release(oldName)
+        HeapCore.release(oldValue)
+        return true
+    }
+
+    /// Drops an instance's attributes (its `tp_clear`); the class reference stays.
+    func clearInstance(_ object: UnsafeMutableRawPointer) {
+        guard let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer?.self) else { return }
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        let capacity = Int(object.field(Layout.instanceAttrCapacity, as: Int32.self))
+        object.setField(Layout.instanceAttrCount, Int32(0))
+        object.setField(Layout.instanceAttrCapacity, Int32(0))
+        object.setField(Layout.instanceAttrs, UnsafeMutableRawPointer?.none)
+        for i in 0..<count {
+            HeapCore.release(pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self))
+            HeapCore.release(pairs.load(fromByteOffset: 16 &* i &+ 8, as: UnsafeMutableRawPointer.self))
+        }
+        pointee.allocator.deallocate(pairs, size: 16 &* capacity)
+    }
+
+    /// Drops a class's attribute dict and base; with `dropName`, its name and metadata too
+    /// (only when it is being freed: introspection needs the name until then).
+    func clearClass(_ object: UnsafeMutableRawPointer, dropName: Bool) {
+        let dict = object.field(Layout.classDict, as: UnsafeMutableRawPointer?.self)
+        let base = object.field(Layout.classBase, as: UnsafeMutableRawPointer?.self)
+        object.setField(Layout.classDict, UnsafeMutableRawPointer?.none)
+        object.setField(Layout.classBase, UnsafeMutableRawPointer?.none)
+        if let dict { HeapCore.release(dict) }
+        if let base { HeapCore.release(base) }
+        if dropName {
+            let index = object.field(Layout.classMeta, as: Int.self)
+            pointee.classMetadata[index] = nil
+            pointee.freeClassMetadata.append(index)
+            HeapCore.release(object.field(Layout.className, as: UnsafeMutableRawPointer.self))
+        }
+    }
+
+    /// The finalizer that applies to an instance: its class's, or the nearest base's.
+    func finalizer(of object: UnsafeMutableRawPointer) -> Finalizer? {
+        let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
+        switch info.pointee.kind {
+        case .instance:
+            var cls = object.field(Layout.instanceClass, as: UnsafeMutableRawPointer?.self)
+            while let c = cls {
+                if let finalizer = pointee.classMetadata[c.field(Layout.classMeta, as: Int.self)]?.finalizer { return finalizer }
+                cls = c.field(Layout.classBase, as: UnsafeMutableRawPointer?.self)
+            }
+            return nil
+        case .host:
+            return pointee.hostTypes[info.pointee.hostIndex].finalizer
+        default:
+            return nil
+        }
+    }
+
+    func needsFinalizerOnDeath(_ object: UnsafeMutableRawPointer, kind: ObjectKind) -> Bool {
+        guard kind == .instance || kind == .host, pointee.owner != nil, let finalizer = finalizer(of: object) else { return false }
+        return finalizer.kind == .legacy || object.gcPreviousRaw & GCFlags.finalized == 0
+    }
+
+    /// Runs the finalizer of an object whose count reached zero, holding a temporary
+    /// reference (PEP 442). Returns true when the finalizer resurrected the object.
+    func runFinalizerOnDeath(_ object: UnsafeMutableRawPointer) -> Bool {
+        guard let heap = pointee.owner, let finalizer = finalizer(of: object) else { return false }
+        object.setField(0, 1)
+        if finalizer.kind == .modern { object.setGCPreviousRaw(object.gcPreviousRaw | GCFlags.finalized) }
+        finalizer.body(heap, ObjectRef(object))
+        let count = object.field(0, as: Int.self) - 1
+        object.setField(0, count)
+        return count > 0
+    }
+}

@@ -1,0 +1,156 @@
+extension UnsafeMutablePointer where Pointee == HeapCore {
+    /// Returns an object's block to its pool and marks its header freed, so later use of a
+    /// stale reference is caught by `checkLive`.
+    @inlinable @inline(__always)
+    func freeBlock(_ object: UnsafeMutableRawPointer, size: Int, container: Bool) {
+        let typeWord = object.field(8, as: UInt.self)
+        object.setField(8, typeWord | Layout.freedBit)
+        pointee.liveObjects &-= 1
+        if container {
+            pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize)
+        } else {
+            pointee.allocator.deallocate(object, size: size)
+        }
+    }
+
+    /// Tears down an object whose count reached zero: runs its finalizer (which may
+    /// resurrect it), detaches weak references, releases its referents and frees its block.
+    /// Called only from the drain loop, never recursively.
+    @usableFromInline
+    func deallocate(_ object: UnsafeMutableRawPointer) {
+        let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
+        let kind = info.pointee.kind
+        if info.pointee.isContainer {
+            if needsFinalizerOnDeath(object, kind: kind) {
+                if runFinalizerOnDeath(object) { return }  // resurrected
+            }
+            if object.gcPreviousRaw & GCFlags.hasWeakReferences != 0 {
+                clearWeakReferences(to: object, runCallbacks: pointee.owner != nil)
+            }
+            if object.isTracked { pointee.unlink(object) }
+            // CPython 3.11 counts every container deallocation against generation 0.
+            if pointee.collector.generations.0.count > 0 { pointee.collector.generations.0.count &-= 1 }
+        }
+        switch kind {
+        case .int, .float, .str, .bytes:
+            deallocateAtom(object, kind: kind)
+        case .tuple:
+            let count = object.field(Layout.tupleCount, as: Int.self)
+            for i in 0..<count { HeapCore.release(object.field(Layout.tupleItems + 8 * i, as: UnsafeMutableRawPointer.self)) }
+            freeBlock(object, size: Layout.tupleItems + 8 * count, container: true)
+        case .list:
+            clearList(object)
+            freeBlock(object, size: Layout.listSize, container: true)
+        case .dict, .set:
+            clearTable(object)
+            freeBlock(object, size: Layout.tableSize, container: true)
+        case .class:
+            clearClass(object, dropName: true)
+            freeBlock(object, size: Layout.classSize, container: true)
+        case .instance:
+            clearInstance(object)
+            HeapCore.release(object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self))
+            freeBlock(object, size: Layout.instanceSize, container: true)
+        case .weakref:
+            deallocateWeakReference(object)
+        case .host:
+            deallocateHost(object, info: info)
+        case .none, .bool:
+            HeapCore.misuse(object, "deallocation of an immortal object")
+        }
+    }
+
+    /// Drops every reference a container holds (CPython's `tp_clear`), leaving it empty but
+    /// alive. Untracked containers (a dict holding only atoms) are reached through their
+    /// owners.
+    func clearReferences(_ object: UnsafeMutableRawPointer) {
+        let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
+        switch info.pointee.kind {
+        case .tuple:
+            // Tuples have no `tp_clear` in CPython; at teardown, replace items by None so
+            // cycles through them break.
+            let count = object.field(Layout.tupleCount, as: Int.self)
+            for i in 0..<count {
+                let item = object.field(Layout.tupleItems + 8 * i, as: UnsafeMutableRawPointer.self)
+                HeapCore.retain(pointee.noneObject)
+                object.setField(Layout.tupleItems + 8 * i, pointee.noneObject)
+                HeapCore.release(item)
+            }
+        case .list: clearList(object)
+        case .dict, .set: clearTable(object)
+        case .class: clearClass(object, dropName: false)
+        case .instance: clearInstance(object)
+        case .weakref: clearWeakReferenceCallback(object)
+        case .host: clearHost(object, info: info)
+        case .none, .bool, .int, .float, .str, .bytes: break
+        }
+    }
+}
+
+extension HeapCore {
+    /// Python's `type(o).__name__`.
+    func typeName(of object: UnsafeMutableRawPointer) -> String {
+        let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
+        switch info.pointee.kind {
+        case .instance:
+            return className(object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self))
+        default:
+            return info.pointee.name
+        }
+    }
+
+    func className(_ classObject: UnsafeMutableRawPointer) -> String {
+        let index = classObject.field(Layout.classMeta, as: Int.self)
+        return classMetadata[index]?.name ?? "?"
+    }
+
+    // MARK: - Teardown
+
+    /// Frees every object and every byte the heap holds. Finalizers and weak-reference
+    /// callbacks do not run: there is no heap left for them to act on.
+    static func teardown(_ core: UnsafeMutablePointer<HeapCore>) {
+        core.pointee.owner = nil
+        core.pointee.isOrphaned = false
+        if let garbage = core.pointee.collector.garbage {
+            core.pointee.collector.garbage = nil
+            release(garbage)
+        }
+        // Clearing every container breaks every cycle; reference counting frees the rest,
+        // atoms and buffers included.
+        var lists = (0...generationCount).map { core.pointee.generationHeads[$0] }
+        lists.append(core.pointee.collector.scratchHead)
+        for head in lists {
+            while let first = head.gcNext, first != head {
+                retain(first)
+                core.clearReferences(first)
+                if first.isTracked { core.pointee.unlink(first) }
+                release(first)
+            }
+        }
+        core.pointee.internTable.deallocate()
+        core.pointee.allocator.releaseAll()
+        for kind in 0..<14 {
+            core.pointee.builtinTypes[kind].deinitialize(count: 1)
+            core.pointee.builtinTypes[kind].deallocate()
+        }
+        for info in core.pointee.hostTypeInfos {
+            info.deinitialize(count: 1)
+            info.deallocate()
+        }
+        core.pointee.builtinTypes.deallocate()
+        for g in 0...generationCount {
+            (core.pointee.generationHeads[g] - Layout.gcHeadSize).deallocate()
+        }
+        core.pointee.generationHeads.deallocate()
+        core.pointee.collector.deallocate()
+        core.pointee.smallInts.deallocate()
+        core.deinitialize(count: 1)
+        core.deallocate()
+    }
+
+    @usableFromInline
+    static func finishOrphanedTeardownIfIdle(_ core: UnsafeMutablePointer<HeapCore>) {
+        if core.pointee.liveHandles == 0 && !core.pointee.isDraining { teardown(core) }
+    }
+
+}

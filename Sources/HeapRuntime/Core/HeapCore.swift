@@ -1,0 +1,271 @@
+/// The state of one heap, kept in memory of its own and reached through a pointer.
+///
+/// Hot paths reach it as `UnsafeMutablePointer<HeapCore>`: a stored property of a class or
+/// a global `var` would pay for dynamic exclusivity checks on every access (measured at
+/// about 16 ns here), a pointer's `pointee` pays nothing. Every object's type points back
+/// here, so an `OwnedRef` can release itself without carrying its heap.
+@usableFromInline
+struct HeapCore {
+    @usableFromInline var allocator = PoolAllocator()
+
+    /// Built-in types, indexed by `ObjectKind.rawValue`.
+    @usableFromInline var builtinTypes: UnsafeMutablePointer<UnsafeMutablePointer<TypeInfo>>
+    /// Registered host types, in registration order; they stay for the heap's life.
+    var hostTypes: [HostTypeEntry] = []
+    var hostTypeInfos: [UnsafeMutablePointer<TypeInfo>] = []
+
+    // Singletons.
+    @usableFromInline var noneObject: UnsafeMutableRawPointer
+    @usableFromInline var trueObject: UnsafeMutableRawPointer
+    @usableFromInline var falseObject: UnsafeMutableRawPointer
+    /// −5…256, indexed by value + 5.
+    @usableFromInline var smallInts: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    @usableFromInline static let smallIntMin = -5
+    @usableFromInline static let smallIntMax = 256
+
+    var internTable = InternTable()
+    /// Per-class data that has no place in heap memory (finalizer closures, names).
+    var classMetadata: [ClassMetadata?] = []
+    var freeClassMetadata: [Int] = []
+    /// First weak reference to each object that has any (the object's collector head has
+    /// `GCFlags.hasWeakReferences` set), and the callbacks of weak references.
+    var weakLists: [UnsafeMutableRawPointer: UnsafeMutableRawPointer] = [:]
+    var weakCallbacks: [UnsafeMutableRawPointer: WeakReferenceCallback] = [:]
+
+    // The collector's lists: circular, doubly linked through the collector heads, each with
+    // a sentinel. 0…2 are the generations, 3 the permanent generation.
+    @usableFromInline var generationHeads: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    @usableFromInline static let generationCount = 3
+    @usableFromInline var collector = CollectorState()
+
+    /// Objects whose count reached zero, waiting to be torn down, linked through their
+    /// reference-count field. Deallocation drains this list in a loop instead of recursing,
+    /// so a chain of ten million nested lists frees in linear time with a flat stack
+    /// (CPython's "trashcan", done for every object rather than past a depth).
+    @usableFromInline var pendingDeallocation: UnsafeMutableRawPointer? = nil
+    @usableFromInline var isDraining = false
+
+    /// Owned handles alive now. When the `Heap` goes away while some remain, teardown waits
+    /// for the last one, so a handle never touches freed memory.
+    @usableFromInline var liveHandles = 0
+    @usableFromInline var isOrphaned = false
+    /// The `Heap` that owns this core, for finalizers; nil once it is gone.
+    unowned(unsafe) var owner: Heap? = nil
+
+    /// Count of live objects by kind, for quick totals and teardown checks.
+    @usableFromInline var liveObjects = 0
+
+    init() {
+        builtinTypes = .allocate(capacity: 16)
+        generationHeads = .allocate(capacity: 4)
+        smallInts = .allocate(capacity: Self.smallIntMax - Self.smallIntMin + 1)
+        // Placeholders until `bootstrap` runs with a stable address for the core.
+        noneObject = UnsafeMutableRawPointer(bitPattern: 16).unsafelyUnwrapped
+        trueObject = noneObject
+        falseObject = noneObject
+    }
+
+    /// Second phase of construction: needs `self`'s final address, which types point at.
+    static func bootstrap(_ core: UnsafeMutablePointer<HeapCore>) {
+        func makeType(_ kind: ObjectKind, _ name: String, container: Bool) -> UnsafeMutablePointer<TypeInfo> {
+            let info = UnsafeMutablePointer<TypeInfo>.allocate(capacity: 1)
+            info.initialize(to: TypeInfo(kind: kind, isContainer: container, heap: core, hostIndex: -1, name: name))
+            return info
+        }
+        let names: [(ObjectKind, String, Bool)] = [
+            (.none, "NoneType", false), (.bool, "bool", false), (.int, "int", false), (.float, "float", false),
+            (.str, "str", false), (.bytes, "bytes", false), (.tuple, "tuple", true), (.list, "list", true),
+            (.dict, "dict", true), (.set, "set", true), (.class, "type", true), (.instance, "object", true),
+            (.weakref, "weakref", true), (.host, "host", true),
+        ]
+        for (kind, name, container) in names {
+            (core.pointee.builtinTypes + Int(kind.rawValue)).initialize(to: makeType(kind, name, container: container))
+        }
+        for g in 0...Self.generationCount {
+            let head = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+            let sentinel = head + Layout.gcHeadSize  // an "object" address whose collector head is `head`
+            (core.pointee.generationHeads + g).initialize(to: sentinel)
+            sentinel.setGCNext(sentinel)
+            sentinel.setGCPrevious(sentinel)
+        }
+        core.pointee.noneObject = core.pointee.allocateImmortal(.none, size: Layout.headerSize)
+        core.pointee.trueObject = core.pointee.allocateImmortal(.bool, size: Layout.scalarSize)
+        core.pointee.trueObject.setField(Layout.scalarValue, 1)
+        core.pointee.falseObject = core.pointee.allocateImmortal(.bool, size: Layout.scalarSize)
+        core.pointee.falseObject.setField(Layout.scalarValue, 0)
+        for value in Self.smallIntMin...Self.smallIntMax {
+            let object = core.pointee.allocateImmortal(.int, size: Layout.scalarSize)
+            object.setField(Layout.scalarValue, value)
+            (core.pointee.smallInts + (value - Self.smallIntMin)).initialize(to: object)
+        }
+    }
+
+    /// Reference count given to singletons: far above anything a program reaches, so they
+    /// never die, and recognisable to introspection as immortal (as in CPython 3.12).
+    @usableFromInline static let immortalCount = 1 << 40
+
+    mutating func allocateImmortal(_ kind: ObjectKind, size: Int) -> UnsafeMutableRawPointer {
+        let object = allocator.allocate(size)
+        object.setField(0, Self.immortalCount)
+        object.setField(8, builtinTypes[Int(kind.rawValue)])
+        return object
+    }
+
+    @inlinable @inline(__always)
+    func type(_ kind: ObjectKind) -> UnsafeMutablePointer<TypeInfo> { builtinTypes[Int(kind.rawValue)] }
+
+    @inlinable @inline(__always)
+    func link(_ object: UnsafeMutableRawPointer, into head: UnsafeMutableRawPointer) {
+        let last = head.gcPrevious
+        object.setGCPreviousKeepingFlags(last)
+        object.setGCNext(head)
+        last.setGCNext(object)
+        head.setGCPreviousKeepingFlags(object)
+    }
+
+    @inlinable @inline(__always)
+    func unlink(_ object: UnsafeMutableRawPointer) {
+        let next = object.gcNext.unsafelyUnwrapped
+        let previous = object.gcPrevious
+        previous.setGCNext(next)
+        next.setGCPreviousKeepingFlags(previous)
+        object.setGCNext(nil)
+        object.setGCPreviousKeepingFlags(nil)
+    }
+
+    // MARK: - Reference counting
+
+    @inlinable @inline(__always)
+    static func checkLive(_ object: UnsafeMutableRawPointer) {
+        let typeWord = object.field(8, as: UInt.self)
+        if _slowPath(typeWord & Layout.freedBit != 0) { misuse(object, "use of a freed object") }
+    }
+
+    @inlinable @inline(__always)
+    static func retain(_ object: UnsafeMutableRawPointer) {
+        checkLive(object)
+        object.setField(0, object.field(0, as: Int.self) &+ 1)
+    }
+
+    /// Drops one reference; at zero the object and whatever only it kept alive are freed.
+    @inlinable @inline(__always)
+    static func release(_ object: UnsafeMutableRawPointer) {
+        checkLive(object)
+        let count = object.field(0, as: Int.self) &- 1
+        object.setField(0, count)
+        if count == 0 {
+            let core = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.heap
+            core.objectDied(object)
+        } else if _slowPath(count < 0) {
+            misuse(object, "over-release (reference count below zero)")
+        }
+    }
+
+    // MARK: - Misuse
+
+    @usableFromInline @inline(never)
+    static func misuse(_ object: UnsafeMutableRawPointer, _ what: String) -> Never {
+        let typeWord = object.field(8, as: UInt.self)
+        let name: String
+        if let info = UnsafeMutablePointer<TypeInfo>(bitPattern: typeWord & ~Layout.freedBit) {
+            name = info.pointee.name
+        } else {
+            name = "?"
+        }
+        preconditionFailure("HeapRuntime: \(what): \(name) object at id 0x\(String(UInt(bitPattern: object), radix: 16))")
+    }
+}
+
+/// What the heap keeps per class outside heap memory.
+struct ClassMetadata {
+    var name: String
+    var finalizer: Finalizer?
+}
+
+// MARK: - Collector head access
+
+extension UnsafeMutableRawPointer {
+    /// Low bits of the collector head's `prev` word used as flags.
+    @usableFromInline static let gcFlagMask: UInt = 0b1111
+
+    @inlinable var gcNext: UnsafeMutableRawPointer? {
+        @inline(__always) get { load(fromByteOffset: -16, as: UnsafeMutableRawPointer?.self) }
+    }
+    @inlinable @inline(__always)
+    func setGCNext(_ value: UnsafeMutableRawPointer?) {
+        storeBytes(of: value, toByteOffset: -16, as: UnsafeMutableRawPointer?.self)
+    }
+    @inlinable var gcPreviousRaw: UInt {
+        @inline(__always) get { load(fromByteOffset: -8, as: UInt.self) }
+    }
+    @inlinable @inline(__always)
+    func setGCPreviousRaw(_ value: UInt) { storeBytes(of: value, toByteOffset: -8, as: UInt.self) }
+    @inlinable var gcPrevious: UnsafeMutableRawPointer {
+        @inline(__always) get { UnsafeMutableRawPointer(bitPattern: gcPreviousRaw & ~Self.gcFlagMask).unsafelyUnwrapped }
+    }
+    @inlinable @inline(__always)
+    func setGCPrevious(_ value: UnsafeMutableRawPointer) { setGCPreviousRaw(UInt(bitPattern: value)) }
+    @inlinable @inline(__always)
+    func setGCPreviousKeepingFlags(_ value: UnsafeMutableRawPointer?) {
+        setGCPreviousRaw((gcPreviousRaw & Self.gcFlagMask) | UInt(bitPattern: value))
+    }
+    @inlinable var isTracked: Bool { @inline(__always) get { gcNext != nil } }
+}
+
+/// Operations that may run code which touches the heap again (releases, finalizers,
+/// collections) are written on the core's pointer rather than as `mutating` methods: a
+/// `mutating` method promises exclusive access to `self`, which a release that re-enters
+/// the heap would break.
+@usableFromInline
+typealias CorePointer = UnsafeMutablePointer<HeapCore>
+
+extension UnsafeMutablePointer where Pointee == HeapCore {
+    // MARK: - Allocation
+
+    /// A new object of a non-container type with count 1.
+    @inlinable @inline(__always)
+    func allocateAtom(_ type: UnsafeMutablePointer<TypeInfo>, size: Int) -> UnsafeMutableRawPointer {
+        let object = pointee.allocator.allocate(size)
+        object.setField(0, 1)
+        object.setField(8, type)
+        pointee.liveObjects &+= 1
+        return object
+    }
+
+    /// A new container with count 1, tracked in generation 0 when `track` is set. Every
+    /// container allocation counts towards generation 0, tracked or not, as in CPython 3.11.
+    @inlinable @inline(__always)
+    func allocateContainer(_ type: UnsafeMutablePointer<TypeInfo>, size: Int, track: Bool = true) -> UnsafeMutableRawPointer {
+        // Count the allocation first: it may start a collection (CPython 3.11 does this in
+        // `_PyObject_GC_Alloc`), which must not see the new object half made.
+        pointee.collector.generations.0.count &+= 1
+        if _slowPath(pointee.collector.generations.0.count > pointee.collector.generations.0.threshold) {
+            allocationCrossedThreshold()
+        }
+        let object = pointee.allocator.allocate(size &+ Layout.gcHeadSize) + Layout.gcHeadSize
+        object.setField(0, 1)
+        object.setField(8, type)
+        object.setGCNext(nil)
+        object.setGCPreviousRaw(0)
+        pointee.liveObjects &+= 1
+        if track { pointee.link(object, into: pointee.generationHeads[0]) }
+        return object
+    }
+
+    /// Queues a dead object and, unless a drain is already running further up the stack,
+    /// drains the queue.
+    @usableFromInline
+    func objectDied(_ object: UnsafeMutableRawPointer) {
+        object.storeBytes(of: pointee.pendingDeallocation, toByteOffset: 0, as: UnsafeMutableRawPointer?.self)
+        pointee.pendingDeallocation = object
+        if pointee.isDraining { return }
+        pointee.isDraining = true
+        while let next = pointee.pendingDeallocation {
+            pointee.pendingDeallocation = next.load(as: UnsafeMutableRawPointer?.self)
+            next.setField(0, 0)
+            deallocate(next)
+        }
+        pointee.isDraining = false
+    }
+
+}
