@@ -1,0 +1,201 @@
+import CGraphviz
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The one lock every libgvc and cgraph call in the process goes through.
+///
+/// libgvc is not thread-safe even with a context per thread: the DOT lexer,
+/// the error buffer, the job list cursor (`gvjobs.c`) and plugin state are C
+/// globals, and concurrent renders crash. Holding the session inside the
+/// mutex makes it impossible to reach Graphviz without the lock.
+let graphvizSession = Mutex(GraphvizSession())
+
+/// libgvc state shared by all renders: one long-lived context, created on
+/// first use. Only touch it inside `graphvizSession.withLock`.
+struct GraphvizSession: ~Copyable {
+    private var context: OpaquePointer?
+
+    init() {}
+
+    /// Parses `dot`, lays it out and renders it.
+    ///
+    /// - Parameters:
+    ///   - format: a Graphviz output format name, e.g. `"svg"`.
+    ///   - engine: a Graphviz layout engine name, or nil to use the graph's
+    ///     `layout` attribute or else `policy`.
+    mutating func render(
+        dot: String, format: String, engine: String?, policy: LayoutPolicy
+    ) throws(GraphvizError) -> [UInt8] {
+        let gvc = try openContext()
+        let graph = try parse(dot)
+        defer { agclose(graph) }
+
+        let engineName = prepareLayout(of: graph, engine: engine, policy: policy)
+        // gvFreeLayout is a no-op on a graph that was never laid out, so it
+        // is safe after a failed gvLayout too. Runs before agclose.
+        defer { gvFreeLayout(gvc, graph) }
+        markErrors()
+        guard gvLayout(gvc, graph, engineName) == 0 else {
+            throw Self.layoutFailure(engine: engineName, message: lastError())
+        }
+
+        markErrors()
+        var data: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        let status = gvRenderData(gvc, graph, format, &data, &length)
+        defer { if let data { gvFreeRenderData(data) } }
+        guard status == 0, let data else {
+            throw Self.renderFailure(format: format, message: lastError())
+        }
+        return Array(UnsafeRawBufferPointer(start: data, count: Int(length)))
+    }
+
+    /// Parses `dot` and returns the node and edge counts the policy sees.
+    mutating func count(dot: String) throws(GraphvizError) -> (nodes: Int, edges: Int) {
+        _ = try openContext()  // for agseterr, so parse errors stay off stderr
+        let graph = try parse(dot)
+        defer { agclose(graph) }
+        return (Int(agnnodes(graph)), Int(agnedges(graph)))
+    }
+
+    // MARK: - Steps
+
+    private mutating func openContext() throws(GraphvizError) -> OpaquePointer {
+        if let context { return context }
+        // Buffer every cgraph/libgvc message (read back with aglasterr)
+        // instead of printing it to stderr.
+        _ = agseterr(AGMAX)
+        guard let created = gvContext() else { throw .contextUnavailable }
+        context = created
+        return created
+    }
+
+    /// Reads exactly one graph from `dot`.
+    private func parse(_ dot: String) throws(GraphvizError) -> UnsafeMutablePointer<Agraph_t> {
+        markErrors()
+        guard let graph = agmemread(dot) else {
+            let message = lastError()
+            throw .syntax(message: message.isEmpty ? "no graph in the DOT text" : message)
+        }
+        // agmemread stops after the first graph but leaves the rest of the
+        // text in the lexer's buffer, where the next agmemread would read it
+        // instead of its own input. Drain it: each empty read consumes what
+        // is left, and ends at end of input or at a syntax error (after which
+        // the lexer flushes itself).
+        markErrors()
+        var extraGraphs = 0
+        while let extra = agmemread("") {
+            agclose(extra)
+            extraGraphs += 1
+        }
+        let trailing = lastError()
+        if extraGraphs > 0 {
+            agclose(graph)
+            throw .multipleGraphs(count: extraGraphs + 1)
+        }
+        if !trailing.isEmpty {
+            agclose(graph)
+            throw .syntax(message: trailing)
+        }
+        return graph
+    }
+
+    /// Picks the engine and sets the plan's graph attributes.
+    private func prepareLayout(
+        of graph: UnsafeMutablePointer<Agraph_t>, engine: String?, policy: LayoutPolicy
+    ) -> String {
+        let chosen: String
+        if let engine {
+            chosen = engine
+        } else if let layout = attribute("layout", of: graph), !layout.isEmpty {
+            chosen = layout
+        } else {
+            let plan = policy.plan(nodes: Int(agnnodes(graph)), edges: Int(agnedges(graph)))
+            for (name, value) in plan.attributes.sorted(by: { $0.key < $1.key }) {
+                // What the DOT text says about its own graph wins.
+                if let own = attribute(name, of: graph), !own.isEmpty { continue }
+                setAttribute(name, to: value, of: graph)
+            }
+            chosen = plan.engine.rawValue
+        }
+        // gvLayout honours a `layout` graph attribute over its argument, so
+        // set it to make an explicit engine win over the DOT's.
+        setAttribute("layout", to: chosen, of: graph)
+        return chosen
+    }
+
+    // MARK: - Failure classification
+
+    static func layoutFailure(engine: String, message: String) -> GraphvizError {
+        guard message.contains("not recognized") else {
+            return .layoutFailed(engine: engine, message: message)
+        }
+        // A standard engine that is "not recognized" means a broken install.
+        if LayoutEngine(rawValue: engine) != nil {
+            return .pluginsMissing(missingPlugin(.layoutEngine, engine, message))
+        }
+        return .unknownEngine(name: engine, message: message)
+    }
+
+    static func renderFailure(format: String, message: String) -> GraphvizError {
+        guard message.contains("unavailable") || message.contains("not recognized") else {
+            return .renderFailed(format: format, message: message)
+        }
+        if OutputFormat(rawValue: format) != nil {
+            return .pluginsMissing(missingPlugin(.renderer, format, message))
+        }
+        return .unknownFormat(name: format, message: message)
+    }
+
+    private static func missingPlugin(_ kind: MissingPlugin.Kind, _ name: String, _ message: String) -> MissingPlugin {
+        let path = PluginConfiguration.currentPath()
+        return MissingPlugin(
+            kind: kind, name: name, configurationPath: path,
+            configurationExists: PluginConfiguration.exists(path), graphvizMessage: message
+        )
+    }
+
+    // MARK: - cgraph helpers
+
+    /// Makes the next `lastError()` see only messages written after this call.
+    private func markErrors() {
+        hg_agerr_mark()
+    }
+
+    /// The newest buffered Graphviz message, without its trailing newline;
+    /// empty when there was none since `markErrors()`.
+    private func lastError() -> String {
+        guard let buffer = aglasterr() else { return "" }
+        defer { free(buffer) }
+        var text = String(cString: buffer)
+        while text.last?.isNewline == true { text.removeLast() }
+        return text
+    }
+
+    private func attribute(_ name: String, of graph: UnsafeMutablePointer<Agraph_t>) -> String? {
+        // agget takes a non-const char* in Graphviz 2.42 but does not write it.
+        var mutableName = Array(name.utf8CString)
+        guard let value = mutableName.withUnsafeMutableBufferPointer({ agget(graph, $0.baseAddress) }) else {
+            return nil
+        }
+        return String(cString: value)
+    }
+
+    private func setAttribute(_ name: String, to value: String, of graph: UnsafeMutablePointer<Agraph_t>) {
+        // agsafeset copies its strings; the char* parameters are non-const in 2.42.
+        var cName = Array(name.utf8CString)
+        var cValue = Array(value.utf8CString)
+        var cDefault = Array("".utf8CString)
+        cName.withUnsafeMutableBufferPointer { namePointer in
+            cValue.withUnsafeMutableBufferPointer { valuePointer in
+                cDefault.withUnsafeMutableBufferPointer { defaultPointer in
+                    _ = agsafeset(graph, namePointer.baseAddress, valuePointer.baseAddress, defaultPointer.baseAddress)
+                }
+            }
+        }
+    }
+}
