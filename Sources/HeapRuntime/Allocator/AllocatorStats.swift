@@ -123,7 +123,7 @@ extension PoolAllocator {
                 let c = Int(header.sizeClass)
                 pools[c] += 1
                 used[c] += Int(header.usedBlocks)
-                available[c] += Self.blocksPerPool(sizeClass: c) - Int(header.usedBlocks)
+                available[c] += Self.blocksPerPool(sizeClass: c, pool: base + p * Self.poolSize) - Int(header.usedBlocks)
             }
         }
         var classes: [AllocatorStats.SizeClass] = []
@@ -137,7 +137,12 @@ extension PoolAllocator {
             largeBlocks: largeBlocks, largeBytes: largeBytes)
     }
 
-    static func blocksPerPool(sizeClass: Int) -> Int { (poolSize - poolHeaderSize) / blockSize(ofClass: sizeClass) }
+    /// Blocks a pool of the class holds: those after its header slot and those before.
+    static func blocksPerPool(sizeClass: Int, pool: UnsafeMutableRawPointer) -> Int {
+        let size = blockSize(ofClass: sizeClass)
+        let headerOffset = headerOffset(ofPool: pool)
+        return (poolSize - headerOffset - poolHeaderSize) / size + headerOffset / size
+    }
 
     /// Checks the allocator's invariants; returns a description of the first violation.
     /// Used by tests after stress runs.
@@ -167,17 +172,25 @@ extension PoolAllocator {
             let arena = arenas[i]
             guard let base = arena.base else { continue }
             var free = Self.poolsPerArena - arena.poolsCarved
-            for p in 0..<arena.poolsCarved where PoolHeader(base + p * Self.poolSize).usedBlocks == 0 { free += 1 }
+            for p in 0..<arena.poolsCarved {
+                let pool = base + p * Self.poolSize
+                let header = PoolHeader(pool)
+                if header.usedBlocks == 0 && usedPools[Int(header.sizeClass)] != pool { free += 1 }
+            }
             if free != Int(arena.freePoolCount) { return "arena \(i) counts \(arena.freePoolCount) free pools, has \(free)" }
             if free > 0 && !seen.contains(Int32(i)) { return "arena \(i) has free pools but is not usable" }
         }
-        // Every pool on a used list has a free block and belongs to that class.
+        // Every pool on a used list has a free block and belongs to that class; an empty one
+        // is its class's only pool.
         for c in 0..<Self.sizeClassCount {
             var pool = usedPools[c]
             while let p = pool {
                 let header = PoolHeader(p)
                 if header.freeBlock == nil { return "full pool on used list of class \(c)" }
                 if Int(header.sizeClass) != c { return "pool of class \(header.sizeClass) on list \(c)" }
+                if header.usedBlocks == 0 && (header.previousPool != nil || header.nextPool != nil) {
+                    return "empty pool kept beside others in class \(c)"
+                }
                 pool = header.nextPool
             }
         }
