@@ -17,15 +17,14 @@ import Darwin
 /// index then the entries.
 @usableFromInline
 enum HashTableLayout {
-    @usableFromInline static let count = 16
-    static let entriesUsed = 24
-    static let log2Size = 32
-    static let storage = 40
-    static let entrySize = 24
-    static let emptySlot: Int32 = -1
-    static let deletedSlot: Int32 = -2
-    static let minimumLog2Size = 3
-
+    @inlinable static var count: Int { 16 }
+    static var entriesUsed: Int { 24 }
+    static var log2Size: Int { 32 }
+    static var storage: Int { 40 }
+    static var entrySize: Int { 24 }
+    static var emptySlot: Int32 { -1 }
+    static var deletedSlot: Int32 { -2 }
+    static var minimumLog2Size: Int { 3 }
     static func usable(log2Size: Int) -> Int { ((1 << log2Size) * 2) / 3 }
     static func storageBytes(log2Size: Int) -> Int { 4 * (1 << log2Size) + entrySize * usable(log2Size: log2Size) }
 }

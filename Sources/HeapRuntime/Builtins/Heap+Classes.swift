@@ -29,13 +29,13 @@ public struct Finalizer {
 @usableFromInline
 enum GCFlags {
     /// The modern finalizer has run (CPython's `_PyGC_PREV_MASK_FINALIZED`).
-    static let finalized: UInt = 1
+    static var finalized: UInt { 1 }
     /// Inside the set a collection is examining (`_PyGC_PREV_MASK_COLLECTING`).
-    static let collecting: UInt = 2
+    static var collecting: UInt { 2 }
     /// Weak references point here; look in the heap's weak-reference table.
-    static let hasWeakReferences: UInt = 4
-    /// Found unreachable by the current collection.
-    static let unreachable: UInt = 8
+    static var hasWeakReferences: UInt { 4 }
+    /// In the permanent generation (`gc.freeze()`), which no collection examines.
+    static var frozen: UInt { 8 }
 }
 
 extension Heap {
@@ -69,6 +69,11 @@ extension Heap {
         object.setField(Layout.classBase, base?.pointer)
         object.setField(Layout.classDict, dict.unmanaged().pointer as UnsafeMutableRawPointer?)
         object.setField(Layout.classMeta, index)
+        // Instances get their class's finalizer, else the nearest base's: fixed when the class
+        // is made, so a dying instance needs one load to know it has none.
+        let inherited = base.map { $0.pointer.field(Layout.classFinalizerKind, as: Int.self) } ?? 0
+        let kind = finalizer.map { $0.kind == .modern ? 1 : 2 } ?? inherited
+        object.setField(Layout.classFinalizerKind, kind)
         return OwnedRef(adopting: object)
     }
 
@@ -115,7 +120,12 @@ extension Heap {
         guard name.kind == .str else { throw .wrongType(expected: "str attribute name", got: typeName(of: name)) }
         switch object.kind {
         case .instance:
-            core.setInstanceAttribute(object.pointer, name.pointer, value.pointer)
+            // Attribute names are interned, as CPython's setattr does, so lookups compare
+            // identities.
+            let alreadyInterned = name.pointer.field(Layout.textFlags, as: UInt32.self) & StrFlags.interned != 0
+            let interned = alreadyInterned ? name.pointer : core.intern(name.pointer)
+            core.setInstanceAttribute(object.pointer, interned, value.pointer)
+            if interned != name.pointer { HeapCore.release(interned) }
         case .class:
             let dict = ObjectRef(object.pointer.field(Layout.classDict, as: UnsafeMutableRawPointer.self))
             try setItem(name, to: value, in: dict)
@@ -199,26 +209,25 @@ extension Heap {
 // shared-key dicts and inline values.
 extension HeapCore {
     func instanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        guard let i = Self.attributeIndex(object, name) else { return nil }
+        guard let name = internedName(name), let i = Self.attributeIndex(object, name) else { return nil }
         return object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self).load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self)
     }
 
+    /// The slot of attribute `name` (an interned str: names are interned when set), or nil.
     @inlinable
     static func attributeIndex(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Int? {
         let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
         guard count > 0 else { return nil }
         let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
         for i in 0..<count where pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self) == name { return i }
-        return attributeIndexByValue(object, name)
+        return nil
     }
 
-    /// The slow path: a name equal to, but not the same object as, the stored one.
-    @usableFromInline
-    static func attributeIndexByValue(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Int? {
-        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
-        let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
-        for i in 0..<count where ValueSemantics.equals(pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self), name) { return i }
-        return nil
+    /// The interned string equal to `name`, if any: a name that was never interned names
+    /// no attribute.
+    func internedName(_ name: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        if name.field(Layout.textFlags, as: UInt32.self) & StrFlags.interned != 0 { return name }
+        return internTable.find(Self.textBytes(name), hash: name.field(Layout.textHash, as: Int.self))
     }
 }
 
@@ -255,7 +264,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     }
 
     func removeInstanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Bool {
-        guard let i = HeapCore.attributeIndex(object, name) else { return false }
+        guard let name = pointee.internedName(name), let i = HeapCore.attributeIndex(object, name) else { return false }
         let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
         let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
         let oldName = pairs.load(fromByteOffset: 16 * i, as: UnsafeMutableRawPointer.self)
@@ -305,6 +314,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         switch info.pointee.kind {
         case .instance:
             var cls = object.field(Layout.instanceClass, as: UnsafeMutableRawPointer?.self)
+            if cls.unsafelyUnwrapped.field(Layout.classFinalizerKind, as: Int.self) == 0 { return nil }
             while let c = cls {
                 if let finalizer = pointee.classMetadata[c.field(Layout.classMeta, as: Int.self)]?.finalizer { return finalizer }
                 cls = c.field(Layout.classBase, as: UnsafeMutableRawPointer?.self)
@@ -317,8 +327,15 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         }
     }
 
+    @inline(__always)
     func needsFinalizerOnDeath(_ object: UnsafeMutableRawPointer, kind: ObjectKind) -> Bool {
-        guard kind == .instance || kind == .host, pointee.owner != nil, let finalizer = finalizer(of: object) else { return false }
+        if kind == .instance {
+            let cls = object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self)
+            if cls.field(Layout.classFinalizerKind, as: Int.self) == 0 { return false }
+        } else if kind != .host {
+            return false
+        }
+        guard pointee.owner != nil, let finalizer = finalizer(of: object) else { return false }
         return finalizer.kind == .legacy || object.gcPreviousRaw & GCFlags.finalized == 0
     }
 

@@ -104,7 +104,7 @@ extension Heap {
 
 @usableFromInline
 enum StrFlags {
-    static let interned: UInt32 = 1
+    @inlinable static var interned: UInt32 { 1 }
 }
 
 extension UnsafeMutablePointer where Pointee == HeapCore {
@@ -190,6 +190,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     }
 
     /// Returns a new count on the interned string equal to `object`.
+    @usableFromInline
     func intern(_ object: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer {
         let flags = object.field(Layout.textFlags, as: UInt32.self)
         if flags & StrFlags.interned == 0 {

@@ -210,11 +210,8 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     func growList(_ list: UnsafeMutableRawPointer, toHold needed: Int) {
         let oldCapacity = list.field(Layout.listCapacity, as: Int.self)
         let newCapacity = (needed + (needed >> 3) + 6) & ~3
-        let newItems = pointee.allocator.allocate(8 * newCapacity)
-        if let oldItems = list.field(Layout.listItems, as: UnsafeMutableRawPointer?.self) {
-            memcpy(newItems, oldItems, 8 * list.field(Layout.listCount, as: Int.self))
-            pointee.allocator.deallocate(oldItems, size: 8 * oldCapacity)
-        }
+        let oldItems = list.field(Layout.listItems, as: UnsafeMutableRawPointer?.self)
+        let newItems = pointee.allocator.reallocate(oldItems, oldSize: 8 * oldCapacity, newSize: 8 * newCapacity)
         list.setField(Layout.listItems, newItems)
         list.setField(Layout.listCapacity, newCapacity)
     }

@@ -53,6 +53,14 @@ extension Heap {
         return retain(ObjectRef(target))
     }
 
+    /// Whether the weak reference has been cleared (Python's `wr() is None`).
+    public func isCleared(_ weakReference: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> Bool {
+        let weakReference = weakReference.ref
+        check(weakReference)
+        guard weakReference.kind == .weakref else { throw .wrongType(expected: "weakref", got: typeName(of: weakReference)) }
+        return weakReference.pointer.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self) == nil
+    }
+
     /// Number of weak references to `object` (Python's `weakref.getweakrefcount`).
     public func weakReferenceCount(of object: borrowing some ObjectReference & ~Copyable) -> Int {
         let object = object.ref

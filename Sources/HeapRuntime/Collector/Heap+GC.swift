@@ -79,6 +79,7 @@ public struct GarbageCollector {
             core.pointee.collector.generations.0.threshold = newValue.0
             core.pointee.collector.generations.1.threshold = newValue.1
             core.pointee.collector.generations.2.threshold = newValue.2
+            core.pointee.collector.updateTrigger()
         }
     }
 
@@ -99,15 +100,29 @@ public struct GarbageCollector {
 
     /// `gc.freeze()`: moves every tracked object to the permanent generation, which no
     /// collection examines.
+    /// - Complexity: O(tracked objects): each is marked frozen, which lets full collections
+    ///   tell the permanent generation from the rest without a list walk.
     public func freeze() {
         for g in 0..<HeapCore.generationCount {
-            GCList.merge(core.pointee.generationHeads[g], into: core.pointee.generationHeads[3])
+            let head = core.pointee.generationHeads[g]
+            var object = GCList.next(head)
+            while object != head {
+                object.setGCPreviousRaw(object.gcPreviousRaw | GCFlags.frozen)
+                object = GCList.next(object)
+            }
+            GCList.merge(head, into: core.pointee.generationHeads[3])
         }
     }
 
     /// `gc.unfreeze()`: moves the permanent generation back into the oldest one.
     public func unfreeze() {
-        GCList.merge(core.pointee.generationHeads[3], into: core.pointee.generationHeads[2])
+        let head = core.pointee.generationHeads[3]
+        var object = GCList.next(head)
+        while object != head {
+            object.setGCPreviousRaw(object.gcPreviousRaw & ~GCFlags.frozen)
+            object = GCList.next(object)
+        }
+        GCList.merge(head, into: core.pointee.generationHeads[2])
     }
 
     /// `gc.get_freeze_count()`.

@@ -20,9 +20,8 @@ struct HeapCore {
     @usableFromInline var falseObject: UnsafeMutableRawPointer
     /// −5…256, indexed by value + 5.
     @usableFromInline var smallInts: UnsafeMutablePointer<UnsafeMutableRawPointer>
-    @usableFromInline static let smallIntMin = -5
-    @usableFromInline static let smallIntMax = 256
-
+    @inlinable static var smallIntMin: Int { -5 }
+    @inlinable static var smallIntMax: Int { 256 }
     var internTable = InternTable()
     /// Per-class data that has no place in heap memory (finalizer closures, names).
     var classMetadata: [ClassMetadata?] = []
@@ -35,7 +34,7 @@ struct HeapCore {
     // The collector's lists: circular, doubly linked through the collector heads, each with
     // a sentinel. 0…2 are the generations, 3 the permanent generation.
     @usableFromInline var generationHeads: UnsafeMutablePointer<UnsafeMutableRawPointer>
-    @usableFromInline static let generationCount = 3
+    @inlinable static var generationCount: Int { 3 }
     @usableFromInline var collector = CollectorState()
 
     /// Objects whose count reached zero, waiting to be torn down, linked through their
@@ -102,8 +101,7 @@ struct HeapCore {
 
     /// Reference count given to singletons: far above anything a program reaches, so they
     /// never die, and recognisable to introspection as immortal (as in CPython 3.12).
-    @usableFromInline static let immortalCount = 1 << 40
-
+    @inlinable static var immortalCount: Int { 1 << 40 }
     mutating func allocateImmortal(_ kind: ObjectKind, size: Int) -> UnsafeMutableRawPointer {
         let object = allocator.allocate(size)
         object.setField(0, Self.immortalCount)
@@ -186,8 +184,7 @@ struct ClassMetadata {
 
 extension UnsafeMutableRawPointer {
     /// Low bits of the collector head's `prev` word used as flags.
-    @usableFromInline static let gcFlagMask: UInt = 0b1111
-
+    @inlinable static var gcFlagMask: UInt { 0b1111 }
     @inlinable var gcNext: UnsafeMutableRawPointer? {
         @inline(__always) get { load(fromByteOffset: -16, as: UnsafeMutableRawPointer?.self) }
     }
@@ -239,7 +236,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         // Count the allocation first: it may start a collection (CPython 3.11 does this in
         // `_PyObject_GC_Alloc`), which must not see the new object half made.
         pointee.collector.generations.0.count &+= 1
-        if _slowPath(pointee.collector.generations.0.count > pointee.collector.generations.0.threshold) {
+        if _slowPath(pointee.collector.generations.0.count > pointee.collector.trigger) {
             allocationCrossedThreshold()
         }
         let object = pointee.allocator.allocate(size &+ Layout.gcHeadSize) + Layout.gcHeadSize

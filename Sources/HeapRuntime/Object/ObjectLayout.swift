@@ -31,58 +31,52 @@ struct TypeInfo {
 /// bits hold flags. A container's header is therefore 32 bytes in all.
 @usableFromInline
 enum Layout {
-    @usableFromInline static let headerSize = 16
-    @usableFromInline static let gcHeadSize = 16
-    @usableFromInline static let freedBit: UInt = 1
-
+    @inlinable static var headerSize: Int { 16 }
+    @inlinable static var gcHeadSize: Int { 16 }
+    @inlinable static var freedBit: UInt { 1 }
     // int, bool, float: the value at 16.
-    @usableFromInline static let scalarValue = 16
-    @usableFromInline static let scalarSize = 24
-
+    @inlinable static var scalarValue: Int { 16 }
+    @inlinable static var scalarSize: Int { 24 }
     // str and bytes: cached hash at 16 (-1: not computed), byte count at 24, flags at 28,
     // the bytes at 32 followed by a NUL for str.
-    @usableFromInline static let textHash = 16
-    @usableFromInline static let textCount = 24
-    @usableFromInline static let textFlags = 28
-    @usableFromInline static let textBytes = 32
-
+    @inlinable static var textHash: Int { 16 }
+    @inlinable static var textCount: Int { 24 }
+    @inlinable static var textFlags: Int { 28 }
+    @inlinable static var textBytes: Int { 32 }
     // tuple: count at 16, items inline from 24.
-    @usableFromInline static let tupleCount = 16
-    @usableFromInline static let tupleItems = 24
-
+    @inlinable static var tupleCount: Int { 16 }
+    @inlinable static var tupleItems: Int { 24 }
     // list: count at 16, capacity at 24, items buffer at 32.
-    @usableFromInline static let listCount = 16
-    @usableFromInline static let listCapacity = 24
-    @usableFromInline static let listItems = 32
-    @usableFromInline static let listSize = 40
-
+    @inlinable static var listCount: Int { 16 }
+    @inlinable static var listCapacity: Int { 24 }
+    @inlinable static var listItems: Int { 32 }
+    @inlinable static var listSize: Int { 40 }
     // dict and set: see HashTable.swift. Both are 48 bytes.
-    @usableFromInline static let tableSize = 48
-
-    // class: name (str) at 16, base (class or nil) at 24, attribute dict at 32, metadata index at 40.
-    @usableFromInline static let className = 16
-    @usableFromInline static let classBase = 24
-    @usableFromInline static let classDict = 32
-    @usableFromInline static let classMeta = 40
-    @usableFromInline static let classSize = 48
-
+    @inlinable static var tableSize: Int { 48 }
+    // class: name (str) at 16, base (class or nil) at 24, attribute dict at 32, metadata index
+    // at 40, the finalizer kind its instances get (own or inherited; 0 none, 1 modern,
+    // 2 legacy) at 48.
+    @inlinable static var className: Int { 16 }
+    @inlinable static var classBase: Int { 24 }
+    @inlinable static var classDict: Int { 32 }
+    @inlinable static var classMeta: Int { 40 }
+    @inlinable static var classFinalizerKind: Int { 48 }
+    @inlinable static var classSize: Int { 56 }
     // instance: class at 16, attribute count at 24, capacity at 28, attribute pairs at 32.
-    @usableFromInline static let instanceClass = 16
-    @usableFromInline static let instanceAttrCount = 24
-    @usableFromInline static let instanceAttrCapacity = 28
-    @usableFromInline static let instanceAttrs = 32
-    @usableFromInline static let instanceSize = 40
-
+    @inlinable static var instanceClass: Int { 16 }
+    @inlinable static var instanceAttrCount: Int { 24 }
+    @inlinable static var instanceAttrCapacity: Int { 28 }
+    @inlinable static var instanceAttrs: Int { 32 }
+    @inlinable static var instanceSize: Int { 40 }
     // weak reference: referent (not counted) at 16, callback at 24, next/previous weak
     // reference to the same referent at 32 and 40.
-    @usableFromInline static let weakReferent = 16
-    @usableFromInline static let weakCallback = 24
-    @usableFromInline static let weakNext = 32
-    @usableFromInline static let weakPrevious = 40
-    @usableFromInline static let weakSize = 48
-
+    @inlinable static var weakReferent: Int { 16 }
+    @inlinable static var weakCallback: Int { 24 }
+    @inlinable static var weakNext: Int { 32 }
+    @inlinable static var weakPrevious: Int { 40 }
+    @inlinable static var weakSize: Int { 48 }
     // host: payload from 16 (16-byte aligned).
-    @usableFromInline static let hostPayload = 16
+    @inlinable static var hostPayload: Int { 16 }
 }
 
 // MARK: - Raw field access

@@ -84,8 +84,7 @@ enum ValueSemantics {
         }
     }
 
-    static let modulus = (1 << 61) - 1
-
+    static var modulus: Int { (1 << 61) - 1 }
     static func hashInt(_ value: Int) -> Int {
         // CPython: the value modulo 2**61 - 1, keeping the sign; -1 is reserved.
         let magnitude = Int(value.magnitude % UInt(modulus))
