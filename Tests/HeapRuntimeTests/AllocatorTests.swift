@@ -40,7 +40,10 @@ struct AllocatorTests {
 
     @Test("a pool of the 64-byte class holds 255 blocks, as CPython's")
     func blocksPerPool() {
-        #expect(PoolAllocator.blocksPerPool(sizeClass: 3) == 255)
+        for index in 0..<64 {
+            let pool = UnsafeMutableRawPointer(bitPattern: 0x4000_0000 + index * PoolAllocator.poolSize)!
+            #expect(PoolAllocator.blocksPerPool(sizeClass: 3, pool: pool) == 255)
+        }
         var allocator = PoolAllocator()
         defer { allocator.releaseAll() }
         var blocks: [UnsafeMutableRawPointer] = []
@@ -107,6 +110,10 @@ struct AllocatorTests {
         for i in stride(from: 0, to: blocks.count, by: 2) { allocator.deallocate(blocks[i], size: 48) }
         #expect(allocator.invariantViolation() == nil)
         for i in stride(from: 1, to: blocks.count, by: 2) { allocator.deallocate(blocks[i], size: 48) }
+        // The class keeps its last pool while empty, pinning its arena, until trimmed.
+        #expect(allocator.stats().emptyPools >= 1)
+        #expect(allocator.invariantViolation() == nil)
+        allocator.trim()
         let empty = allocator.stats()
         #expect(empty.blocksInUse == 0)
         #expect(empty.arenasCurrent == 1)
