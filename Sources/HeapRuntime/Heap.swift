@@ -46,6 +46,24 @@ public final class Heap {
 
     deinit {
         core.pointee.owner = nil
+        // Closures the heap keeps (finalizers, weak-reference callbacks, collector hooks) may
+        // capture owned references to its own objects; dropping them first releases those,
+        // which would otherwise keep the heap's memory alive for ever.
+        // They are moved out of the heap's tables before being dropped, because dropping one
+        // may free objects and so touch those tables again.
+        var dropped: [Any] = []
+        for index in core.pointee.classMetadata.indices {
+            if let finalizer = core.pointee.classMetadata[index]?.finalizer { dropped.append(finalizer) }
+            core.pointee.classMetadata[index]?.finalizer = nil
+        }
+        for entry in core.pointee.hostTypes { if let finalizer = entry.dropFinalizer() { dropped.append(finalizer) } }
+        dropped.append(core.pointee.weakCallbacks)
+        core.pointee.weakCallbacks = [:]
+        dropped.append(core.pointee.collector.callbacks)
+        core.pointee.collector.callbacks = []
+        dropped.append(core.pointee.collector.debugSink)
+        core.pointee.collector.debugSink = { _ in }
+        dropped.removeAll()
         if core.pointee.liveHandles == 0 {
             HeapCore.teardown(core)
         } else {

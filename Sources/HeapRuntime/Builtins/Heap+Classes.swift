@@ -302,8 +302,12 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         if let base { HeapCore.release(base) }
         if dropName {
             let index = object.field(Layout.classMeta, as: Int.self)
+            // Keep the metadata (and the finalizer's captures) alive past the table write:
+            // dropping them may free objects, which must not meet the table mid-write.
+            let metadata = pointee.classMetadata[index]
             pointee.classMetadata[index] = nil
             pointee.freeClassMetadata.append(index)
+            withExtendedLifetime(metadata) {}
             HeapCore.release(object.field(Layout.className, as: UnsafeMutableRawPointer.self))
         }
     }

@@ -125,7 +125,9 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
 
     /// Drops the callback and its context (the weak reference's `tp_clear`).
     func clearWeakReferenceCallback(_ wr: UnsafeMutableRawPointer) {
-        pointee.weakCallbacks[wr] = nil
+        // Dropped after the table write: the closure's captures may free objects.
+        let callback = pointee.weakCallbacks.removeValue(forKey: wr)
+        withExtendedLifetime(callback) {}
         if let context = wr.field(Layout.weakCallback, as: UnsafeMutableRawPointer?.self) {
             wr.setField(Layout.weakCallback, UnsafeMutableRawPointer?.none)
             HeapCore.release(context)

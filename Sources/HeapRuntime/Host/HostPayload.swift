@@ -69,7 +69,7 @@ public struct HostType<Payload: HostPayload> {
 final class HostTypeEntry {
     let name: String
     let payloadSize: Int
-    let finalizer: Finalizer?
+    private(set) var finalizer: Finalizer?
     let traverse: (UnsafeMutableRawPointer, (ObjectRef, EdgeLabel) -> Void) -> Void
     let clear: (UnsafeMutableRawPointer) -> Void
     let deinitialize: (UnsafeMutableRawPointer) -> Void
@@ -83,6 +83,12 @@ final class HostTypeEntry {
         clear = { raw in raw.assumingMemoryBound(to: P.self).pointee.clear() }
         deinitialize = { raw in raw.assumingMemoryBound(to: P.self).deinitialize(count: 1) }
         repr = { raw in try raw.assumingMemoryBound(to: P.self).pointee.repr() }
+    }
+
+    /// Hands over the finalizer, for the heap to drop once its tables are consistent.
+    func dropFinalizer() -> Finalizer? {
+        defer { finalizer = nil }
+        return finalizer
     }
 }
 
