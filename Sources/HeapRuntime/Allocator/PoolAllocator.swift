@@ -168,9 +168,13 @@ struct PoolAllocator {
             let previousFree = header.freeBlock
             block.storeBytes(of: previousFree, as: UnsafeMutableRawPointer?.self)
             header.freeBlock = block
-            header.usedBlocks &-= 1
-            if _slowPath(previousFree == nil || header.usedBlocks == 0) {
-                poolChangedState(pool, wasFull: previousFree == nil)
+            let used = header.usedBlocks &- 1
+            header.usedBlocks = used
+            if _slowPath(previousFree == nil) {
+                poolChangedState(pool, wasFull: true)
+            } else if _slowPath(used == 0) && (header.previousPool != nil || header.nextPool != nil) {
+                // Empty and not its class's only pool (which is kept; see poolChangedState).
+                poolChangedState(pool, wasFull: false)
             }
             return
         }

@@ -253,10 +253,13 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     /// drains the queue.
     @usableFromInline
     func objectDied(_ object: UnsafeMutableRawPointer) {
-        object.storeBytes(of: pointee.pendingDeallocation, toByteOffset: 0, as: UnsafeMutableRawPointer?.self)
-        pointee.pendingDeallocation = object
-        if pointee.isDraining { return }
+        if pointee.isDraining {
+            object.storeBytes(of: pointee.pendingDeallocation, toByteOffset: 0, as: UnsafeMutableRawPointer?.self)
+            pointee.pendingDeallocation = object
+            return
+        }
         pointee.isDraining = true
+        deallocate(object)
         while let next = pointee.pendingDeallocation {
             pointee.pendingDeallocation = next.load(as: UnsafeMutableRawPointer?.self)
             next.setField(0, 0)
