@@ -117,7 +117,7 @@ func instances(collector: Bool) throws -> Result {
                 let value = heap.int(i)
                 try heap.setAttribute(a.ref, to: value.ref, on: object.ref)   // self.a = i
                 try heap.setAttribute(b.ref, to: value.ref, on: object.ref)   // self.b = i
-                try heap.append(object, to: objects.ref)
+                try heap.append(taking: object, to: objects.ref)
             }
         }  // the list goes, and every instance with it
         return (now() - start, n)
@@ -129,7 +129,7 @@ func fullCollection(_ n: Int) throws -> Result {
         let heap = Heap()
         heap.gc.disable()
         let root = heap.list()
-        for _ in 0..<n { try heap.append(heap.list(), to: root.ref) }
+        for _ in 0..<n { try heap.append(taking: heap.list(), to: root.ref) }
         let start = now()
         heap.gc.collect()
         return (now() - start, n + 1)
@@ -216,7 +216,7 @@ func buildContainers(collector: Bool) throws -> Result {
         let root = heap.list()
         let n = 10_000_000
         let start = now()
-        for _ in 0..<n { try heap.append(heap.list(), to: root.ref) }
+        for _ in 0..<n { try heap.append(taking: heap.list(), to: root.ref) }
         let seconds = now() - start
         heap.gc.disable()  // tearing down is not part of the figure
         return (seconds, n)

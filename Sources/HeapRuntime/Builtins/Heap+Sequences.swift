@@ -100,9 +100,10 @@ extension Heap {
         core.listAppend(list.pointer, item.pointer)
     }
 
-    /// `list.append(item)`, taking over the caller's reference instead of adding one.
+    /// `list.append(item)`, taking over the caller's reference instead of adding one: saves
+    /// a count and a release when the caller has no further use for `item`.
     @inlinable
-    public func append(_ item: consuming OwnedRef, to list: borrowing some ObjectReference & ~Copyable) throws(HeapError) {
+    public func append(taking item: consuming OwnedRef, to list: borrowing some ObjectReference & ~Copyable) throws(HeapError) {
         let list = list.ref
         check(list)
         guard list.kind == .list else { throw .wrongType(expected: "list", got: typeName(of: list)) }

@@ -85,7 +85,9 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         if let previous { previous.setField(Layout.weakNext, next) } else {
             if let next { pointee.weakLists[target] = next } else {
                 pointee.weakLists[target] = nil
-                target.setGCPreviousRaw(target.gcPreviousRaw & ~GCFlags.hasWeakReferences)
+                if pointee.watches[target] == nil {
+                    target.setGCPreviousRaw(target.gcPreviousRaw & ~GCFlags.hasWeakReferences)
+                }
             }
         }
         next?.setField(Layout.weakPrevious, previous)
@@ -97,6 +99,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     /// The referent is dying by reference count: clear every weak reference to it first,
     /// then call the callbacks, each with a reference held on its weak reference.
     func clearWeakReferences(to object: UnsafeMutableRawPointer, runCallbacks: Bool) {
+        pointee.watches.removeValue(forKey: object)
         var withCallbacks: [UnsafeMutableRawPointer] = []
         while let wr = pointee.weakLists[object] {
             clearWeakReference(wr)

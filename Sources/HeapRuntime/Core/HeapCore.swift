@@ -30,6 +30,9 @@ struct HeapCore {
     /// `GCFlags.hasWeakReferences` set), and the callbacks of weak references.
     var weakLists: [UnsafeMutableRawPointer: UnsafeMutableRawPointer] = [:]
     var weakCallbacks: [UnsafeMutableRawPointer: WeakReferenceCallback] = [:]
+    /// Objects the host watches (they also carry `GCFlags.hasWeakReferences`, so their
+    /// death is noticed on the path weak references already take).
+    var watches: [UnsafeMutableRawPointer: WatchRecord] = [:]
 
     // The collector's lists: circular, doubly linked through the collector heads, each with
     // a sentinel. 0…2 are the generations, 3 the permanent generation.
