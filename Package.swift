@@ -19,11 +19,15 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "HeapRuntime", targets: ["HeapRuntime"]),
+        .library(name: "HeapSnapshot", targets: ["HeapSnapshot"]),
         .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
     ],
     targets: [
         // Layer 1
         .target(name: "HeapRuntime", swiftSettings: strict),
+
+        // Layer 2
+        .target(name: "HeapSnapshot", dependencies: ["HeapRuntime"], swiftSettings: strict),
 
         // Layer 4
         .systemLibrary(
@@ -56,6 +60,7 @@ let package = Package(
         ),
 
         .testTarget(name: "HeapRuntimeTests", dependencies: ["HeapRuntime"], swiftSettings: strict),
+        .testTarget(name: "HeapSnapshotTests", dependencies: ["HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
     ]
 )

@@ -1,5 +1,4 @@
 import CGraphviz
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,8 +10,33 @@ import Darwin
 /// libgvc is not thread-safe even with a context per thread: the DOT lexer,
 /// the error buffer, the job list cursor (`gvjobs.c`) and plugin state are C
 /// globals, and concurrent renders crash. Holding the session inside the
-/// mutex makes it impossible to reach Graphviz without the lock.
-let graphvizSession = Mutex(GraphvizSession())
+/// lock makes it impossible to reach Graphviz without the lock.
+let graphvizSession = SessionLock()
+
+/// The session behind a pthread mutex. Not `Synchronization.Mutex`: on Linux it waits on a
+/// futex that ThreadSanitizer cannot see, so `scripts/test --sanitize thread` reported every
+/// pair of concurrent renders as a race; TSan understands pthread mutexes.
+final class SessionLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var session = GraphvizSession()
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func withLock<Result, Failure: Error>(_ body: (inout GraphvizSession) throws(Failure) -> Result) throws(Failure) -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body(&session)
+    }
+}
 
 /// libgvc state shared by all renders: one long-lived context, created on
 /// first use. Only touch it inside `graphvizSession.withLock`.

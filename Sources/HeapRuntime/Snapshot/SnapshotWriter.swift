@@ -1,0 +1,277 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `.heapgraph` file format, version 1. docs/snapshot-format.md specifies it; this is
+/// the one place its numbers live on the writing side.
+public enum SnapshotFormat {
+    public static let magic: [UInt8] = Array("HEAPGRPH".utf8)
+    public static let version: UInt32 = 1
+    public static let headerSize = 128
+    public static let nodeRecordSize = 48
+    public static let edgeRecordSize = 12
+    /// "No string" in a node's value-label field.
+    public static let noString: UInt32 = 0xFFFF_FFFF
+
+    /// Edge kinds (the low 7 bits of an edge's kind byte; bit 7 marks a weak edge).
+    public enum EdgeKind: UInt8, Sendable {
+        case none = 0, index = 1, dictKey = 2, key = 3, attribute = 4, named = 5
+    }
+    public static let weakBit: UInt8 = 0x80
+
+    /// The checksum of the bytes after the header: FNV-1a over 64-bit little-endian words
+    /// (the last word zero-padded), then `h ^ (h >> 29)`.
+    public struct Checksum: Sendable {
+        public private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        var pending: UInt64 = 0
+        var pendingBytes = 0
+
+        public init() {}
+
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            var index = 0
+            let count = bytes.count
+            // Finish a partial word first.
+            while pendingBytes != 0 && index < count {
+                pending |= UInt64(bytes[index]) << (8 * UInt64(pendingBytes))
+                pendingBytes += 1
+                index += 1
+                if pendingBytes == 8 { mix(pending); pending = 0; pendingBytes = 0 }
+            }
+            while index + 8 <= count {
+                mix(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+                index += 8
+            }
+            while index < count {
+                pending |= UInt64(bytes[index]) << (8 * UInt64(pendingBytes))
+                pendingBytes += 1
+                index += 1
+            }
+        }
+
+        @inline(__always) mutating func mix(_ word: UInt64) { state = (state ^ word) &* 0x100_0000_01b3 }
+
+        /// The final value; the checksum can still be updated afterwards.
+        public func finish() -> UInt64 {
+            var copy = self
+            if copy.pendingBytes != 0 { copy.mix(copy.pending) }
+            return copy.state ^ (copy.state >> 29)
+        }
+    }
+}
+
+/// An error writing a snapshot file.
+public struct SnapshotWriteError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var reason: String
+    public var description: String { "cannot write snapshot \(path): \(reason)" }
+}
+
+/// Buffered output with a running checksum; the header is written last, in place.
+struct SnapshotFileWriter {
+    let fd: Int32
+    let path: String
+    var buffer: [UInt8] = []
+    var checksum = SnapshotFormat.Checksum()
+    var written = 0   // bytes after the header
+
+    init(path: String) throws(SnapshotWriteError) {
+        self.path = path
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw SnapshotWriteError(path: path, reason: String(cString: strerror(errno))) }
+        buffer.reserveCapacity(1 << 20)
+        try writeAll([UInt8](repeating: 0, count: SnapshotFormat.headerSize), at: nil)
+    }
+
+    mutating func append<T: FixedWidthInteger>(_ value: T) {
+        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    }
+
+    mutating func append(bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
+
+    mutating func flushIfNeeded() throws(SnapshotWriteError) {
+        if buffer.count >= 1 << 20 { try flush() }
+    }
+
+    mutating func flush() throws(SnapshotWriteError) {
+        buffer.withUnsafeBytes { checksum.update($0) }
+        try writeAll(buffer, at: nil)
+        written += buffer.count
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    func writeAll(_ bytes: [UInt8], at offset: Int?) throws(SnapshotWriteError) {
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeBytes { raw -> Int in
+                let base = raw.baseAddress.unsafelyUnwrapped + done
+                if let offset { return pwrite(fd, base, raw.count - done, off_t(offset + done)) }
+                return write(fd, base, raw.count - done)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw SnapshotWriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            done += result
+        }
+    }
+
+    func close() { _ = Glibc.close(fd) }
+}
+
+extension Heap {
+    /// Writes the whole object graph to a `.heapgraph` file (docs/snapshot-format.md):
+    /// every visible object with its type, sizes, counts, generation and flags; every edge
+    /// with its label and kind; a string table; and metadata (time, `tag`, the collector's
+    /// thresholds, counts and statistics, the allocator's counters).
+    ///
+    /// Writing streams: records go out through a 1 MiB buffer as the heap is walked, and
+    /// no copy of the heap is built. The heap must not be used by another call meanwhile.
+    ///
+    /// - Complexity: O(objects + references); about 16 bytes per object of side tables.
+    public func writeSnapshot(to path: String, tag: String = "") throws(SnapshotWriteError) {
+        var file = try SnapshotFileWriter(path: path)
+        defer { file.close() }
+        let stats = allocatorStats()
+        let collector = gc
+        let (thresholds, counts, generationStats) = (collector.thresholds, collector.counts, collector.stats)
+        let garbage = Set((try? items(of: collector.garbage)) ?? [])
+        var strings: [String: UInt32] = [:]
+        var stringOrder: [String] = []
+        func intern(_ text: String) -> UInt32 {
+            if let index = strings[text] { return index }
+            let index = UInt32(stringOrder.count)
+            strings[text] = index
+            stringOrder.append(text)
+            return index
+        }
+
+        let result: Result<(nodes: Int, edges: Int), SnapshotWriteError> = withSnapshotView { view in
+            do throws(SnapshotWriteError) {
+                guard view.count < Int(UInt32.max) else {
+                    throw SnapshotWriteError(path: path, reason: "more than 4 billion objects")
+                }
+                var edges = 0
+                for ordinal in 0..<view.count {
+                    let node = view.node(ordinal)
+                    var edgeCount: UInt32 = 0
+                    view.forEachEdge(of: ordinal) { _, _, _ in edgeCount &+= 1 }
+                    edges += Int(edgeCount)
+                    var flags = node.flags
+                    if garbage.contains(view.object(ordinal)) { flags.insert(.inGarbage) }
+                    file.append(node.id)
+                    file.append(Int64(node.referenceCount))
+                    file.append(intern(node.typeName))
+                    file.append(node.valueLabel.map(intern) ?? SnapshotFormat.noString)
+                    file.append(UInt32(clamping: node.shallowSize))
+                    file.append(Int32(clamping: node.externalCount))
+                    file.append(edgeCount)
+                    file.append(node.generation)
+                    file.append(flags.rawValue)
+                    file.append(bytes: repeatElement(UInt8(0), count: 10))
+                    try file.flushIfNeeded()
+                }
+                for ordinal in 0..<view.count {
+                    var failure: SnapshotWriteError? = nil
+                    view.forEachEdge(of: ordinal) { target, label, weak in
+                        let kind: SnapshotFormat.EdgeKind
+                        let value: UInt32
+                        switch label {
+                        case .none: (kind, value) = (.none, 0)
+                        case .index(let i): (kind, value) = (.index, UInt32(clamping: i))
+                        case .dictKey: (kind, value) = (.dictKey, 0)
+                        case .key(let key): (kind, value) = (.key, UInt32(key))
+                        case .attribute(let name): (kind, value) = (.attribute, UInt32(name))
+                        case .named(let name): (kind, value) = (.named, intern(name))
+                        }
+                        file.append(UInt32(target))
+                        file.append(value)
+                        file.append(kind.rawValue | (weak ? SnapshotFormat.weakBit : 0))
+                        file.append(bytes: [0, 0, 0])
+                        if failure == nil { do throws(SnapshotWriteError) { try file.flushIfNeeded() } catch { failure = error } }
+                    }
+                    if let failure { throw failure }
+                }
+                return .success((view.count, edges))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let (nodeCount, edgeCount) = try result.get()
+        let nodesOffset = SnapshotFormat.headerSize
+        let edgesOffset = nodesOffset + nodeCount * SnapshotFormat.nodeRecordSize
+        let stringsOffset = edgesOffset + edgeCount * SnapshotFormat.edgeRecordSize
+        for text in stringOrder {
+            let utf8 = Array(text.utf8)
+            file.append(UInt32(utf8.count))
+            file.append(bytes: utf8)
+            try file.flushIfNeeded()
+        }
+        try file.flush()
+        let metadataOffset = SnapshotFormat.headerSize + file.written
+        let metadata = Array(snapshotMetadataJSON(
+            tag: tag, objects: nodeCount, edges: edgeCount, thresholds: thresholds, counts: counts,
+            generations: generationStats, allocator: stats).utf8)
+        file.append(bytes: metadata)
+        try file.flush()
+        let fileLength = SnapshotFormat.headerSize + file.written
+
+        var header = [UInt8]()
+        header.append(contentsOf: SnapshotFormat.magic)
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { header.append(contentsOf: $0) } }
+        put(SnapshotFormat.version)
+        put(UInt32(SnapshotFormat.headerSize))
+        put(UInt64(nodeCount))
+        put(UInt64(edgeCount))
+        put(UInt64(stringOrder.count))
+        put(UInt64(nodesOffset))
+        put(UInt64(edgesOffset))
+        put(UInt64(stringsOffset))
+        put(UInt64(metadataOffset))
+        put(UInt64(metadata.count))
+        put(UInt64(fileLength))
+        put(file.checksum.finish())
+        header.append(contentsOf: repeatElement(0, count: SnapshotFormat.headerSize - header.count))
+        try file.writeAll(header, at: 0)
+    }
+
+    func snapshotMetadataJSON(tag: String, objects: Int, edges: Int, thresholds: (Int, Int, Int), counts: (Int, Int, Int),
+                              generations: [GenerationStats], allocator: AllocatorStats) -> String {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        var seconds = time_t(spec.tv_sec)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let time = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        let stats = generations.map { "{\"collections\":\($0.collections),\"collected\":\($0.collected),\"uncollectable\":\($0.uncollectable)}" }
+        return """
+        {"format":"heapgraph","version":1,"producer":"HeapRuntime","time":"\(time)","tag":\(jsonString(tag)),\
+        "objects":\(objects),"edges":\(edges),\
+        "collector":{"enabled":\(gc.isEnabled),"thresholds":[\(thresholds.0),\(thresholds.1),\(thresholds.2)],\
+        "counts":[\(counts.0),\(counts.1),\(counts.2)],"generations":[\(stats.joined(separator: ","))]},\
+        "allocator":{"arenasAllocatedTotal":\(allocator.arenasAllocatedTotal),"arenasReclaimed":\(allocator.arenasReclaimed),\
+        "arenasHighWater":\(allocator.arenasHighWater),"arenasCurrent":\(allocator.arenasCurrent),\
+        "blocksInUse":\(allocator.blocksInUse),"bytesInAllocatedBlocks":\(allocator.bytesInAllocatedBlocks),\
+        "largeBlocks":\(allocator.largeBlocks),"largeBytes":\(allocator.largeBytes)}}
+        """
+    }
+
+    func jsonString(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 { out += "\\u00" + ValueSemantics.hex2(UInt8(scalar.value)) } else { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out + "\""
+    }
+}

@@ -1,0 +1,320 @@
+import Foundation
+import HeapRuntime
+
+/// Reads a file through a fixed buffer, so memory stays proportional to what is kept,
+/// not to the file; and checksums every byte after the header as it passes.
+struct ChunkedReader {
+    let fd: Int32
+    var buffer: [UInt8]
+    var start = 0
+    var end = 0
+    var position: Int          // file offset of buffer[start]
+    var checksum = SnapshotFormat.Checksum()
+
+    init(fd: Int32, position: Int) {
+        self.fd = fd
+        self.position = position
+        buffer = [UInt8](repeating: 0, count: 4 << 20)
+    }
+
+    /// Makes `count` bytes available at `buffer[start...]`; false at end of file.
+    mutating func fill(_ count: Int) -> Bool {
+        if end - start >= count { return true }
+        if start > 0 {
+            buffer.withUnsafeMutableBytes { raw in
+                if end > start, let base = raw.baseAddress { memmove(base, base + start, end - start) }
+            }
+            end -= start
+            start = 0
+        }
+        while end - start < count {
+            let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress.unsafelyUnwrapped + end, raw.count - end) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return false }
+            buffer.withUnsafeBytes { raw in checksum.update(UnsafeRawBufferPointer(rebasing: raw[end..<(end + n)])) }
+            end += n
+        }
+        return true
+    }
+
+    mutating func consume(_ count: Int) {
+        start += count
+        position += count
+    }
+
+    func load<T: FixedWidthInteger>(_ offset: Int, as: T.Type) -> T {
+        buffer.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: start + offset, as: T.self)) }
+    }
+}
+
+extension HeapSnapshot {
+    /// Reads a `.heapgraph` file, checking everything: magic, version, every count against
+    /// the file's size (before allocating for it), every section's bounds, every string and
+    /// edge target, and the checksum. Never traps on bad input; throws a ``SnapshotError``
+    /// that names the problem and where.
+    ///
+    /// - Complexity: O(file size) time; memory ``HeapSnapshot`` describes plus a 4 MiB buffer.
+    public init(contentsOf path: String) throws(SnapshotError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
+        let size = Int(info.st_size)
+        guard size >= SnapshotFormat.headerSize else { throw .truncatedHeader(size: size) }
+
+        var header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
+        let got = header.withUnsafeMutableBytes { read(fd, $0.baseAddress, SnapshotFormat.headerSize) }
+        guard got == SnapshotFormat.headerSize else { throw .truncatedHeader(size: max(got, 0)) }
+        func field<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+            header.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+        }
+        guard Array(header[0..<8]) == SnapshotFormat.magic else { throw .notASnapshot }
+        let version: UInt32 = field(8, UInt32.self)
+        guard version == SnapshotFormat.version else { throw .unsupportedVersion(version) }
+        guard field(12, UInt32.self) == UInt32(SnapshotFormat.headerSize) else {
+            throw .badHeader(field: "header size", reason: "is \(field(12, UInt32.self)), not 128")
+        }
+        let nodeCount64: UInt64 = field(16, UInt64.self)
+        let edgeCount64: UInt64 = field(24, UInt64.self)
+        let stringCount64: UInt64 = field(32, UInt64.self)
+        let offsets = (nodes: field(40, UInt64.self), edges: field(48, UInt64.self), strings: field(56, UInt64.self),
+                       metadata: field(64, UInt64.self))
+        let metadataLength: UInt64 = field(72, UInt64.self)
+        let fileLength: UInt64 = field(80, UInt64.self)
+        let expectedChecksum: UInt64 = field(88, UInt64.self)
+
+        guard header[96..<128].allSatisfy({ $0 == 0 }) else { throw .badHeader(field: "reserved bytes 96-127", reason: "are not zero") }
+        guard fileLength == UInt64(size) else { throw .lengthMismatch(expected: fileLength, actual: size) }
+        // Every count must fit in the file before anything is allocated for it.
+        let fileSize = UInt64(size)
+        guard nodeCount64 <= fileSize / UInt64(SnapshotFormat.nodeRecordSize) else {
+            throw .countTooLarge(field: "node count", count: nodeCount64, fileSize: size)
+        }
+        guard edgeCount64 <= fileSize / UInt64(SnapshotFormat.edgeRecordSize) else {
+            throw .countTooLarge(field: "edge count", count: edgeCount64, fileSize: size)
+        }
+        guard stringCount64 <= fileSize / 4 else { throw .countTooLarge(field: "string count", count: stringCount64, fileSize: size) }
+        let nodesEnd = UInt64(SnapshotFormat.headerSize) + nodeCount64 * UInt64(SnapshotFormat.nodeRecordSize)
+        let edgesEnd = nodesEnd + edgeCount64 * UInt64(SnapshotFormat.edgeRecordSize)
+        guard offsets.nodes == UInt64(SnapshotFormat.headerSize) else { throw .badHeader(field: "nodes offset", reason: "is \(offsets.nodes), not 128") }
+        guard offsets.edges == nodesEnd else { throw .badHeader(field: "edges offset", reason: "is \(offsets.edges), the nodes end at \(nodesEnd)") }
+        guard offsets.strings == edgesEnd else { throw .badHeader(field: "strings offset", reason: "is \(offsets.strings), the edges end at \(edgesEnd)") }
+        guard offsets.metadata >= offsets.strings, offsets.metadata <= fileSize else {
+            throw .badHeader(field: "metadata offset", reason: "\(offsets.metadata) is outside \(offsets.strings)...\(fileSize)")
+        }
+        guard metadataLength == fileSize - offsets.metadata else {
+            throw .badHeader(field: "metadata length", reason: "\(metadataLength) does not reach the end of the file")
+        }
+        guard stringCount64 * 4 <= offsets.metadata - offsets.strings else {
+            throw .countTooLarge(field: "string count", count: stringCount64, fileSize: size)
+        }
+        guard nodeCount64 < UInt64(HeapSnapshot.valueMask) else { throw .tooLarge(reason: "\(nodeCount64) nodes (at most 2^28)") }
+        guard edgeCount64 < UInt64(UInt32.max) else { throw .tooLarge(reason: "\(edgeCount64) edges (at most 2^32 - 1)") }
+        let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
+
+        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
+        var ids = [UInt64](repeating: 0, count: nodeCount)
+        var referenceCounts = [UInt32](repeating: 0, count: nodeCount)
+        var typeIndices = [UInt32](repeating: 0, count: nodeCount)
+        var valueLabels = [UInt32](repeating: 0, count: nodeCount)
+        var shallowSizes = [UInt32](repeating: 0, count: nodeCount)
+        var externalCounts = [Int32](repeating: 0, count: nodeCount)
+        var generations = [UInt8](repeating: 0, count: nodeCount)
+        var nodeFlags = [UInt8](repeating: 0, count: nodeCount)
+        var edgeStart = [UInt32](repeating: 0, count: nodeCount + 1)
+        var edgeSum: UInt64 = 0
+        for node in 0..<nodeCount {
+            guard reader.fill(SnapshotFormat.nodeRecordSize) else { throw .lengthMismatch(expected: fileLength, actual: reader.position) }
+            ids[node] = reader.load(0, as: UInt64.self)
+            referenceCounts[node] = UInt32(clamping: reader.load(8, as: Int64.self))
+            typeIndices[node] = reader.load(16, as: UInt32.self)
+            valueLabels[node] = reader.load(20, as: UInt32.self)
+            shallowSizes[node] = reader.load(24, as: UInt32.self)
+            externalCounts[node] = reader.load(28, as: Int32.self)
+            let count = reader.load(32, as: UInt32.self)
+            generations[node] = reader.load(36, as: UInt8.self)
+            nodeFlags[node] = reader.load(37, as: UInt8.self)
+            reader.consume(SnapshotFormat.nodeRecordSize)
+            edgeSum += UInt64(count)
+            guard edgeSum <= edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
+            edgeStart[node + 1] = UInt32(edgeSum)
+            guard typeIndices[node] < UInt32(clamping: stringCount) else {
+                throw .stringIndexOutOfRange(node: node, index: typeIndices[node], strings: stringCount)
+            }
+            guard valueLabels[node] == SnapshotFormat.noString || valueLabels[node] < UInt32(clamping: stringCount) else {
+                throw .stringIndexOutOfRange(node: node, index: valueLabels[node], strings: stringCount)
+            }
+        }
+        guard edgeSum == edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
+
+        var edgeTargets = [UInt32](repeating: 0, count: edgeCount)
+        var edgeLabels = [UInt32](repeating: 0, count: edgeCount)
+        for edge in 0..<edgeCount {
+            guard reader.fill(SnapshotFormat.edgeRecordSize) else { throw .lengthMismatch(expected: fileLength, actual: reader.position) }
+            let target = reader.load(0, as: UInt32.self)
+            let value = reader.load(4, as: UInt32.self)
+            let kindByte = reader.load(8, as: UInt8.self)
+            reader.consume(SnapshotFormat.edgeRecordSize)
+            guard Int(target) < nodeCount else { throw .badEdge(edge: edge, reason: "points at node \(target) of \(nodeCount)") }
+            guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & ~SnapshotFormat.weakBit) else {
+                throw .badEdge(edge: edge, reason: "has unknown kind \(kindByte & ~SnapshotFormat.weakBit)")
+            }
+            switch kind {
+            case .key, .attribute:
+                guard Int(value) < nodeCount else { throw .badEdge(edge: edge, reason: "is labelled by node \(value) of \(nodeCount)") }
+            case .named:
+                guard Int(value) < stringCount else { throw .badEdge(edge: edge, reason: "is labelled by string \(value) of \(stringCount)") }
+            case .index, .none, .dictKey:
+                break
+            }
+            edgeTargets[edge] = target
+            edgeLabels[edge] = HeapSnapshot.packLabel(kind: kind.rawValue, value: min(value, HeapSnapshot.valueMask),
+                                                      weak: kindByte & SnapshotFormat.weakBit != 0)
+        }
+
+        var strings: [String] = []
+        strings.reserveCapacity(stringCount)
+        let stringsEnd = Int(offsets.metadata)
+        for index in 0..<stringCount {
+            let offset = reader.position
+            guard offset + 4 <= stringsEnd, reader.fill(4) else { throw .badString(index: index, offset: offset, reason: "runs past its section") }
+            let length = Int(reader.load(0, as: UInt32.self))
+            guard offset + 4 + length <= stringsEnd else { throw .badString(index: index, offset: offset, reason: "of \(length) bytes runs past its section") }
+            reader.consume(4)
+            guard reader.fill(length) else { throw .badString(index: index, offset: offset, reason: "is cut short") }
+            let text = reader.buffer[reader.start..<(reader.start + length)].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            guard let text else { throw .badString(index: index, offset: offset, reason: "is not UTF-8") }
+            strings.append(text)
+            reader.consume(length)
+        }
+        guard reader.position == stringsEnd else {
+            throw .badHeader(field: "metadata offset", reason: "\(stringsEnd) is not where the strings end (\(reader.position))")
+        }
+        let metadataBytesCount = Int(metadataLength)
+        guard reader.fill(metadataBytesCount) else { throw .lengthMismatch(expected: fileLength, actual: reader.position) }
+        let metadataBytes = Array(reader.buffer[reader.start..<(reader.start + metadataBytesCount)])
+        reader.consume(metadataBytesCount)
+        // Nothing may follow; the checksum covers every byte after the header.
+        _ = reader.fill(1)
+        let actualChecksum = reader.checksum.finish()
+        guard actualChecksum == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actualChecksum) }
+        let metadata = try SnapshotMetadata(parsing: metadataBytes)
+
+        self.init(strings: strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
+                  valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
+                  generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
+                  edgeLabels: edgeLabels)
+    }
+
+    /// Builds the reverse index (a counting sort of the edges by target) and stores all.
+    init(strings: [String], metadata: SnapshotMetadata, ids: [UInt64], referenceCounts: [UInt32], typeIndices: [UInt32],
+         valueLabels: [UInt32], shallowSizes: [UInt32], externalCounts: [Int32], generations: [UInt8], nodeFlags: [UInt8],
+         edgeStart: [UInt32], edgeTargets: [UInt32], edgeLabels: [UInt32]) {
+        let nodeCount = ids.count
+        var reverseStart = [UInt32](repeating: 0, count: nodeCount + 1)
+        for target in edgeTargets { reverseStart[Int(target) + 1] &+= 1 }
+        for node in 0..<nodeCount { reverseStart[node + 1] &+= reverseStart[node] }
+        var reverseSources = [UInt32](repeating: 0, count: edgeTargets.count)
+        var fill = reverseStart
+        for source in 0..<nodeCount {
+            for edge in Int(edgeStart[source])..<Int(edgeStart[source + 1]) {
+                let target = Int(edgeTargets[edge])
+                reverseSources[Int(fill[target])] = UInt32(source)
+                fill[target] &+= 1
+            }
+        }
+        self.nodeCount = nodeCount
+        self.edgeCount = edgeTargets.count
+        self.strings = strings
+        self.metadata = metadata
+        self.ids = ids
+        self.referenceCounts = referenceCounts
+        self.typeIndices = typeIndices
+        self.valueLabels = valueLabels
+        self.shallowSizes = shallowSizes
+        self.externalCounts = externalCounts
+        self.generations = generations
+        self.nodeFlags = nodeFlags
+        self.edgeStart = edgeStart
+        self.edgeTargets = edgeTargets
+        self.edgeLabels = edgeLabels
+        self.reverseStart = reverseStart
+        self.reverseSources = reverseSources
+    }
+}
+
+extension SnapshotMetadata {
+    init(parsing bytes: [UInt8]) throws(SnapshotError) {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .badMetadata(reason: "not UTF-8") }
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: Data(bytes)) } catch { throw .badMetadata(reason: "not JSON") }
+        guard let dictionary = object as? [String: Any] else { throw .badMetadata(reason: "not a JSON object") }
+        self.init(json: text)
+        tag = dictionary["tag"] as? String
+        time = dictionary["time"] as? String
+        producer = dictionary["producer"] as? String
+        if let collector = dictionary["collector"] as? [String: Any] {
+            thresholds = collector["thresholds"] as? [Int]
+            counts = collector["counts"] as? [Int]
+            generationStats = collector["generations"] as? [[String: Int]]
+        }
+        allocator = dictionary["allocator"] as? [String: Int]
+    }
+}
+
+extension HeapSnapshot {
+    /// The same compact graph, taken from a live heap without going through a file.
+    /// - Complexity: O(objects + references).
+    public init(heap: Heap, tag: String = "") {
+        var strings: [String] = []
+        var stringIndex: [String: UInt32] = [:]
+        func intern(_ text: String) -> UInt32 {
+            if let index = stringIndex[text] { return index }
+            stringIndex[text] = UInt32(strings.count)
+            strings.append(text)
+            return UInt32(strings.count - 1)
+        }
+        let garbage = Set((try? heap.items(of: heap.gc.garbage)) ?? [])
+        var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
+        var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
+        var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        heap.withSnapshotView { view in
+            for ordinal in 0..<view.count {
+                let node = view.node(ordinal)
+                ids.append(node.id)
+                referenceCounts.append(UInt32(clamping: node.referenceCount))
+                typeIndices.append(intern(node.typeName))
+                valueLabels.append(node.valueLabel.map(intern) ?? SnapshotFormat.noString)
+                shallowSizes.append(UInt32(clamping: node.shallowSize))
+                externalCounts.append(Int32(clamping: node.externalCount))
+                generations.append(node.generation)
+                var flags = node.flags.rawValue
+                if garbage.contains(view.object(ordinal)) { flags |= NodeFlags.inGarbage.rawValue }
+                nodeFlags.append(flags)
+                view.forEachEdge(of: ordinal) { target, label, weak in
+                    let (kind, value): (EdgeKind, UInt32)
+                    switch label {
+                    case .none: (kind, value) = (.none, 0)
+                    case .index(let i): (kind, value) = (.index, UInt32(clamping: i))
+                    case .dictKey: (kind, value) = (.dictKey, 0)
+                    case .key(let key): (kind, value) = (.key, UInt32(key))
+                    case .attribute(let name): (kind, value) = (.attribute, UInt32(name))
+                    case .named(let name): (kind, value) = (.named, intern(name))
+                    }
+                    edgeTargets.append(UInt32(target))
+                    edgeLabels.append(HeapSnapshot.packLabel(kind: kind.rawValue, value: min(value, HeapSnapshot.valueMask), weak: weak))
+                }
+                edgeStart.append(UInt32(edgeTargets.count))
+            }
+        }
+        var metadata = SnapshotMetadata()
+        metadata.tag = tag
+        metadata.producer = "HeapRuntime (live)"
+        self.init(strings: strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
+                  valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
+                  generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
+                  edgeLabels: edgeLabels)
+    }
+}
