@@ -42,9 +42,11 @@ public final class Heap {
         core.initialize(to: HeapCore())
         HeapCore.bootstrap(core)
         core.pointee.owner = self
+        registerForSnapshotAtExit()
     }
 
     deinit {
+        unregisterForSnapshotAtExit()
         core.pointee.owner = nil
         // Closures the heap keeps (finalizers, weak-reference callbacks, collector hooks) may
         // capture owned references to its own objects; dropping them first releases those,
