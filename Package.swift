@@ -53,6 +53,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "SnapshotBenchmarks",
+            dependencies: ["HeapRuntime", "HeapSnapshot"],
+            path: "Benchmarks/SnapshotBenchmarks",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "RenderBenchmarks",
             dependencies: ["GraphvizRender"],
             path: "Benchmarks/RenderBenchmarks",

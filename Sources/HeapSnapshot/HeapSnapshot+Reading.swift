@@ -5,7 +5,8 @@ import HeapRuntime
 /// not to the file; and checksums every byte after the header as it passes.
 struct ChunkedReader {
     let fd: Int32
-    var buffer: [UInt8]
+    static let capacity = 4 << 20
+    let base: UnsafeMutableRawPointer
     var start = 0
     var end = 0
     var position: Int          // file offset of buffer[start]
@@ -14,24 +15,35 @@ struct ChunkedReader {
     init(fd: Int32, position: Int) {
         self.fd = fd
         self.position = position
-        buffer = [UInt8](repeating: 0, count: 4 << 20)
+        base = .allocate(byteCount: Self.capacity, alignment: 16)
     }
 
+    func deallocate() { base.deallocate() }
+
+    /// The `count` bytes at the read position.
+    func bytes(_ count: Int) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base + start, count: count) }
+
     /// Makes `count` bytes available at `buffer[start...]`; false at end of file.
+    /// Requests larger than the buffer are refused (false), so a corrupt length can never
+    /// make the reader allocate.
+    @inline(__always)
     mutating func fill(_ count: Int) -> Bool {
         if end - start >= count { return true }
+        return refill(count)
+    }
+
+    mutating func refill(_ count: Int) -> Bool {
+        guard count <= Self.capacity else { return false }
         if start > 0 {
-            buffer.withUnsafeMutableBytes { raw in
-                if end > start, let base = raw.baseAddress { memmove(base, base + start, end - start) }
-            }
+            if end > start { memmove(base, base + start, end - start) }
             end -= start
             start = 0
         }
         while end - start < count {
-            let n = buffer.withUnsafeMutableBytes { raw in read(fd, raw.baseAddress.unsafelyUnwrapped + end, raw.count - end) }
+            let n = read(fd, base + end, Self.capacity - end)
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { return false }
-            buffer.withUnsafeBytes { raw in checksum.update(UnsafeRawBufferPointer(rebasing: raw[end..<(end + n)])) }
+            checksum.update(UnsafeRawBufferPointer(start: base + end, count: n))
             end += n
         }
         return true
@@ -42,8 +54,9 @@ struct ChunkedReader {
         position += count
     }
 
+    @inline(__always)
     func load<T: FixedWidthInteger>(_ offset: Int, as: T.Type) -> T {
-        buffer.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: start + offset, as: T.self)) }
+        T(littleEndian: base.loadUnaligned(fromByteOffset: start + offset, as: T.self))
     }
 }
 
@@ -115,6 +128,7 @@ extension HeapSnapshot {
         let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
 
         var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
+        defer { reader.deallocate() }
         var ids = [UInt64](repeating: 0, count: nodeCount)
         var referenceCounts = [UInt32](repeating: 0, count: nodeCount)
         var typeIndices = [UInt32](repeating: 0, count: nodeCount)
@@ -184,7 +198,7 @@ extension HeapSnapshot {
             guard offset + 4 + length <= stringsEnd else { throw .badString(index: index, offset: offset, reason: "of \(length) bytes runs past its section") }
             reader.consume(4)
             guard reader.fill(length) else { throw .badString(index: index, offset: offset, reason: "is cut short") }
-            let text = reader.buffer[reader.start..<(reader.start + length)].withUnsafeBufferPointer { String(validating: $0, as: UTF8.self) }
+            let text = String(validating: reader.bytes(length), as: UTF8.self)
             guard let text else { throw .badString(index: index, offset: offset, reason: "is not UTF-8") }
             strings.append(text)
             reader.consume(length)
@@ -194,7 +208,7 @@ extension HeapSnapshot {
         }
         let metadataBytesCount = Int(metadataLength)
         guard reader.fill(metadataBytesCount) else { throw .lengthMismatch(expected: fileLength, actual: reader.position) }
-        let metadataBytes = Array(reader.buffer[reader.start..<(reader.start + metadataBytesCount)])
+        let metadataBytes = Array(reader.bytes(metadataBytesCount))
         reader.consume(metadataBytesCount)
         // Nothing may follow; the checksum covers every byte after the header.
         _ = reader.fill(1)
@@ -276,7 +290,7 @@ extension HeapSnapshot {
             strings.append(text)
             return UInt32(strings.count - 1)
         }
-        let garbage = Set((try? heap.items(of: heap.gc.garbage)) ?? [])
+        let garbage = Set(heap.gc.garbageContents)
         var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
         var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
         var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []

@@ -220,7 +220,9 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     func visibleObjects() -> [UnsafeMutableRawPointer] {
         var result: [UnsafeMutableRawPointer] = []
         forEachTracked { result.append($0) }
-        var seen = Set(result)
+        // Tracked containers are all in `result` already; only what they reach that is not
+        // tracked needs remembering.
+        var seen = Set<UnsafeMutableRawPointer>()
         var index = 0
         while index < result.count {
             HeapCore.forEachReferent(result[index]) { referent in

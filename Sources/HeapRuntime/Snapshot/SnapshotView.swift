@@ -60,8 +60,9 @@ public struct SnapshotView {
     /// The object numbered `ordinal`.
     public func object(_ ordinal: Int) -> ObjectRef { ObjectRef(objects[ordinal]) }
 
-    /// What a snapshot records of object `ordinal`.
-    public func node(_ ordinal: Int) -> Node {
+    /// What a snapshot records of object `ordinal`. With `withTypeName: false` the type
+    /// name is left empty (for callers that cache names by ``typeKey(_:)``).
+    public func node(_ ordinal: Int, withTypeName: Bool = true) -> Node {
         let object = objects[ordinal]
         let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
         let count = counts[ordinal]
@@ -74,7 +75,7 @@ public struct SnapshotView {
                 flags.insert(.hasFinalizer)
                 if finalizer.kind == .legacy { flags.insert(.legacyFinalizer) }
             }
-            if core.pointee.watches[object] != nil { flags.insert(.watched) }
+            if !core.pointee.watches.isEmpty && core.pointee.watches[object] != nil { flags.insert(.watched) }
         }
         if info.pointee.kind == .weakref { flags.insert(.weakReference) }
         if count >= HeapCore.immortalCount / 2 { flags.insert(.immortal) }
@@ -87,10 +88,35 @@ public struct SnapshotView {
         default:
             break
         }
-        return Node(id: UInt64(UInt(bitPattern: object)), typeName: core.pointee.typeName(of: object),
+        return Node(id: UInt64(UInt(bitPattern: object)), typeName: withTypeName ? core.pointee.typeName(of: object) : "",
                     shallowSize: HeapCore.shallowSize(object), referenceCount: count,
                     externalCount: flags.contains(.immortal) ? 0 : count - Int(heldInside[ordinal]),
                     generation: generations[ordinal], flags: flags, valueLabel: label)
+    }
+
+    /// A key identifying the object's type name cheaply: equal keys, equal names (the
+    /// type's descriptor, or an instance's class). For caching names by type.
+    public func typeKey(_ ordinal: Int) -> UInt {
+        let object = objects[ordinal]
+        let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
+        if info.pointee.kind == .instance { return UInt(bitPattern: object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self)) }
+        return UInt(bitPattern: info)
+    }
+
+    /// The type name for `typeKey(ordinal)`.
+    public func typeName(_ ordinal: Int) -> String { core.pointee.typeName(of: objects[ordinal]) }
+
+    /// Number of outgoing edges of object `ordinal` (as `forEachEdge` gives them), without
+    /// making labels.
+    public func edgeCount(of ordinal: Int) -> Int {
+        let object = objects[ordinal]
+        var count = 0
+        HeapCore.forEachReferent(object) { _ in count &+= 1 }
+        if object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.kind == .weakref,
+           object.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self) != nil {
+            count &+= 1
+        }
+        return count
     }
 
     /// Calls `body` for each outgoing edge of object `ordinal`: target ordinal, label,
@@ -131,13 +157,17 @@ extension Heap {
                 object = GCList.next(object)
             }
         }
-        for (i, object) in objects.enumerated() {
-            counts[i] = object.field(0, as: Int.self)
-            object.setField(0, i)
+        counts.withUnsafeMutableBufferPointer { counts in
+            for (i, object) in objects.enumerated() {
+                counts[i] = object.field(0, as: Int.self)
+                object.setField(0, i)
+            }
         }
         defer { for (i, object) in objects.enumerated() { object.setField(0, counts[i]) } }
-        for object in objects {
-            HeapCore.forEachReferent(object) { heldInside[SnapshotView.ordinal(of: $0)] &+= 1 }
+        heldInside.withUnsafeMutableBufferPointer { held in
+            for object in objects {
+                HeapCore.forEachReferent(object) { held[SnapshotView.ordinal(of: $0)] &+= 1 }
+            }
         }
         return try body(SnapshotView(core: core, objects: objects, counts: counts, generations: generations, heldInside: heldInside))
     }

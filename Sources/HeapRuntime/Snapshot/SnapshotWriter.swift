@@ -73,7 +73,9 @@ public struct SnapshotWriteError: Error, CustomStringConvertible, Sendable {
 struct SnapshotFileWriter {
     let fd: Int32
     let path: String
-    var buffer: [UInt8] = []
+    static let capacity = 1 << 20
+    let buffer: UnsafeMutableRawPointer
+    var used = 0
     var checksum = SnapshotFormat.Checksum()
     var written = 0   // bytes after the header
 
@@ -81,35 +83,51 @@ struct SnapshotFileWriter {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw SnapshotWriteError(path: path, reason: String(cString: strerror(errno))) }
-        buffer.reserveCapacity(1 << 20)
+        buffer = .allocate(byteCount: Self.capacity, alignment: 16)
         try writeAll([UInt8](repeating: 0, count: SnapshotFormat.headerSize), at: nil)
     }
 
-    mutating func append<T: FixedWidthInteger>(_ value: T) {
-        withUnsafeBytes(of: value.littleEndian) { buffer.append(contentsOf: $0) }
+    /// Makes room for `count` more bytes.
+    @inline(__always)
+    mutating func reserve(_ count: Int) throws(SnapshotWriteError) {
+        if used + count > Self.capacity { try flush() }
     }
 
-    mutating func append(bytes: some Collection<UInt8>) { buffer.append(contentsOf: bytes) }
+    @inline(__always)
+    mutating func append<T: FixedWidthInteger>(_ value: T) {
+        buffer.storeBytes(of: value.littleEndian, toByteOffset: used, as: T.self)
+        used += MemoryLayout<T>.size
+    }
 
-    mutating func flushIfNeeded() throws(SnapshotWriteError) {
-        if buffer.count >= 1 << 20 { try flush() }
+    mutating func appendZeros(_ count: Int) {
+        (buffer + used).initializeMemory(as: UInt8.self, repeating: 0, count: count)
+        used += count
+    }
+
+    mutating func append(bytes: [UInt8]) throws(SnapshotWriteError) {
+        var offset = 0
+        while offset < bytes.count {
+            if used == Self.capacity { try flush() }
+            let chunk = min(bytes.count - offset, Self.capacity - used)
+            bytes.withUnsafeBytes { (buffer + used).copyMemory(from: $0.baseAddress.unsafelyUnwrapped + offset, byteCount: chunk) }
+            used += chunk
+            offset += chunk
+        }
     }
 
     mutating func flush() throws(SnapshotWriteError) {
-        buffer.withUnsafeBytes { checksum.update($0) }
-        try writeAll(buffer, at: nil)
-        written += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+        let pending = UnsafeRawBufferPointer(start: buffer, count: used)
+        checksum.update(pending)
+        try writeAll(pending, at: nil)
+        written += used
+        used = 0
     }
 
-    func writeAll(_ bytes: [UInt8], at offset: Int?) throws(SnapshotWriteError) {
+    func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int?) throws(SnapshotWriteError) {
         var done = 0
         while done < bytes.count {
-            let result = bytes.withUnsafeBytes { raw -> Int in
-                let base = raw.baseAddress.unsafelyUnwrapped + done
-                if let offset { return pwrite(fd, base, raw.count - done, off_t(offset + done)) }
-                return write(fd, base, raw.count - done)
-            }
+            let base = bytes.baseAddress.unsafelyUnwrapped + done
+            let result = offset.map { pwrite(fd, base, bytes.count - done, off_t($0 + done)) } ?? write(fd, base, bytes.count - done)
             if result < 0 {
                 if errno == EINTR { continue }
                 throw SnapshotWriteError(path: path, reason: String(cString: strerror(errno)))
@@ -118,7 +136,22 @@ struct SnapshotFileWriter {
         }
     }
 
-    func close() { _ = Glibc.close(fd) }
+    func writeAll(_ bytes: [UInt8], at offset: Int?) throws(SnapshotWriteError) {
+        let result: Result<Void, SnapshotWriteError> = bytes.withUnsafeBytes { raw in
+            do throws(SnapshotWriteError) {
+                try writeAll(raw, at: offset)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        try result.get()
+    }
+
+    func close() {
+        buffer.deallocate()
+        _ = Glibc.close(fd)
+    }
 }
 
 extension Heap {
@@ -137,7 +170,7 @@ extension Heap {
         let stats = allocatorStats()
         let collector = gc
         let (thresholds, counts, generationStats) = (collector.thresholds, collector.counts, collector.stats)
-        let garbage = Set((try? items(of: collector.garbage)) ?? [])
+        let garbage = Set(collector.garbageContents)
         var strings: [String: UInt32] = [:]
         var stringOrder: [String] = []
         func intern(_ text: String) -> UInt32 {
@@ -154,24 +187,36 @@ extension Heap {
                     throw SnapshotWriteError(path: path, reason: "more than 4 billion objects")
                 }
                 var edges = 0
+                var typeNames: [UInt: UInt32] = [:]
+                var lastType: (key: UInt, index: UInt32) = (0, 0)   // neighbours mostly share a type
                 for ordinal in 0..<view.count {
-                    let node = view.node(ordinal)
-                    var edgeCount: UInt32 = 0
-                    view.forEachEdge(of: ordinal) { _, _, _ in edgeCount &+= 1 }
-                    edges += Int(edgeCount)
+                    let key = view.typeKey(ordinal)
+                    let typeIndex: UInt32
+                    if key == lastType.key && ordinal > 0 {
+                        typeIndex = lastType.index
+                    } else if let known = typeNames[key] {
+                        typeIndex = known
+                    } else {
+                        typeIndex = intern(view.typeName(ordinal))
+                        typeNames[key] = typeIndex
+                    }
+                    lastType = (key, typeIndex)
+                    let node = view.node(ordinal, withTypeName: false)
+                    let edgeCount = view.edgeCount(of: ordinal)
+                    edges += edgeCount
                     var flags = node.flags
-                    if garbage.contains(view.object(ordinal)) { flags.insert(.inGarbage) }
+                    if !garbage.isEmpty && garbage.contains(view.object(ordinal)) { flags.insert(.inGarbage) }
+                    try file.reserve(SnapshotFormat.nodeRecordSize)
                     file.append(node.id)
                     file.append(Int64(node.referenceCount))
-                    file.append(intern(node.typeName))
+                    file.append(typeIndex)
                     file.append(node.valueLabel.map(intern) ?? SnapshotFormat.noString)
                     file.append(UInt32(clamping: node.shallowSize))
                     file.append(Int32(clamping: node.externalCount))
-                    file.append(edgeCount)
+                    file.append(UInt32(edgeCount))
                     file.append(node.generation)
                     file.append(flags.rawValue)
-                    file.append(bytes: repeatElement(UInt8(0), count: 10))
-                    try file.flushIfNeeded()
+                    file.appendZeros(10)
                 }
                 for ordinal in 0..<view.count {
                     var failure: SnapshotWriteError? = nil
@@ -186,11 +231,12 @@ extension Heap {
                         case .attribute(let name): (kind, value) = (.attribute, UInt32(name))
                         case .named(let name): (kind, value) = (.named, intern(name))
                         }
+                        if failure == nil { do throws(SnapshotWriteError) { try file.reserve(SnapshotFormat.edgeRecordSize) } catch { failure = error } }
+                        guard failure == nil else { return }
                         file.append(UInt32(target))
                         file.append(value)
                         file.append(kind.rawValue | (weak ? SnapshotFormat.weakBit : 0))
-                        file.append(bytes: [0, 0, 0])
-                        if failure == nil { do throws(SnapshotWriteError) { try file.flushIfNeeded() } catch { failure = error } }
+                        file.appendZeros(3)
                     }
                     if let failure { throw failure }
                 }
@@ -205,16 +251,16 @@ extension Heap {
         let stringsOffset = edgesOffset + edgeCount * SnapshotFormat.edgeRecordSize
         for text in stringOrder {
             let utf8 = Array(text.utf8)
+            try file.reserve(4)
             file.append(UInt32(utf8.count))
-            file.append(bytes: utf8)
-            try file.flushIfNeeded()
+            try file.append(bytes: utf8)
         }
         try file.flush()
         let metadataOffset = SnapshotFormat.headerSize + file.written
         let metadata = Array(snapshotMetadataJSON(
             tag: tag, objects: nodeCount, edges: edgeCount, thresholds: thresholds, counts: counts,
             generations: generationStats, allocator: stats).utf8)
-        file.append(bytes: metadata)
+        try file.append(bytes: metadata)
         try file.flush()
         let fileLength = SnapshotFormat.headerSize + file.written
 

@@ -1,0 +1,85 @@
+// Snapshot benchmark: a heap of 10M objects and 30M edges written to a .heapgraph file and
+// read back into the compact graph, with the reader's memory.
+//
+//   swift run -c release SnapshotBenchmarks [--nodes N] [--path FILE]
+#if canImport(Glibc)
+import Glibc
+#endif
+import HeapRuntime
+import HeapSnapshot
+
+func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+}
+
+/// Resident memory of this process, from /proc/self/statm.
+func residentBytes() -> Int {
+    guard let file = fopen("/proc/self/statm", "r") else { return 0 }
+    defer { fclose(file) }
+    var size = 0, resident = 0
+    _ = withUnsafeMutablePointer(to: &size) { s in withUnsafeMutablePointer(to: &resident) { r in
+        withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
+    } }
+    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+let arguments = CommandLine.arguments
+func option(_ name: String) -> String? {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
+    return arguments[index + 1]
+}
+let nodes = option("--nodes").flatMap { Int($0) } ?? 10_000_000
+let path = option("--path") ?? "/tmp/heapgraph-benchmark.heapgraph"
+let runs = option("--runs").flatMap { Int($0) } ?? 3
+
+// Each list refers to three others (the next one and two pseudo-random ones): 3 edges per
+// node, and every list reachable from the first, which the program holds.
+let heap = Heap()
+heap.gc.disable()
+let first: ObjectRef
+do {
+    let holder = heap.list()
+    for _ in 0..<nodes { try heap.append(taking: heap.list(), to: holder.ref) }
+    let lists = try heap.items(of: holder.ref)
+    for i in 0..<nodes {
+        try heap.append(lists[(i + 1) % nodes], to: lists[i])
+        try heap.append(lists[(i &* 7 &+ 3) % nodes], to: lists[i])
+        try heap.append(lists[(i &* 13 &+ 5) % nodes], to: lists[i])
+    }
+    first = heap.retain(lists[0]).unmanaged()
+}
+print("heap: \(nodes) lists, \(3 * nodes) edges")
+
+var writes: [Double] = []
+for _ in 0..<runs {
+    let start = now()
+    try heap.writeSnapshot(to: path, tag: "benchmark")
+    writes.append(now() - start)
+}
+var reads: [Double] = []
+var retained = 0
+var graphEdges = 0
+var graphNodes = 0
+for _ in 0..<runs {
+    let before = residentBytes()
+    let start = now()
+    let graph = try HeapSnapshot(contentsOf: path)
+    reads.append(now() - start)
+    retained = residentBytes() - before
+    graphNodes = graph.nodeCount
+    graphEdges = graph.edgeCount
+}
+var size = stat()
+stat(path, &size)
+let budget = 40 * graphNodes + 12 * graphEdges
+print("file: \(size.st_size / 1_000_000) MB, \(graphNodes) nodes, \(graphEdges) edges")
+print("write: median \(median(writes)) s of \(writes.map { ($0 * 100).rounded() / 100 })")
+print("read:  median \(median(reads)) s of \(reads.map { ($0 * 100).rounded() / 100 })")
+print("reader memory: \(retained / 1_000_000) MB resident after reading; budget 40 B/node + 12 B/edge = \(budget / 1_000_000) MB")
+print("per node: \(Double(retained) / Double(max(graphNodes, 1))) bytes with edges, compact graph \(38 * graphNodes + 12 * graphEdges) bytes by construction")
+if let keep = option("--keep") { rename(path, keep) } else { unlink(path) }
+heap.release(first)
