@@ -308,15 +308,7 @@ extension HeapSnapshot {
                 if garbage.contains(view.object(ordinal)) { flags |= NodeFlags.inGarbage.rawValue }
                 nodeFlags.append(flags)
                 view.forEachEdge(of: ordinal) { target, label, weak in
-                    let (kind, value): (EdgeKind, UInt32)
-                    switch label {
-                    case .none: (kind, value) = (.none, 0)
-                    case .index(let i): (kind, value) = (.index, UInt32(clamping: i))
-                    case .dictKey: (kind, value) = (.dictKey, 0)
-                    case .key(let key): (kind, value) = (.key, UInt32(key))
-                    case .attribute(let name): (kind, value) = (.attribute, UInt32(name))
-                    case .named(let name): (kind, value) = (.named, intern(name))
-                    }
+                    let (kind, value) = label.encoded(intern)
                     edgeTargets.append(UInt32(target))
                     edgeLabels.append(HeapSnapshot.packLabel(kind: kind.rawValue, value: min(value, HeapSnapshot.valueMask), weak: weak))
                 }

@@ -20,7 +20,17 @@ extension Heap {
         check(object)
         var result: [Reference] = []
         HeapCore.forEachLabelledReferent(object.pointer, core: core) { target, label, weak in
-            result.append(Reference(target: ObjectRef(target), label: label, isWeak: weak))
+            let text: EdgeLabel
+            switch label {
+            case .none: text = .none
+            case .dictKey: text = .dictKey
+            case .index(let i): text = .index(i)
+            case .key(let key): text = .key(HeapCore.keyLabel(key, core: core))
+            case .attribute(let name): text = .attribute(String(decoding: HeapCore.textBytes(name), as: UTF8.self))
+            case .named(let name): text = .named(name)
+            case .host(let label): text = label
+            }
+            result.append(Reference(target: ObjectRef(target), label: text, isWeak: weak))
         }
         return result
     }
@@ -153,9 +163,21 @@ extension HeapCore {
         }
     }
 
-    /// `forEachReferent` with labels, and weak references included (flagged).
+    /// How the runtime names a reference before a caller turns it into text
+    /// (``EdgeLabel``) or into snapshot ordinals: keys and attribute names stay objects.
+    enum ReferenceLabel {
+        case none, dictKey
+        case index(Int)
+        case key(UnsafeMutableRawPointer)
+        case attribute(UnsafeMutableRawPointer)
+        case named(String)
+        case host(EdgeLabel)
+    }
+
+    /// `forEachReferent` with labels, and weak references included (flagged): the one
+    /// labelled traversal, shared by `referents(of:)` and snapshots.
     static func forEachLabelledReferent(_ object: UnsafeMutableRawPointer, core: UnsafeMutablePointer<HeapCore>,
-                                        _ visit: (UnsafeMutableRawPointer, EdgeLabel, Bool) -> Void) {
+                                        _ visit: (UnsafeMutableRawPointer, ReferenceLabel, Bool) -> Void) {
         let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
         switch info.pointee.kind {
         case .tuple, .list:
@@ -164,7 +186,7 @@ extension HeapCore {
         case .dict:
             HashTable(object: object).forEachEntry { key, value in
                 visit(key, .dictKey, false)
-                if let value { visit(value, .key(keyLabel(key, core: core)), false) }
+                if let value { visit(value, .key(key), false) }
             }
         case .set:
             HashTable(object: object).forEachEntry { key, _ in visit(key, .none, false) }
@@ -175,9 +197,8 @@ extension HeapCore {
             let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
             for i in 0..<count {
                 let name = pairs.load(fromByteOffset: 16 * i, as: UnsafeMutableRawPointer.self)
-                let value = pairs.load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self)
                 visit(name, .dictKey, false)
-                visit(value, .attribute(String(decoding: textBytes(name), as: UTF8.self)), false)
+                visit(pairs.load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self), .attribute(name), false)
             }
         case .class:
             visit(object.field(Layout.className, as: UnsafeMutableRawPointer.self), .named("__name__"), false)
@@ -188,7 +209,7 @@ extension HeapCore {
             if let context = object.field(Layout.weakCallback, as: UnsafeMutableRawPointer?.self) { visit(context, .named("__callback__"), false) }
         case .host:
             core.pointee.hostTypes[info.pointee.hostIndex].traverse(object + Layout.hostPayload) { ref, label in
-                visit(ref.pointer, label, false)
+                visit(ref.pointer, .host(label), false)
             }
         case .none, .bool, .int, .float, .str, .bytes:
             return

@@ -124,8 +124,24 @@ public struct SnapshotView {
     /// - Complexity: O(edges of the object).
     public func forEachEdge(of ordinal: Int, _ body: (Int, Label, Bool) -> Void) {
         let object = objects[ordinal]
-        HeapCore.forEachLabelledReferentOrdinal(object, core: core) { target, label, weak in
-            body(Self.ordinal(of: target), label, weak)
+        HeapCore.forEachLabelledReferent(object, core: core) { target, label, weak in
+            let named: Label
+            switch label {
+            case .none: named = .none
+            case .dictKey: named = .dictKey
+            case .index(let i): named = .index(i)
+            case .key(let key): named = .key(Self.ordinal(of: key))
+            case .attribute(let name): named = .attribute(Self.ordinal(of: name))
+            case .named(let name): named = .named(name)
+            case .host(let label):
+                switch label {
+                case .none: named = .none
+                case .index(let i): named = .index(i)
+                case .dictKey: named = .dictKey
+                case .named(let text), .attribute(let text), .key(let text): named = .named(text)
+                }
+            }
+            body(Self.ordinal(of: target), named, weak)
         }
     }
 
@@ -173,40 +189,17 @@ extension Heap {
     }
 }
 
-extension HeapCore {
-    /// Labelled referents with labels by object where the label is an object.
-    static func forEachLabelledReferentOrdinal(_ object: UnsafeMutableRawPointer, core: UnsafeMutablePointer<HeapCore>,
-                                               _ visit: (UnsafeMutableRawPointer, SnapshotView.Label, Bool) -> Void) {
-        let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
-        switch info.pointee.kind {
-        case .tuple, .list:
-            let (items, count) = ValueSemantics.sequence(object)
-            for i in 0..<count { visit(items[i], .index(i), false) }
-        case .dict:
-            HashTable(object: object).forEachEntry { key, value in
-                visit(key, .dictKey, false)
-                if let value { visit(value, .key(SnapshotView.ordinal(of: key)), false) }
-            }
-        case .instance:
-            visit(object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self), .named("__class__"), false)
-            let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
-            guard count > 0 else { return }
-            let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
-            for i in 0..<count {
-                let name = pairs.load(fromByteOffset: 16 * i, as: UnsafeMutableRawPointer.self)
-                visit(name, .dictKey, false)
-                visit(pairs.load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self),
-                      .attribute(SnapshotView.ordinal(of: name)), false)
-            }
-        default:
-            forEachLabelledReferent(object, core: core) { target, label, weak in
-                switch label {
-                case .none: visit(target, .none, weak)
-                case .index(let i): visit(target, .index(i), weak)
-                case .dictKey: visit(target, .dictKey, weak)
-                case .named(let name), .attribute(let name), .key(let name): visit(target, .named(name), weak)
-                }
-            }
+extension SnapshotView.Label {
+    /// The label as a snapshot edge record stores it: kind and value, with `intern` giving
+    /// string indexes (docs/snapshot-format.md).
+    public func encoded(_ intern: (String) -> UInt32) -> (kind: SnapshotFormat.EdgeKind, value: UInt32) {
+        switch self {
+        case .none: (.none, 0)
+        case .index(let i): (.index, UInt32(clamping: i))
+        case .dictKey: (.dictKey, 0)
+        case .key(let key): (.key, UInt32(key))
+        case .attribute(let name): (.attribute, UInt32(name))
+        case .named(let name): (.named, intern(name))
         }
     }
 }

@@ -221,16 +221,7 @@ extension Heap {
                 for ordinal in 0..<view.count {
                     var failure: SnapshotWriteError? = nil
                     view.forEachEdge(of: ordinal) { target, label, weak in
-                        let kind: SnapshotFormat.EdgeKind
-                        let value: UInt32
-                        switch label {
-                        case .none: (kind, value) = (.none, 0)
-                        case .index(let i): (kind, value) = (.index, UInt32(clamping: i))
-                        case .dictKey: (kind, value) = (.dictKey, 0)
-                        case .key(let key): (kind, value) = (.key, UInt32(key))
-                        case .attribute(let name): (kind, value) = (.attribute, UInt32(name))
-                        case .named(let name): (kind, value) = (.named, intern(name))
-                        }
+                        let (kind, value) = label.encoded(intern)
                         if failure == nil { do throws(SnapshotWriteError) { try file.reserve(SnapshotFormat.edgeRecordSize) } catch { failure = error } }
                         guard failure == nil else { return }
                         file.append(UInt32(target))
