@@ -1,3 +1,5 @@
+import HeapRuntime
+
 /// The compact graph of a heap: what a `.heapgraph` file holds, or what a live heap gives
 /// through ``init(heap:)``, in one form the analyzer uses directly.
 ///
@@ -15,24 +17,11 @@
 /// }
 /// ```
 public struct HeapSnapshot: Sendable {
-    /// Node flags, as the file stores them.
-    public struct NodeFlags: OptionSet, Sendable, Hashable {
-        public let rawValue: UInt8
-        public init(rawValue: UInt8) { self.rawValue = rawValue }
-        public static let tracked = NodeFlags(rawValue: 1)
-        public static let finalized = NodeFlags(rawValue: 2)
-        public static let hasFinalizer = NodeFlags(rawValue: 4)
-        public static let legacyFinalizer = NodeFlags(rawValue: 8)
-        public static let inGarbage = NodeFlags(rawValue: 16)
-        public static let watched = NodeFlags(rawValue: 32)
-        public static let weakReference = NodeFlags(rawValue: 64)
-        public static let immortal = NodeFlags(rawValue: 128)
-    }
+    /// Node flags, as the file stores them (the format's definition, shared with the writer).
+    public typealias NodeFlags = SnapshotView.Flags
 
     /// What labels an edge (see docs/snapshot-format.md).
-    public enum EdgeKind: UInt8, Sendable {
-        case none = 0, index = 1, dictKey = 2, key = 3, attribute = 4, named = 5
-    }
+    public typealias EdgeKind = SnapshotFormat.EdgeKind
 
     /// One edge, as ``edges(of:)`` gives it.
     public struct Edge: Hashable, Sendable {
