@@ -145,6 +145,25 @@ public struct SnapshotView {
         }
     }
 
+    /// The edges of object `ordinal` already in the file's encoding (target ordinal, kind
+    /// byte with the weak bit, label value), lists and tuples without building labels —
+    /// the snapshot writer's inner loop.
+    public func forEachEncodedEdge(of ordinal: Int, intern: (String) -> UInt32, _ body: (UInt32, UInt8, UInt32) -> Void) {
+        let object = objects[ordinal]
+        let kind = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.kind
+        if kind == .list || kind == .tuple {
+            let (items, count) = ValueSemantics.sequence(object)
+            for i in 0..<count {
+                body(UInt32(truncatingIfNeeded: Self.ordinal(of: items[i])), SnapshotFormat.EdgeKind.index.rawValue, UInt32(clamping: i))
+            }
+            return
+        }
+        forEachEdge(of: ordinal) { target, label, weak in
+            let (edgeKind, value) = label.encoded(intern)
+            body(UInt32(truncatingIfNeeded: target), edgeKind.rawValue | (weak ? SnapshotFormat.weakBit : 0), value)
+        }
+    }
+
     /// While a view is open, every object's count field holds its ordinal.
     static func ordinal(of object: UnsafeMutableRawPointer) -> Int { object.field(0, as: Int.self) }
 }

@@ -188,6 +188,8 @@ extension Heap {
                 }
                 var edges = 0
                 var typeNames: [UInt: UInt32] = [:]
+                var edgeCounts: [UInt32] = []
+                edgeCounts.reserveCapacity(view.count)
                 var lastType: (key: UInt, index: UInt32) = (0, 0)   // neighbours mostly share a type
                 for ordinal in 0..<view.count {
                     let key = view.typeKey(ordinal)
@@ -203,6 +205,7 @@ extension Heap {
                     lastType = (key, typeIndex)
                     let node = view.node(ordinal, withTypeName: false)
                     let edgeCount = view.edgeCount(of: ordinal)
+                    edgeCounts.append(UInt32(edgeCount))
                     edges += edgeCount
                     var flags = node.flags
                     if !garbage.isEmpty && garbage.contains(view.object(ordinal)) { flags.insert(.inGarbage) }
@@ -219,15 +222,20 @@ extension Heap {
                     file.appendZeros(10)
                 }
                 for ordinal in 0..<view.count {
+                    // Room for all of a node's edges at once when they fit in the buffer;
+                    // otherwise edge by edge.
+                    let bytes = Int(edgeCounts[ordinal]) * SnapshotFormat.edgeRecordSize
+                    let whole = bytes <= SnapshotFileWriter.capacity
+                    if whole { try file.reserve(bytes) }
                     var failure: SnapshotWriteError? = nil
-                    view.forEachEdge(of: ordinal) { target, label, weak in
-                        let (kind, value) = label.encoded(intern)
-                        if failure == nil { do throws(SnapshotWriteError) { try file.reserve(SnapshotFormat.edgeRecordSize) } catch { failure = error } }
-                        guard failure == nil else { return }
-                        file.append(UInt32(target))
+                    view.forEachEncodedEdge(of: ordinal, intern: intern) { target, kind, value in
+                        if !whole {
+                            if failure == nil { do throws(SnapshotWriteError) { try file.reserve(SnapshotFormat.edgeRecordSize) } catch { failure = error } }
+                            guard failure == nil else { return }
+                        }
+                        file.append(target)
                         file.append(value)
-                        file.append(kind.rawValue | (weak ? SnapshotFormat.weakBit : 0))
-                        file.appendZeros(3)
+                        file.append(UInt32(kind))   // kind byte, then three reserved zero bytes
                     }
                     if let failure { throw failure }
                 }
