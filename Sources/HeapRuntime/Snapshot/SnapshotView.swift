@@ -177,33 +177,56 @@ extension Heap {
     ///
     /// - Complexity: O(objects + references) to open, plus 8 + 8 + 4 + 1 bytes per object.
     public func withSnapshotView<Result>(_ body: (SnapshotView) throws -> Result) rethrows -> Result {
-        let objects = core.visibleObjects()
-        var counts = [Int](repeating: 0, count: objects.count)
-        var generations = [UInt8](repeating: 255, count: objects.count)
-        var heldInside = [UInt32](repeating: 0, count: objects.count)
-        // Tracked objects come first in `visibleObjects`, generation by generation.
-        var ordinal = 0
+        // Tracked objects are numbered first, generation by generation: each one's ordinal is
+        // written into its count field (counts saved first), so an edge's target is found in
+        // O(1) with no table the size of the heap.
+        var objects: [UnsafeMutableRawPointer] = []
+        var counts: [Int] = []
+        var generations: [UInt8] = []
         for g in 0...HeapCore.generationCount {
             let head = core.pointee.generationHeads[g]
             var object = GCList.next(head)
             while object != head {
-                generations[ordinal] = UInt8(g)
-                ordinal += 1
+                counts.append(object.field(0, as: Int.self))
+                object.setField(0, objects.count)
+                objects.append(object)
+                generations.append(UInt8(g))
                 object = GCList.next(object)
             }
         }
-        counts.withUnsafeMutableBufferPointer { counts in
-            for (i, object) in objects.enumerated() {
-                counts[i] = object.field(0, as: Int.self)
-                object.setField(0, i)
-            }
-        }
         defer { for (i, object) in objects.enumerated() { object.setField(0, counts[i]) } }
-        heldInside.withUnsafeMutableBufferPointer { held in
-            for object in objects {
-                HeapCore.forEachReferent(object) { held[SnapshotView.ordinal(of: $0)] &+= 1 }
+        // One walk over every reference finds what the tracked objects reach outside the
+        // lists (numbered after them, breadth first) and counts the references held inside
+        // the heap. Both read the same cache line of each target, which is what the walk
+        // costs at this size. The counters are a raw buffer: arrays captured by the
+        // traversal's closure paid for uniqueness checks on every reference.
+        var untracked = Set<UnsafeMutableRawPointer>()
+        var heldCapacity = objects.count + objects.count / 8 + 16
+        var held = UnsafeMutablePointer<UInt32>.allocate(capacity: heldCapacity)
+        held.initialize(repeating: 0, count: heldCapacity)
+        defer { held.deallocate() }
+        var index = 0
+        while index < objects.count {
+            HeapCore.forEachReferent(objects[index]) { referent in
+                if !referent.isTrackedContainer && untracked.insert(referent).inserted {
+                    counts.append(referent.field(0, as: Int.self))
+                    referent.setField(0, objects.count)
+                    objects.append(referent)
+                    generations.append(255)
+                    if objects.count > heldCapacity {
+                        let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: heldCapacity * 2)
+                        grown.moveInitialize(from: held, count: heldCapacity)
+                        (grown + heldCapacity).initialize(repeating: 0, count: heldCapacity)
+                        held.deallocate()
+                        held = grown
+                        heldCapacity *= 2
+                    }
+                }
+                held[SnapshotView.ordinal(of: referent)] &+= 1
             }
+            index += 1
         }
+        let heldInside = Array(UnsafeBufferPointer(start: held, count: objects.count))
         return try body(SnapshotView(core: core, objects: objects, counts: counts, generations: generations, heldInside: heldInside))
     }
 }
