@@ -282,15 +282,7 @@ extension HeapSnapshot {
     /// The same compact graph, taken from a live heap without going through a file.
     /// - Complexity: O(objects + references).
     public init(heap: Heap, tag: String = "") {
-        var strings: [String] = []
-        var stringIndex: [String: UInt32] = [:]
-        func intern(_ text: String) -> UInt32 {
-            if let index = stringIndex[text] { return index }
-            stringIndex[text] = UInt32(strings.count)
-            strings.append(text)
-            return UInt32(strings.count - 1)
-        }
-        let garbage = Set(heap.gc.garbageContents)
+        var strings = SnapshotStringTable()
         var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
         var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
         var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
@@ -299,18 +291,16 @@ extension HeapSnapshot {
                 let node = view.node(ordinal)
                 ids.append(node.id)
                 referenceCounts.append(UInt32(clamping: node.referenceCount))
-                typeIndices.append(intern(node.typeName))
-                valueLabels.append(node.valueLabel.map(intern) ?? SnapshotFormat.noString)
+                typeIndices.append(strings.typeIndex(of: ordinal, in: view))
+                valueLabels.append(node.valueLabel.map { strings.intern($0) } ?? SnapshotFormat.noString)
                 shallowSizes.append(UInt32(clamping: node.shallowSize))
                 externalCounts.append(Int32(clamping: node.externalCount))
                 generations.append(node.generation)
-                var flags = node.flags.rawValue
-                if garbage.contains(view.object(ordinal)) { flags |= NodeFlags.inGarbage.rawValue }
-                nodeFlags.append(flags)
-                view.forEachEdge(of: ordinal) { target, label, weak in
-                    let (kind, value) = label.encoded(intern)
-                    edgeTargets.append(UInt32(target))
-                    edgeLabels.append(HeapSnapshot.packLabel(kind: kind.rawValue, value: min(value, HeapSnapshot.valueMask), weak: weak))
+                nodeFlags.append(node.flags.rawValue)
+                view.forEachEncodedEdge(of: ordinal, intern: { strings.intern($0) }) { target, kind, value in
+                    edgeTargets.append(target)
+                    edgeLabels.append(HeapSnapshot.packLabel(kind: kind & ~SnapshotFormat.weakBit, value: min(value, HeapSnapshot.valueMask),
+                                                             weak: kind & SnapshotFormat.weakBit != 0))
                 }
                 edgeStart.append(UInt32(edgeTargets.count))
             }
@@ -318,7 +308,7 @@ extension HeapSnapshot {
         var metadata = SnapshotMetadata()
         metadata.tag = tag
         metadata.producer = "HeapRuntime (live)"
-        self.init(strings: strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
+        self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
                   edgeLabels: edgeLabels)

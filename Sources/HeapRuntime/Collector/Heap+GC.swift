@@ -150,13 +150,6 @@ public struct GarbageCollector {
     /// ``Heap/removeAll(from:)`` once handled.
     public var garbage: ObjectRef { ObjectRef(core.garbageList()) }
 
-    /// The objects in `garbage`, without making the list when there is none yet
-    /// (introspection must not add objects to what it observes).
-    public var garbageContents: [ObjectRef] {
-        guard let list = core.pointee.collector.garbage else { return [] }
-        return (try? heap.items(of: ObjectRef(list))) ?? []
-    }
-
     /// `gc.set_debug(flags)` / `gc.get_debug()`.
     public var debugFlags: CollectorDebugFlags {
         get { core.pointee.collector.debugFlags }

@@ -8,6 +8,8 @@ public struct SnapshotView {
     let counts: [Int]
     let generations: [UInt8]
     let heldInside: [UInt32]
+    /// The objects in `gc.garbage`, so nodes can carry the in-garbage flag.
+    let garbage: Set<UnsafeMutableRawPointer>
 
     /// Number of objects.
     public var count: Int { objects.count }
@@ -29,7 +31,6 @@ public struct SnapshotView {
     /// Everything a snapshot records of one object.
     public struct Node {
         public var id: UInt64
-        public var typeName: String
         public var shallowSize: Int
         public var referenceCount: Int
         /// References held from outside the heap: the count minus references from objects.
@@ -60,9 +61,9 @@ public struct SnapshotView {
     /// The object numbered `ordinal`.
     public func object(_ ordinal: Int) -> ObjectRef { ObjectRef(objects[ordinal]) }
 
-    /// What a snapshot records of object `ordinal`. With `withTypeName: false` the type
-    /// name is left empty (for callers that cache names by ``typeKey(_:)``).
-    public func node(_ ordinal: Int, withTypeName: Bool = true) -> Node {
+    /// What a snapshot records of object `ordinal` (its type name: ``typeName(_:)``, or
+    /// ``SnapshotStringTable/typeIndex(of:in:)`` to intern it by type).
+    public func node(_ ordinal: Int) -> Node {
         let object = objects[ordinal]
         let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
         let count = counts[ordinal]
@@ -78,6 +79,7 @@ public struct SnapshotView {
             if !core.pointee.watches.isEmpty && core.pointee.watches[object] != nil { flags.insert(.watched) }
         }
         if info.pointee.kind == .weakref { flags.insert(.weakReference) }
+        if !garbage.isEmpty && garbage.contains(object) { flags.insert(.inGarbage) }
         if count >= HeapCore.immortalCount / 2 { flags.insert(.immortal) }
         var label: String? = nil
         switch info.pointee.kind {
@@ -88,7 +90,7 @@ public struct SnapshotView {
         default:
             break
         }
-        return Node(id: UInt64(UInt(bitPattern: object)), typeName: withTypeName ? core.pointee.typeName(of: object) : "",
+        return Node(id: UInt64(UInt(bitPattern: object)),
                     shallowSize: HeapCore.shallowSize(object), referenceCount: count,
                     externalCount: flags.contains(.immortal) ? 0 : count - Int(heldInside[ordinal]),
                     generation: generations[ordinal], flags: flags, valueLabel: label)
@@ -227,7 +229,13 @@ extension Heap {
             index += 1
         }
         let heldInside = Array(UnsafeBufferPointer(start: held, count: objects.count))
-        return try body(SnapshotView(core: core, objects: objects, counts: counts, generations: generations, heldInside: heldInside))
+        var garbage = Set<UnsafeMutableRawPointer>()
+        if let list = core.pointee.collector.garbage {
+            let (items, count) = ValueSemantics.sequence(list)
+            for i in 0..<count { garbage.insert(items[i]) }
+        }
+        return try body(SnapshotView(core: core, objects: objects, counts: counts, generations: generations,
+                                     heldInside: heldInside, garbage: garbage))
     }
 }
 
@@ -243,5 +251,41 @@ extension SnapshotView.Label {
         case .attribute(let name): (.attribute, UInt32(name))
         case .named(let name): (.named, intern(name))
         }
+    }
+}
+
+/// The string table of a snapshot as it is being made: each string once, in first-use order,
+/// and type names looked up by type rather than by text (most neighbours share a type).
+public struct SnapshotStringTable {
+    /// The strings, indexed as ``intern(_:)`` numbered them.
+    public private(set) var strings: [String] = []
+    private var index: [String: UInt32] = [:]
+    private var typeIndexes: [UInt: UInt32] = [:]
+    private var lastType: (key: UInt, index: UInt32)? = nil
+
+    public init() {}
+
+    /// The index of `text`, adding it when new.
+    public mutating func intern(_ text: String) -> UInt32 {
+        if let known = index[text] { return known }
+        let new = UInt32(strings.count)
+        index[text] = new
+        strings.append(text)
+        return new
+    }
+
+    /// The index of object `ordinal`'s type name.
+    public mutating func typeIndex(of ordinal: Int, in view: SnapshotView) -> UInt32 {
+        let key = view.typeKey(ordinal)
+        if let last = lastType, last.key == key { return last.index }
+        let found: UInt32
+        if let known = typeIndexes[key] {
+            found = known
+        } else {
+            found = intern(view.typeName(ordinal))
+            typeIndexes[key] = found
+        }
+        lastType = (key, found)
+        return found
     }
 }

@@ -170,16 +170,7 @@ extension Heap {
         let stats = allocatorStats()
         let collector = gc
         let (thresholds, counts, generationStats) = (collector.thresholds, collector.counts, collector.stats)
-        let garbage = Set(collector.garbageContents)
-        var strings: [String: UInt32] = [:]
-        var stringOrder: [String] = []
-        func intern(_ text: String) -> UInt32 {
-            if let index = strings[text] { return index }
-            let index = UInt32(stringOrder.count)
-            strings[text] = index
-            stringOrder.append(text)
-            return index
-        }
+        var strings = SnapshotStringTable()
 
         let result: Result<(nodes: Int, edges: Int), SnapshotWriteError> = withSnapshotView { view in
             do throws(SnapshotWriteError) {
@@ -187,38 +178,24 @@ extension Heap {
                     throw SnapshotWriteError(path: path, reason: "more than 4 billion objects")
                 }
                 var edges = 0
-                var typeNames: [UInt: UInt32] = [:]
                 var edgeCounts: [UInt32] = []
                 edgeCounts.reserveCapacity(view.count)
-                var lastType: (key: UInt, index: UInt32) = (0, 0)   // neighbours mostly share a type
                 for ordinal in 0..<view.count {
-                    let key = view.typeKey(ordinal)
-                    let typeIndex: UInt32
-                    if key == lastType.key && ordinal > 0 {
-                        typeIndex = lastType.index
-                    } else if let known = typeNames[key] {
-                        typeIndex = known
-                    } else {
-                        typeIndex = intern(view.typeName(ordinal))
-                        typeNames[key] = typeIndex
-                    }
-                    lastType = (key, typeIndex)
-                    let node = view.node(ordinal, withTypeName: false)
+                    let typeIndex = strings.typeIndex(of: ordinal, in: view)
+                    let node = view.node(ordinal)
                     let edgeCount = view.edgeCount(of: ordinal)
                     edgeCounts.append(UInt32(edgeCount))
                     edges += edgeCount
-                    var flags = node.flags
-                    if !garbage.isEmpty && garbage.contains(view.object(ordinal)) { flags.insert(.inGarbage) }
                     try file.reserve(SnapshotFormat.nodeRecordSize)
                     file.append(node.id)
                     file.append(Int64(node.referenceCount))
                     file.append(typeIndex)
-                    file.append(node.valueLabel.map(intern) ?? SnapshotFormat.noString)
+                    file.append(node.valueLabel.map { strings.intern($0) } ?? SnapshotFormat.noString)
                     file.append(UInt32(clamping: node.shallowSize))
                     file.append(Int32(clamping: node.externalCount))
                     file.append(UInt32(edgeCount))
                     file.append(node.generation)
-                    file.append(flags.rawValue)
+                    file.append(node.flags.rawValue)
                     file.appendZeros(10)
                 }
                 for ordinal in 0..<view.count {
@@ -228,7 +205,7 @@ extension Heap {
                     let whole = bytes <= SnapshotFileWriter.capacity
                     if whole { try file.reserve(bytes) }
                     var failure: SnapshotWriteError? = nil
-                    view.forEachEncodedEdge(of: ordinal, intern: intern) { target, kind, value in
+                    view.forEachEncodedEdge(of: ordinal, intern: { strings.intern($0) }) { target, kind, value in
                         if !whole {
                             if failure == nil { do throws(SnapshotWriteError) { try file.reserve(SnapshotFormat.edgeRecordSize) } catch { failure = error } }
                             guard failure == nil else { return }
@@ -248,7 +225,7 @@ extension Heap {
         let nodesOffset = SnapshotFormat.headerSize
         let edgesOffset = nodesOffset + nodeCount * SnapshotFormat.nodeRecordSize
         let stringsOffset = edgesOffset + edgeCount * SnapshotFormat.edgeRecordSize
-        for text in stringOrder {
+        for text in strings.strings {
             let utf8 = Array(text.utf8)
             try file.reserve(4)
             file.append(UInt32(utf8.count))
@@ -270,7 +247,7 @@ extension Heap {
         put(UInt32(SnapshotFormat.headerSize))
         put(UInt64(nodeCount))
         put(UInt64(edgeCount))
-        put(UInt64(stringOrder.count))
+        put(UInt64(strings.strings.count))
         put(UInt64(nodesOffset))
         put(UInt64(edgesOffset))
         put(UInt64(stringsOffset))
