@@ -164,4 +164,21 @@ struct ContainerTests {
         #expect(heap.repr(d.ref) == "{'k': {...}}")
         #expect(throws: HeapError.invalidValue("invalid UTF-8 in str")) { _ = try heap.str(utf8: [0xff]) }
     }
+
+    @Test func readingValuesAndClasses() throws {
+        let heap = Heap()
+        let half = heap.float(0.5), data = heap.bytes([1, 2, 255]), text = heap.str("héllo")
+        #expect(heap.floatValue(of: half.ref) == 0.5)
+        #expect(heap.floatValue(of: data.ref) == nil)
+        #expect(heap.bytesValue(of: data.ref) == [1, 2, 255])
+        #expect(heap.bytesValue(of: text.ref) == Array("héllo".utf8))
+        #expect(heap.bytesValue(of: half.ref) == nil)
+        let base = try heap.makeClass("Base")
+        let derived = try heap.makeClass("Derived", base: base.ref)
+        let object = try heap.instance(of: derived)
+        #expect(heap.classOf(object.ref) == derived.ref)
+        #expect(heap.classOf(derived.ref) == nil)
+        #expect(heap.baseClass(of: derived.ref) == base.ref)
+        #expect(heap.baseClass(of: base.ref) == nil)
+    }
 }

@@ -80,6 +80,7 @@ struct SnapshotRoundTripTests {
         #expect(graph.isRoot(rootNode))
         #expect(graph.externalCount(of: rootNode) == 1)
         #expect(graph.edges(of: rootNode).map(graph.labelText) == ["[0]", "[1]", "[2]", "[3]", "[4]", "[5]"])
+        #expect(graph.outDegree(of: rootNode) == 6)
         let a = try heap.item(0, of: root)
         let aNode = try node(a)
         #expect(graph.typeName(of: aNode) == "Node")

@@ -75,18 +75,10 @@ extension Heap {
 
     func sequenceItems(_ sequence: ObjectRef) throws(HeapError) -> (UnsafeMutablePointer<UnsafeMutableRawPointer>, Int) {
         check(sequence)
-        switch sequence.kind {
-        case .tuple:
-            return ((sequence.pointer + Layout.tupleItems).assumingMemoryBound(to: UnsafeMutableRawPointer.self),
-                    sequence.pointer.field(Layout.tupleCount, as: Int.self))
-        case .list:
-            let count = sequence.pointer.field(Layout.listCount, as: Int.self)
-            let buffer = sequence.pointer.field(Layout.listItems, as: UnsafeMutableRawPointer?.self)
-            return (buffer?.assumingMemoryBound(to: UnsafeMutableRawPointer.self)
-                        ?? UnsafeMutablePointer(bitPattern: 16).unsafelyUnwrapped, count)
-        default:
+        guard sequence.kind == .tuple || sequence.kind == .list else {
             throw .wrongType(expected: "tuple or list", got: typeName(of: sequence))
         }
+        return ValueSemantics.sequence(sequence.pointer)
     }
 
     /// `list.append(item)`.

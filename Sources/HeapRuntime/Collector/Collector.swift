@@ -188,7 +188,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     /// - Complexity: O(objects and references in the collected generations), with no
     ///   recursion: every walk is over a linked list.
     func collect(generation: Int) -> Int {
-        guard !pointee.collector.isCollecting, let heap = pointee.owner else { return 0 }
+        guard !pointee.collector.isCollecting, pointee.owner != nil else { return 0 }
         pointee.collector.isCollecting = true
         defer { pointee.collector.isCollecting = false }
         let start = monotonicSeconds()
@@ -299,7 +299,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
             if debug.contains(.uncollectable) { emit("gc: uncollectable <\(pointee.typeName(of: object)) \(hexID(object))>") }
             object = GCList.next(object)
         }
-        handleLegacyFinalizers(finalizers, old: old, heap: heap)
+        handleLegacyFinalizers(finalizers, old: old)
 
         let elapsed = monotonicSeconds() - start
         if debug.contains(.stats) {
@@ -438,7 +438,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         }
     }
 
-    func handleLegacyFinalizers(_ finalizers: UnsafeMutableRawPointer, old: UnsafeMutableRawPointer, heap: Heap) {
+    func handleLegacyFinalizers(_ finalizers: UnsafeMutableRawPointer, old: UnsafeMutableRawPointer) {
         let saveAll = pointee.collector.debugFlags.contains(.saveAll)
         var object = GCList.next(finalizers)
         while object != finalizers {
