@@ -20,7 +20,12 @@ let package = Package(
     products: [
         .library(name: "HeapRuntime", targets: ["HeapRuntime"]),
         .library(name: "HeapSnapshot", targets: ["HeapSnapshot"]),
+        .library(name: "HeapAnalysis", targets: ["HeapAnalysis"]),
         .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
+        .executable(name: "heapgraph", targets: ["heapgraph"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // Layer 1
@@ -28,6 +33,9 @@ let package = Package(
 
         // Layer 2
         .target(name: "HeapSnapshot", dependencies: ["HeapRuntime"], swiftSettings: strict),
+
+        // Layer 3
+        .target(name: "HeapAnalysis", dependencies: ["HeapSnapshot"], swiftSettings: strict),
 
         // Layer 4
         .systemLibrary(
@@ -38,6 +46,14 @@ let package = Package(
         .target(name: "GraphvizRender", dependencies: ["CGraphviz"], swiftSettings: strict),
 
         // Layer 5
+        .executableTarget(
+            name: "heapgraph",
+            dependencies: [
+                "HeapSnapshot", "HeapAnalysis", "GraphvizRender",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "RuntimeTour",
             dependencies: ["HeapRuntime"],
@@ -59,6 +75,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "ObjgraphBenchmarks",
+            dependencies: ["HeapRuntime", "HeapSnapshot", "HeapAnalysis"],
+            path: "Benchmarks/ObjgraphBenchmarks",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "LeakBenchmarks",
+            dependencies: ["HeapRuntime", "HeapSnapshot", "HeapAnalysis"],
+            path: "Benchmarks/LeakBenchmarks",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "RenderBenchmarks",
             dependencies: ["GraphvizRender"],
             path: "Benchmarks/RenderBenchmarks",
@@ -67,6 +95,8 @@ let package = Package(
 
         .testTarget(name: "HeapRuntimeTests", dependencies: ["HeapRuntime"], swiftSettings: strict),
         .testTarget(name: "HeapSnapshotTests", dependencies: ["HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
+        .testTarget(name: "HeapAnalysisTests", dependencies: ["HeapAnalysis", "HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
+        .testTarget(name: "HeapgraphTests", dependencies: ["HeapRuntime", "HeapSnapshot"], swiftSettings: strict),
     ]
 )

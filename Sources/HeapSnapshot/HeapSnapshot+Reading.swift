@@ -275,6 +275,14 @@ extension SnapshotMetadata {
             generationStats = collector["generations"] as? [[String: Int]]
         }
         allocator = dictionary["allocator"] as? [String: Int]
+        if let list = dictionary["watched"] as? [[String: Any]] {
+            var descriptions: [UInt64: String] = [:]
+            for entry in list {
+                guard let id = (entry["id"] as? NSNumber)?.uint64Value else { continue }
+                descriptions[id] = entry["description"] as? String ?? ""
+            }
+            watched = descriptions
+        }
     }
 }
 
@@ -308,6 +316,9 @@ extension HeapSnapshot {
         var metadata = SnapshotMetadata()
         metadata.tag = tag
         metadata.producer = "HeapRuntime (live)"
+        metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
+            (UInt64(UInt(bitPattern: $0.object.id)), $0.description)
+        }, uniquingKeysWith: { first, _ in first })
         self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,

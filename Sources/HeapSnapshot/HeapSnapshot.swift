@@ -146,6 +146,8 @@ public struct SnapshotMetadata: Sendable, Equatable {
     public var generationStats: [[String: Int]]?
     /// Allocator counters by name.
     public var allocator: [String: Int]?
+    /// What the host said of each watched object, by id.
+    public var watched: [UInt64: String]?
 
     public init(json: String = "{}") { self.json = json }
 }

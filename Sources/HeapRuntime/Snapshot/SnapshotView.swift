@@ -87,6 +87,9 @@ public struct SnapshotView {
             label = String(ValueSemantics.atomRepr(object, core: core).prefix(40))
         case .class:
             label = core.pointee.className(object)
+        case .host:
+            // The host's repr, as objgraph labels any object it cannot count items of.
+            label = String(core.hostRepr(object).prefix(40))
         default:
             break
         }

@@ -269,6 +269,11 @@ extension Heap {
         func two(_ v: Int32) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let time = "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
         let stats = generations.map { "{\"collections\":\($0.collections),\"collected\":\($0.collected),\"uncollectable\":\($0.uncollectable)}" }
+        // What the host said of each watched object, so a leak report can repeat it.
+        let watched = core.pointee.watches
+            .map { (id: UInt64(UInt(bitPattern: $0.key)), description: $0.value.description) }
+            .sorted { $0.id < $1.id }
+            .map { "{\"id\":\($0.id),\"description\":\(jsonString($0.description))}" }
         return """
         {"format":"heapgraph","version":1,"producer":"HeapRuntime","time":"\(time)","tag":\(jsonString(tag)),\
         "objects":\(objects),"edges":\(edges),\
@@ -277,7 +282,8 @@ extension Heap {
         "allocator":{"arenasAllocatedTotal":\(allocator.arenasAllocatedTotal),"arenasReclaimed":\(allocator.arenasReclaimed),\
         "arenasHighWater":\(allocator.arenasHighWater),"arenasCurrent":\(allocator.arenasCurrent),\
         "blocksInUse":\(allocator.blocksInUse),"bytesInAllocatedBlocks":\(allocator.bytesInAllocatedBlocks),\
-        "largeBlocks":\(allocator.largeBlocks),"largeBytes":\(allocator.largeBytes)}}
+        "largeBlocks":\(allocator.largeBlocks),"largeBytes":\(allocator.largeBytes)},\
+        "watched":[\(watched.joined(separator: ","))]}
         """
     }
 

@@ -1,0 +1,2 @@
+// Placeholder until the command line lands (issue #7).
+print("heapgraph")
