@@ -61,6 +61,13 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        .executableTarget(
+            name: "LeakyApp",
+            dependencies: ["HeapRuntime"],
+            path: "samples/LeakyApp",
+            swiftSettings: strict
+        ),
+
         // Benchmarks: run in release by scripts/bench/run, never in tests.
         .executableTarget(
             name: "RuntimeBenchmarks",
@@ -97,6 +104,6 @@ let package = Package(
         .testTarget(name: "HeapSnapshotTests", dependencies: ["HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
         .testTarget(name: "HeapAnalysisTests", dependencies: ["HeapAnalysis", "HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
-        .testTarget(name: "HeapgraphTests", dependencies: ["HeapRuntime", "HeapSnapshot"], swiftSettings: strict),
+        .testTarget(name: "HeapgraphTests", dependencies: ["heapgraph", "HeapRuntime", "HeapSnapshot"], swiftSettings: strict),
     ]
 )
