@@ -104,3 +104,21 @@ struct DominatorTreeTests {
         #expect(paths.path(to: last)?.count == 1_000_000)
     }
 }
+
+@Suite("Dominator tree: roots")
+struct DominatorRootTests {
+    @Test func aRootReachedFromAnotherRootIsStillItsOwnRetainer() throws {
+        // Two roots, the first pointing at the second: the host holds the second itself,
+        // so the first does not dominate it.
+        let heap = Heap()
+        heap.gc.disable()
+        let first = heap.list(), second = heap.list()
+        try heap.append(second, to: first)
+        try heap.append(heap.list(), to: second)
+        let graph = HeapSnapshot(heap: heap)
+        let a = try ordinal(of: first.id, in: graph), b = try ordinal(of: second.id, in: graph)
+        let tree = DominatorTree(graph: graph)
+        #expect(tree.immediateDominator(of: b) == nil)
+        #expect(tree.retainedSize(of: a) == graph.shallowSize(of: a))
+    }
+}

@@ -62,6 +62,8 @@ public struct DominatorTree: Sendable {
                 }
             }
         }
+        // Every root hangs from the super-root, even one found first from another root.
+        for node in 0..<count where graph.isRoot(node) { fromSuperRoot[node] = true }
         for node in 0..<count where graph.isRoot(node) && !entered[node] { search(from: node) }
         for node in 0..<count where !entered[node] { search(from: node) }
         let superRoot = Int32(count)      // its postorder number: it finishes last
