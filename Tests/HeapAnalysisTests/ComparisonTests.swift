@@ -65,6 +65,7 @@ struct ComparisonTests {
             """)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(comparison.json(limit: 1).utf8)) as? [String: Any])
         #expect(json["grewEveryStep"] as? [String] == ["Node"])
+        #expect(json["snapshots"] as? Int == 3)
         let rows = try #require(json["types"] as? [[String: Any]])
         #expect(rows.first?["counts"] as? [Int] == [1, 2, 4])
         #expect(rows.first?["change"] as? Int == 3)

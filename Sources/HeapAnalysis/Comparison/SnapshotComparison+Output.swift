@@ -10,7 +10,7 @@ extension SnapshotComparison {
     /// ```
     public func text(limit: Int?) -> String {
         let shown = rows.prefix(limit ?? rows.count)
-        let snapshots = rows.first?.counts.count ?? 0
+        let snapshots = snapshotCount
         var table: [[String]] = [["Type"] + (0..<snapshots).map { "#\($0 + 1)" } + ["Change", "Bytes"]]
         for row in shown {
             table.append([row.name] + row.counts.map(String.init) + [Self.signed(row.change), Self.signed(row.bytesChange)])
@@ -32,7 +32,7 @@ extension SnapshotComparison {
     public func json(limit: Int?) -> String {
         let shown = rows.prefix(limit ?? rows.count)
         return JSONValue.object([
-            ("snapshots", .int(rows.first?.counts.count ?? 0)),
+            ("snapshots", .int(snapshotCount)),
             ("types", .array(shown.map { row in
                 .object([
                     ("name", .string(row.name)),

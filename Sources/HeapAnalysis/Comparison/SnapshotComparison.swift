@@ -17,6 +17,8 @@ public struct SnapshotComparison: Sendable {
     public var rows: [TypeGrowthRow]
     /// Types whose count went up between every two consecutive snapshots, by name.
     public var grewEveryStep: [String]
+    /// Number of snapshots compared.
+    public let snapshotCount: Int
     private let first: HeapSnapshot?
     private let last: HeapSnapshot?
 
@@ -24,6 +26,7 @@ public struct SnapshotComparison: Sendable {
     ///   is zero and nothing is new).
     /// - Complexity: O(total nodes) with one hash lookup per node.
     public init(_ graphs: [HeapSnapshot]) {
+        snapshotCount = graphs.count
         first = graphs.first
         last = graphs.last
         var rowByName: [String: Int] = [:]
