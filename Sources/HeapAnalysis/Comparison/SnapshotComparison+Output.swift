@@ -1,0 +1,50 @@
+extension SnapshotComparison {
+    /// A table of the rows (the first `limit`, or all): type, count in each snapshot, count
+    /// change, bytes change; then the types that grew at every step.
+    ///
+    /// ```
+    /// Type       #1    #2    #3  Change   Bytes
+    /// Node       10    20    30     +20  +1120
+    /// list        5     3     1      -4   -224
+    /// Grew at every step: Node
+    /// ```
+    public func text(limit: Int?) -> String {
+        let shown = rows.prefix(limit ?? rows.count)
+        let snapshots = snapshotCount
+        var table: [[String]] = [["Type"] + (0..<snapshots).map { "#\($0 + 1)" } + ["Change", "Bytes"]]
+        for row in shown {
+            table.append([row.name] + row.counts.map(String.init) + [Self.signed(row.change), Self.signed(row.bytesChange)])
+        }
+        let columns = table.first?.count ?? 0
+        let widths = (0..<columns).map { column in table.map { $0[column].count }.max() ?? 0 }
+        var lines = table.map { cells in
+            cells.enumerated().map { column, cell in
+                let pad = String(repeating: " ", count: widths[column] - cell.count)
+                return column == 0 ? cell + pad : pad + cell
+            }.joined(separator: "  ")
+        }
+        lines.append("Grew at every step: " + (grewEveryStep.isEmpty ? "none" : grewEveryStep.joined(separator: ", ")))
+        return lines.joined(separator: "\n")
+    }
+
+    /// The comparison as JSON: `{"snapshots":N,"types":[{"name","counts","bytes","change",
+    /// "bytesChange"}],"grewEveryStep":[…]}`, rows in ``rows`` order, keys in a fixed order.
+    public func json(limit: Int?) -> String {
+        let shown = rows.prefix(limit ?? rows.count)
+        return JSONValue.object([
+            ("snapshots", .int(snapshotCount)),
+            ("types", .array(shown.map { row in
+                .object([
+                    ("name", .string(row.name)),
+                    ("counts", .array(row.counts.map(JSONValue.int))),
+                    ("bytes", .array(row.bytes.map(JSONValue.int))),
+                    ("change", .int(row.change)),
+                    ("bytesChange", .int(row.bytesChange)),
+                ])
+            })),
+            ("grewEveryStep", .array(grewEveryStep.map(JSONValue.string))),
+        ]).serialized()
+    }
+
+    static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
+}

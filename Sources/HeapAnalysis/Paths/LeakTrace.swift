@@ -1,0 +1,60 @@
+import HeapSnapshot
+
+/// A path from a root to an object, in the words LeakCanary prints it: each object on the
+/// way and the reference followed from it to the next.
+///
+/// ```
+/// ┬───
+/// │ Root: held by the host program (1 reference)
+/// │
+/// ├─ list instance
+/// │    ↓ list[0]
+/// ╰→ Session instance
+/// ```
+public struct LeakTrace: Sendable, Hashable {
+    /// One object on the path.
+    public struct Step: Sendable, Hashable {
+        /// The node's ordinal in the graph.
+        public var node: Int
+        /// Its type name (a class name for instances).
+        public var typeName: String
+        /// objgraph's short label of the node (`3 items`, `'text'`, `<Node object at 0x…>`).
+        public var label: String
+        /// The label of the edge followed to the next step (`next`, `[0]`, `['key']`), or
+        /// nil on the last step.
+        public var reference: String?
+    }
+
+    public var steps: [Step]
+    /// References the host program holds on the first step (its external count).
+    public var rootReferences: Int
+
+    /// The trace of `path` (root first, as ``RootPaths/path(to:)`` gives it). Consecutive
+    /// nodes must be joined by a strong edge; the first such edge names the reference.
+    /// - Complexity: O(sum of the out-degrees of the path's nodes).
+    public init(graph: HeapSnapshot, path: [Int]) {
+        var steps: [Step] = []
+        steps.reserveCapacity(path.count)
+        for (position, node) in path.enumerated() {
+            var reference: String?
+            if position + 1 < path.count {
+                let next = path[position + 1]
+                let edge = graph.strongEdge(from: node, to: next) ?? graph.edge(from: node, to: next)
+                reference = edge.map(graph.labelText) ?? "?"
+            }
+            steps.append(Step(node: node, typeName: graph.typeName(of: node),
+                              label: graph.shortLabel(of: node), reference: reference))
+        }
+        self.steps = steps
+        self.rootReferences = path.first.map(graph.externalCount(of:)) ?? 0
+    }
+
+    /// Types and references along the trace, indexes written `[x]`: what makes two traces
+    /// the same leak.
+    var signature: String {
+        steps.map { step in
+            let reference = step.reference.map { $0.hasPrefix("[") && $0.dropFirst().first?.isNumber == true ? "[x]" : $0 } ?? ""
+            return step.typeName + "\u{1F}" + reference
+        }.joined(separator: "\u{1E}")
+    }
+}

@@ -1,0 +1,43 @@
+/// Leaks of one category with the same fingerprint: a thousand identical rings are one
+/// group whose ``count`` is a thousand.
+public struct LeakGroup: Sendable {
+    public var category: LeakCategory
+    /// 16 hex digits: FNV-1a 64 of what makes two leaks the same (docs/leak-report.md).
+    public var fingerprint: String
+    /// Leaks in the group: rings, watched objects, or new objects of a growing type (not
+    /// the number of objects they hold).
+    public var count: Int
+    /// Type names involved, sorted.
+    public var types: [String]
+    /// Total shallow size of the leaks themselves (for growth: the bytes the type gained).
+    public var bytes: Int
+    /// Total size the leaks keep alive, themselves included.
+    public var retainedBytes: Int
+    /// One example cycle as text (`Node.next → Node.prev → Node`), for cycles.
+    public var exampleCycle: String?
+    /// The shortest strong path from a root to an example, when a root reaches it.
+    public var trace: LeakTrace?
+    /// The nodes of one example leak (its ring, or its trace), for drawing.
+    public var exampleNodes: [Int]
+    /// What the host said of a watched object.
+    public var description: String?
+    /// Anything else worth saying (a watched object found in cyclic garbage, how much a
+    /// type grew per step).
+    public var note: String?
+
+    public init(category: LeakCategory, fingerprint: String, count: Int, types: [String], bytes: Int,
+                retainedBytes: Int, exampleCycle: String? = nil, trace: LeakTrace? = nil,
+                exampleNodes: [Int] = [], description: String? = nil, note: String? = nil) {
+        self.category = category
+        self.fingerprint = fingerprint
+        self.count = count
+        self.types = types
+        self.bytes = bytes
+        self.retainedBytes = retainedBytes
+        self.exampleCycle = exampleCycle
+        self.trace = trace
+        self.exampleNodes = exampleNodes
+        self.description = description
+        self.note = note
+    }
+}

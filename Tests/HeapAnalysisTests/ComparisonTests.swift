@@ -1,0 +1,91 @@
+import HeapRuntime
+import HeapSnapshot
+import Foundation
+import Testing
+@testable import HeapAnalysis
+
+@Suite("Growth between snapshots")
+struct ComparisonTests {
+    /// Three snapshots of one heap: Node instances 1 → 2 → 4 (grows every step), tuples of
+    /// five Nones 3 → 2 → 1 (shrinks; 80-byte blocks, so freed ones are not reused for
+    /// 56-byte instances), Blip instances 1 → 2 → 2 (grows, not every step).
+    func snapshots(_ heap: Heap, newNodeIDs: inout [Int]) throws -> [HeapSnapshot] {
+        heap.gc.disable()
+        let root = heap.list().unmanaged()
+        let tuples = heap.list().unmanaged()
+        try heap.append(tuples, to: root)
+        let node = try heap.makeClass("Node"), blip = try heap.makeClass("Blip")
+        try heap.append(node, to: root); try heap.append(blip, to: root)
+        func add(_ cls: borrowing OwnedRef, _ count: Int) throws -> [Int] {
+            var ids: [Int] = []
+            for _ in 0..<count {
+                let object = try heap.instance(of: cls)
+                ids.append(object.id)
+                try heap.append(object, to: root)
+            }
+            return ids
+        }
+        _ = try add(node, 1); _ = try add(blip, 1)
+        for _ in 0..<3 { try heap.append(heap.tuple(Array(repeating: heap.none.ref, count: 5)), to: tuples) }
+        var graphs = [HeapSnapshot(heap: heap)]
+        newNodeIDs += try add(node, 1); _ = try add(blip, 1)
+        try heap.remove(at: 0, from: tuples)
+        graphs.append(HeapSnapshot(heap: heap))
+        newNodeIDs += try add(node, 2)
+        try heap.remove(at: 0, from: tuples)
+        graphs.append(HeapSnapshot(heap: heap))
+        return graphs
+    }
+
+    @Test func countsBytesAndStepsAcrossThreeSnapshots() throws {
+        let heap = Heap()
+        var newIDs: [Int] = []
+        let graphs = try snapshots(heap, newNodeIDs: &newIDs)
+        let comparison = SnapshotComparison(graphs)
+        let node = try #require(comparison.rows.first { $0.name == "Node" })
+        #expect(node.counts == [1, 2, 4])
+        #expect(node.bytes == [56, 112, 224])
+        #expect(node.change == 3)
+        let tuple = try #require(comparison.rows.first { $0.name == "tuple" })
+        #expect(tuple.counts == [3, 2, 1])
+        #expect(tuple.change == -2)
+        #expect(tuple.bytesChange == -160)
+        #expect(comparison.rows.first { $0.name == "Blip" }?.counts == [1, 2, 2])
+        #expect(comparison.grewEveryStep == ["Node"])
+        // Largest change first, growth and shrinking alike, then by name.
+        #expect(comparison.rows.prefix(3).map(\.name) == ["Node", "tuple", "Blip"])
+        #expect(comparison.rows.dropFirst(3).allSatisfy { $0.change == 0 })
+        let newNodes = comparison.newObjects(limit: 10).first { $0.type == "Node" }
+        #expect(newNodes?.ids == newIDs.map { UInt64(UInt(bitPattern: $0)) }.sorted())
+        #expect(comparison.newObjects(limit: 0).isEmpty)
+        #expect(comparison.text(limit: 1) == """
+            Type  #1  #2  #3  Change  Bytes
+            Node   1   2   4      +3   +168
+            Grew at every step: Node
+            """)
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(comparison.json(limit: 1).utf8)) as? [String: Any])
+        #expect(json["grewEveryStep"] as? [String] == ["Node"])
+        #expect(json["snapshots"] as? Int == 3)
+        let rows = try #require(json["types"] as? [[String: Any]])
+        #expect(rows.first?["counts"] as? [Int] == [1, 2, 4])
+        #expect(rows.first?["change"] as? Int == 3)
+    }
+
+    @Test func growthSuspectsInTheLeakReport() throws {
+        let heap = Heap()
+        var newIDs: [Int] = []
+        let graphs = try snapshots(heap, newNodeIDs: &newIDs)
+        let last = try #require(graphs.last)
+        let report = LeakReport.analyze(last, baselines: Array(graphs.dropLast()))
+        let growth = report.findings(in: [.growth])
+        #expect(growth.count == 1)
+        let group = try #require(growth.first)
+        #expect(group.types == ["Node"])
+        #expect(group.count == 3)
+        #expect(group.bytes == 168)
+        #expect(group.note == "count 1 → 2 → 4")
+        #expect(try group.exampleNodes == newIDs.map { try ordinal(of: $0, in: last) }.sorted())
+        #expect(group.trace?.steps.map(\.typeName) == ["list", "Node"])
+        #expect(LeakReport.analyze(last).findings(in: [.growth]).isEmpty)
+    }
+}

@@ -1,0 +1,111 @@
+import HeapRuntime
+import HeapSnapshot
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import HeapAnalysis
+
+@Suite("Leak report: JSON, JUnit, SARIF")
+struct ReportFormatTests {
+    /// Two Node rings (cyclic garbage) and a watched list held by the root.
+    func report() throws -> LeakReport {
+        let heap = Heap()
+        heap.gc.disable()
+        let root = heap.list().unmanaged()
+        let node = try heap.makeClass("Node")
+        try heap.append(node, to: root)
+        for _ in 0..<2 {
+            let a = try heap.instance(of: node), b = try heap.instance(of: node)
+            try heap.setAttribute("next", to: b, on: a)
+            try heap.setAttribute("prev", to: a, on: b)
+        }
+        do {
+            let watched = heap.list()
+            try heap.watch(watched, description: "closed \"Session\" <1>")
+            try heap.append(watched, to: root)
+        }
+        return LeakReport.analyze(HeapSnapshot(heap: heap), file: "app.heapgraph")
+    }
+
+    @Test func jsonCarriesTheDocumentedKeys() throws {
+        let report = try report()
+        let text = report.json()
+        #expect(text == report.json())   // deterministic
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(json["version"] as? Int == 1)
+        #expect(json["file"] as? String == "app.heapgraph")
+        let summary = try #require(json["summary"] as? [String: Any])
+        #expect(summary["groups"] as? Int == 2)
+        #expect(summary["leaks"] as? Int == 3)
+        let categories = try #require(summary["categories"] as? [String: [String: Int]])
+        #expect(categories["cyclic-garbage"] == ["groups": 1, "leaks": 2])
+        #expect(categories["watched"] == ["groups": 1, "leaks": 1])
+        #expect(categories["uncollectable"] == ["groups": 0, "leaks": 0])
+        let leaks = try #require(json["leaks"] as? [[String: Any]])
+        #expect(leaks.map { $0["category"] as? String } == ["cyclic-garbage", "watched"])
+        #expect(leaks[0]["count"] as? Int == 2)
+        #expect(leaks[0]["types"] as? [String] == ["Node"])
+        #expect(leaks[0]["bytes"] as? Int == 4 * 88)
+        #expect(leaks[0]["exampleCycle"] as? String == "Node.next → Node.prev → Node")
+        #expect(leaks[0]["trace"] is NSNull)
+        #expect(leaks[1]["description"] as? String == "closed \"Session\" <1>")
+        let trace = try #require(leaks[1]["trace"] as? [[String: Any]])
+        #expect(trace.map { $0["type"] as? String } == ["list", "list"])
+        #expect(trace.first?["reference"] as? String == "[1]")
+        #expect(trace.first?["label"] as? String == "2 items")
+    }
+
+    @Test func jsonEscapesControlCharacters() {
+        let value = JSONValue.object([("k\"", .string("a\\b\n\u{1}é"))])
+        #expect(value.serialized() == #"{"k\"":"a\\b\n\u0001é"}"#)
+    }
+
+    @Test func junitHasOneTestcasePerCategory() throws {
+        let xml = try report().junitXML()
+        let document = try XMLDocument(xmlString: xml)
+        let suite = try #require(document.rootElement())
+        #expect(suite.name == "testsuite")
+        #expect(suite.attribute(forName: "tests")?.stringValue == "4")
+        #expect(suite.attribute(forName: "failures")?.stringValue == "2")
+        let cases = suite.elements(forName: "testcase")
+        #expect(cases.compactMap { $0.attribute(forName: "name")?.stringValue } == ["uncollectable", "cyclic-garbage", "watched", "growth"])
+        #expect(cases[0].elements(forName: "failure").isEmpty)
+        let failure = try #require(cases[1].elements(forName: "failure").first)
+        #expect(failure.attribute(forName: "message")?.stringValue?.hasPrefix("2 leaks in 1 group") == true)
+        #expect(failure.stringValue?.contains("cycle: Node.next → Node.prev → Node") == true)
+        #expect(cases[2].elements(forName: "failure").first?.stringValue?.contains("closed \"Session\" <1>") == true)
+        #expect(cases[3].elements(forName: "skipped").count == 1)
+    }
+
+    @Test func sarifHasTheRequiredKeys() throws {
+        let text = try report().sarif()
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(json["version"] as? String == "2.1.0")
+        #expect(json["$schema"] as? String == "https://json.schemastore.org/sarif-2.1.0.json")
+        let run = try #require((json["runs"] as? [[String: Any]])?.first)
+        let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
+        #expect(driver["name"] as? String == "heapgraph")
+        #expect((driver["rules"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
+                == ["uncollectable", "cyclic-garbage", "watched", "growth"])
+        let results = try #require(run["results"] as? [[String: Any]])
+        #expect(results.compactMap { $0["ruleId"] as? String } == ["cyclic-garbage", "watched"])
+        #expect(results.allSatisfy { $0["level"] as? String == "error" })
+        #expect((results[0]["message"] as? [String: Any])?["text"] as? String
+                == "2 leaks of Node: 352 B, retained 352 B; cycle: Node.next → Node.prev → Node")
+        let location = (results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
+        #expect((location?["artifactLocation"] as? [String: Any])?["uri"] as? String == "app.heapgraph")
+    }
+
+    @Test func textListsCategoriesAndGroups() throws {
+        let text = try report().text()
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines.first == "Leak report: 2 groups, 3 leaks in app.heapgraph")
+        #expect(lines.contains("cyclic-garbage: 1 group, 2 leaks (Unreachable reference cycles not yet collected)"))
+        #expect(lines.contains("    352 B, retained 352 B"))
+        #expect(lines.contains("    cycle: Node.next → Node.prev → Node"))
+        #expect(lines.contains("    description: closed \"Session\" <1>"))
+        #expect(lines.suffix(4) == ["    │", "    ├─ list instance", "    │    ↓ list[1]", "    ╰→ list instance"])
+    }
+}
