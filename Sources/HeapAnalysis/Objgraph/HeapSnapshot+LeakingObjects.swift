@@ -8,12 +8,13 @@ extension HeapSnapshot {
     /// mostly what the host holds directly (roots held by nothing in the heap), plus any
     /// object kept alive by a reference the heap cannot see. Weak edges do not count, as
     /// `gc.get_referents` does not report a weak reference's referent.
-    /// - Complexity: O(nodes + edges), one byte per node.
+    /// - Complexity: O(nodes + edges), two bytes per node.
     public func leakingObjects() -> [Int] {
+        let tracked = nodesWithFlags(.tracked)
         var referred = [Bool](repeating: false, count: nodeCount)
-        for source in 0..<nodeCount where flags(of: source).contains(.tracked) {
-            for edge in edges(of: source) where !edge.isWeak { referred[edge.target] = true }
+        forEachEdge { source, target, isWeak in
+            if tracked[source] && !isWeak { referred[target] = true }
         }
-        return (0..<nodeCount).filter { !referred[$0] && flags(of: $0).contains(.tracked) }
+        return (0..<nodeCount).filter { tracked[$0] && !referred[$0] }
     }
 }

@@ -53,7 +53,8 @@ extension HeapSnapshot {
         var counts = [Int](repeating: 0, count: strings.count)
         var bytes = [Int](repeating: 0, count: strings.count)
         var used: [Int] = []
-        for node in 0..<nodeCount where isIn(scope, node) {
+        let tracked = scope == .tracked ? nodesWithFlags(.tracked) : nil
+        for node in 0..<nodeCount where tracked?[node] ?? true {
             if let filter, !filter(node) { continue }
             let index = typeIndex(of: node)
             if counts[index] == 0 { used.append(index) }
