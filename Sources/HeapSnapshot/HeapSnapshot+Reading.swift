@@ -275,6 +275,7 @@ extension SnapshotMetadata {
             generationStats = collector["generations"] as? [[String: Int]]
         }
         allocator = dictionary["allocator"] as? [String: Int]
+        garbageListID = (dictionary["garbageList"] as? NSNumber)?.uint64Value
         if let list = dictionary["watched"] as? [[String: Any]] {
             var descriptions: [UInt64: String] = [:]
             for entry in list {
@@ -316,6 +317,7 @@ extension HeapSnapshot {
         var metadata = SnapshotMetadata()
         metadata.tag = tag
         metadata.producer = "HeapRuntime (live)"
+        metadata.garbageListID = heap.gc.garbageID.map { UInt64(UInt(bitPattern: $0)) }
         metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
             (UInt64(UInt(bitPattern: $0.object.id)), $0.description)
         }, uniquingKeysWith: { first, _ in first })

@@ -148,6 +148,8 @@ public struct SnapshotMetadata: Sendable, Equatable {
     public var allocator: [String: Int]?
     /// What the host said of each watched object, by id.
     public var watched: [UInt64: String]?
+    /// The id of the `gc.garbage` list, when the heap had one: a root worth naming.
+    public var garbageListID: UInt64?
 
     public init(json: String = "{}") { self.json = json }
 }

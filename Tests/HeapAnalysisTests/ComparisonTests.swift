@@ -89,3 +89,56 @@ struct ComparisonTests {
         #expect(LeakReport.analyze(last).findings(in: [.growth]).isEmpty)
     }
 }
+
+@Suite("Growth suspects and garbage")
+struct GrowthSuspectGarbageTests {
+    /// Garbage that piles up is cyclic garbage, not a growth suspect: suspects count only
+    /// what the program holds.
+    @Test func growingGarbageIsNotAGrowthSuspect() throws {
+        let heap = Heap()
+        heap.gc.disable()
+        let root = heap.list()
+        let held = try heap.makeClass("Held"), dropped = try heap.makeClass("Dropped")
+        var graphs: [HeapSnapshot] = []
+        for step in 1...3 {
+            for _ in 0..<step {
+                try heap.append(heap.instance(of: held), to: root)
+                let a = try heap.instance(of: dropped), b = try heap.instance(of: dropped)
+                try heap.setAttribute("other", to: b, on: a)
+                try heap.setAttribute("other", to: a, on: b)
+            }
+            graphs.append(HeapSnapshot(heap: heap))
+        }
+        let all = SnapshotComparison(graphs)
+        #expect(all.grewEveryStep == ["Dropped", "Held"])
+        let held3 = SnapshotComparison(graphs, heldOnly: true)
+        #expect(held3.grewEveryStep == ["Held"])
+        #expect(held3.rows.first { $0.name == "Held" }?.counts == [1, 3, 6])
+        #expect(held3.rows.first { $0.name == "Dropped" }?.counts ?? [0, 0, 0] == [0, 0, 0])
+        let report = LeakReport.analyze(graphs[2], baselines: Array(graphs.prefix(2)))
+        #expect(report.findings(in: [.growth]).map(\.types) == [["Held"]])
+        #expect(report.findings(in: [.cyclicGarbage]).map(\.count) == [6])
+    }
+}
+
+@Suite("Uncollectable traces")
+struct UncollectableTraceTests {
+    @Test func theGarbageListIsNamedAsTheRoot() throws {
+        let heap = Heap()
+        let legacy = try heap.makeClass("Legacy", finalizer: .legacy { _, _ in })
+        do {
+            let a = try heap.instance(of: legacy)
+            try heap.setAttribute("me", to: a, on: a)
+        }
+        #expect(heap.gc.garbageID == nil)           // not made until needed
+        heap.gc.collect()
+        let garbageID = try #require(heap.gc.garbageID)
+        let graph = HeapSnapshot(heap: heap)
+        #expect(graph.metadata.garbageListID == UInt64(UInt(bitPattern: garbageID)))
+        let group = try #require(LeakReport.analyze(graph).findings(in: [.uncollectable]).first)
+        let trace = try #require(group.trace)
+        #expect(trace.rootName == "gc.garbage")
+        #expect(trace.text().contains("│ Root: gc.garbage (objects the collector cannot free)"))
+        #expect(trace.steps.map(\.typeName) == ["list", "Legacy"])
+    }
+}

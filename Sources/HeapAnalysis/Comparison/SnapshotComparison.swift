@@ -22,22 +22,34 @@ public struct SnapshotComparison: Sendable {
     private let first: HeapSnapshot?
     private let last: HeapSnapshot?
 
-    /// - Parameter graphs: snapshots oldest first; at least two (with fewer, every change
-    ///   is zero and nothing is new).
-    /// - Complexity: O(total nodes) with one hash lookup per node.
-    public init(_ graphs: [HeapSnapshot]) {
+    /// - Parameters:
+    ///   - graphs: snapshots oldest first; at least two (with fewer, every change is zero
+    ///     and nothing is new).
+    ///   - heldOnly: count only objects reachable from a root over strong references (what
+    ///     the program holds), leaving out garbage; the leak report's growth suspects use
+    ///     this, since garbage has categories of its own.
+    /// - Complexity: O(total nodes), plus O(edges) per snapshot with `heldOnly`.
+    public init(_ graphs: [HeapSnapshot], heldOnly: Bool = false) {
         snapshotCount = graphs.count
         first = graphs.first
         last = graphs.last
         var rowByName: [String: Int] = [:]
         var rows: [TypeGrowthRow] = []
         for (position, graph) in graphs.enumerated() {
-            // Count by name within one snapshot first: one dictionary, small.
+            // Count by type-string index within one snapshot (no String per node), then
+            // name the few types.
+            let held = heldOnly ? RootPaths(graph: graph) : nil
+            var countByType = [Int](repeating: 0, count: graph.strings.count)
+            var bytesByType = [Int](repeating: 0, count: graph.strings.count)
+            for node in 0..<graph.nodeCount where held?.isReachable(node) ?? true {
+                let type = graph.typeIndex(of: node)
+                countByType[type] += 1
+                bytesByType[type] += graph.shallowSize(of: node)
+            }
             var counts: [String: (count: Int, bytes: Int)] = [:]
-            for node in 0..<graph.nodeCount {
-                let size = graph.shallowSize(of: node)
-                counts[graph.typeName(of: node), default: (0, 0)].count += 1
-                counts[graph.typeName(of: node), default: (0, 0)].bytes += size
+            for type in countByType.indices where countByType[type] > 0 {
+                counts[graph.strings[type], default: (0, 0)].count += countByType[type]
+                counts[graph.strings[type], default: (0, 0)].bytes += bytesByType[type]
             }
             for (name, total) in counts {
                 let row: Int

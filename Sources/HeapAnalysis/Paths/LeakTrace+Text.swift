@@ -7,7 +7,9 @@ extension LeakTrace {
         let bold = colors ? "\u{1B}[1m" : "", yellow = colors ? "\u{1B}[33m" : ""
         let red = colors ? "\u{1B}[31m" : "", reset = colors ? "\u{1B}[0m" : ""
         let noun = rootReferences == 1 ? "reference" : "references"
-        var lines = ["┬───", "│ \(bold)Root: held by the host program (\(rootReferences) \(noun))\(reset)", "│"]
+        let root = rootName == "gc.garbage" ? "Root: gc.garbage (objects the collector cannot free)"
+            : "Root: held by the host program (\(rootReferences) \(noun))"
+        var lines = ["┬───", "│ \(bold)\(root)\(reset)", "│"]
         for (position, step) in steps.enumerated() {
             let object = Self.objectText(step)
             if position + 1 == steps.count {

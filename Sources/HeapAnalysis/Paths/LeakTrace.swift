@@ -28,6 +28,9 @@ public struct LeakTrace: Sendable, Hashable {
     public var steps: [Step]
     /// References the host program holds on the first step (its external count).
     public var rootReferences: Int
+    /// What the root is, when the snapshot says: "gc.garbage" for the collector's list of
+    /// uncollectable objects.
+    public var rootName: String?
 
     /// The trace of `path` (root first, as ``RootPaths/path(to:)`` gives it). Consecutive
     /// nodes must be joined by a strong edge; the first such edge names the reference.
@@ -47,6 +50,9 @@ public struct LeakTrace: Sendable, Hashable {
         }
         self.steps = steps
         self.rootReferences = path.first.map(graph.externalCount(of:)) ?? 0
+        if let first = path.first, let garbage = graph.metadata.garbageListID, graph.id(of: first) == garbage {
+            rootName = "gc.garbage"
+        }
     }
 
     /// Types and references along the trace, indexes written `[x]`: what makes two traces

@@ -131,12 +131,13 @@ public struct LeakReport: Sendable {
     /// One group per type that grew at every step; up to three new objects (ids absent
     /// from the oldest baseline) as examples, the first reachable one with its trace.
     static func growthGroups(graph: HeapSnapshot, baselines: [HeapSnapshot], paths: RootPaths) -> [LeakGroup] {
-        let comparison = SnapshotComparison(baselines + [graph])
+        // Only what the program holds: garbage that grows is already reported as garbage.
+        let comparison = SnapshotComparison(baselines + [graph], heldOnly: true)
         guard !comparison.grewEveryStep.isEmpty else { return [] }
         let growing = Set(comparison.grewEveryStep)
         var newNodes: [String: [Int]] = [:]
         for entry in comparison.newNodes(limit: Int.max) where growing.contains(entry.type) {
-            newNodes[entry.type] = entry.nodes
+            newNodes[entry.type] = entry.nodes.filter { paths.isReachable($0) }
         }
         return comparison.rows.filter { growing.contains($0.name) }.map { row in
             let examples = Array((newNodes[row.name] ?? []).prefix(3))

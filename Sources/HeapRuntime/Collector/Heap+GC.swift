@@ -150,6 +150,10 @@ public struct GarbageCollector {
     /// ``Heap/removeAll(from:)`` once handled.
     public var garbage: ObjectRef { ObjectRef(core.garbageList()) }
 
+    /// The id of the `gc.garbage` list if it exists yet; unlike ``garbage``, asking does not
+    /// create it (snapshots use this).
+    public var garbageID: Int? { core.pointee.collector.garbage.map { Int(bitPattern: $0) } }
+
     /// `gc.set_debug(flags)` / `gc.get_debug()`.
     public var debugFlags: CollectorDebugFlags {
         get { core.pointee.collector.debugFlags }

@@ -274,6 +274,9 @@ extension Heap {
             .map { (id: UInt64(UInt(bitPattern: $0.key)), description: $0.value.description) }
             .sorted { $0.id < $1.id }
             .map { "{\"id\":\($0.id),\"description\":\(jsonString($0.description))}" }
+        // Which list is gc.garbage, so a report can name that root (only once it exists:
+        // writing a snapshot must not create it).
+        let garbage = core.pointee.collector.garbage.map { ",\"garbageList\":\(UInt64(UInt(bitPattern: $0)))" } ?? ""
         return """
         {"format":"heapgraph","version":1,"producer":"HeapRuntime","time":"\(time)","tag":\(jsonString(tag)),\
         "objects":\(objects),"edges":\(edges),\
@@ -283,7 +286,7 @@ extension Heap {
         "arenasHighWater":\(allocator.arenasHighWater),"arenasCurrent":\(allocator.arenasCurrent),\
         "blocksInUse":\(allocator.blocksInUse),"bytesInAllocatedBlocks":\(allocator.bytesInAllocatedBlocks),\
         "largeBlocks":\(allocator.largeBlocks),"largeBytes":\(allocator.largeBytes)},\
-        "watched":[\(watched.joined(separator: ","))]}
+        "watched":[\(watched.joined(separator: ","))]\(garbage)}
         """
     }
 
