@@ -1,0 +1,91 @@
+import ArgumentParser
+import HeapAnalysis
+import HeapSnapshot
+
+/// Which object a command is about: `--id`, or `--type` with `--nth`.
+struct ObjectSelection: ParsableArguments {
+    @Option(help: "The object's id (decimal, or hex with 0x, as reports print it).")
+    var id: ObjectID?
+
+    @Option(help: "A type name (Session, or service.Session); with --nth, which object of it.")
+    var type: String?
+
+    @Option(help: "With --type: which object of that type, 1 for the first (file order).")
+    var nth = 1
+
+    func validate() throws {
+        switch (id, type) {
+        case (nil, nil): throw ValidationError("give --id ID or --type NAME")
+        case (.some, .some): throw ValidationError("give --id or --type, not both")
+        default: break
+        }
+    }
+
+    func node(in graph: HeapSnapshot, file: String) throws(CommandFailure) -> Int {
+        if let id { return try graph.requireNode(withID: id, file: file) }
+        return try graph.requireNode(ofType: type ?? "", nth: nth, file: file)
+    }
+}
+
+/// `heapgraph backrefs`: why is this object alive? The shortest strong path from a root,
+/// as a leak trace, and objgraph's show_backrefs as a picture.
+struct BackrefsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backrefs",
+        abstract: "Why an object is alive: the shortest strong path from a root, and a back-reference picture.",
+        discussion: """
+            Prints the path as a leak trace: each object, then the reference followed to the \
+            next. Weak references are never followed. With -o, draws objgraph's show_backrefs \
+            (.svg, .png, .pdf or .dot).
+
+            Example:
+              heapgraph backrefs app.heapgraph --type Session --nth 3 -o session.svg
+              heapgraph backrefs app.heapgraph --id 0x7f3a2c001040
+            """
+    )
+
+    @Argument(help: "A .heapgraph snapshot file.")
+    var file: String
+
+    @OptionGroup var selection: ObjectSelection
+
+    @Option(help: "Depth of the picture (objgraph's max_depth).")
+    var maxDepth = 3
+
+    @Option(help: "Referrers drawn per object before the rest are elided (objgraph's too_many).")
+    var tooMany = 10
+
+    @Option(name: .shortAndLong, help: "Draw show_backrefs into this picture (.svg, .png, .pdf, .dot).")
+    var output: String?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard maxDepth >= 0 else { throw ValidationError("--max-depth must be 0 or more") }
+        guard tooMany >= 1 else { throw ValidationError("--too-many must be 1 or more") }
+    }
+
+    func run() throws {
+        let graph = try loadSnapshot(file, quiet: common.quiet)
+        let node = try selection.node(in: graph, file: file)
+        let chain = graph.findBackrefChain(to: node, maxDepth: Int.max)
+        if graph.isRoot(node) || chain.count > 1 {
+            try writeOutput(LeakTrace(graph: graph, path: chain).text(colors: Terminal.standardOutput.usesColor), to: nil)
+        } else {
+            try writeOutput("""
+                No strong path from a root reaches \(graph.describe(node)):
+                only unreachable objects refer to it, so it stays alive through a reference cycle \
+                (cyclic garbage, freed by the next collection unless the collector is off) or through gc.garbage.
+                See: heapgraph leaks \(file)
+                """, to: nil)
+        }
+        if let output {
+            var options = DOTOptions()
+            options.maxDepth = maxDepth
+            options.tooMany = tooMany
+            let picture = graph.showBackrefs([node], options: options)
+            try writePicture(picture, to: output)
+            try writeOutput("Graph written to \(output) (\(picture.nodeCount) nodes)", to: nil)
+        }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import HeapAnalysis
+import HeapSnapshot
+
+/// `heapgraph chain`: the shortest reference chain from an object to one of a type
+/// (objgraph's find_ref_chain).
+struct ChainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chain",
+        abstract: "The shortest reference chain from an object to an object of a type.",
+        discussion: """
+            Exit status 1 when no chain exists within --max-depth.
+
+            Example:
+              heapgraph chain app.heapgraph --from 0x7f3a2c001040 --to-type Session
+            """
+    )
+
+    @Argument(help: "A .heapgraph snapshot file.")
+    var file: String
+
+    @Option(help: "Where the chain starts: an object id (decimal, or hex with 0x).")
+    var from: ObjectID
+
+    @Option(help: "Where it ends: any object of this type (Session, or service.Session).")
+    var toType: String
+
+    @Option(help: "The longest chain to look for, in references.")
+    var maxDepth = 20
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard maxDepth >= 1 else { throw ValidationError("--max-depth must be 1 or more") }
+    }
+
+    func run() throws {
+        let graph = try loadSnapshot(file, quiet: common.quiet)
+        let start = try graph.requireNode(withID: from, file: file)
+        let targets = Set(graph.nodes(ofType: toType, scope: .all))
+        guard !targets.isEmpty else { throw CommandFailure("\(file): no objects of type \(toType)") }
+        let chain = graph.findRefChain(from: start, maxDepth: maxDepth, where: { targets.contains($0) })
+        guard let last = chain.last, targets.contains(last) else {
+            try writeOutput("No chain of at most \(maxDepth) references leads from \(graph.describe(start)) to a \(toType).", to: nil)
+            throw ExitCode(1)
+        }
+        try writeOutput(LeakTrace(graph: graph, path: chain).text(colors: Terminal.standardOutput.usesColor), to: nil)
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import HeapAnalysis
+import HeapSnapshot
+
+/// `heapgraph growth`: per-type counts and bytes across snapshots of one heap.
+struct GrowthCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "growth",
+        abstract: "Per type, count and bytes in each snapshot and the change; the types that grew at every step.",
+        discussion: """
+            Unlike objgraph's show_growth, decreases are shown too, and any number of snapshots \
+            can be compared (oldest first).
+
+            Example:
+              heapgraph growth before.heapgraph after.heapgraph
+              heapgraph growth run1.heapgraph run2.heapgraph run3.heapgraph --limit 20 --json
+            """
+    )
+
+    @Argument(help: "Two or more .heapgraph files of the same heap, oldest first.")
+    var files: [String] = []
+
+    @Option(help: "How many types to list (0: all).")
+    var limit = 10
+
+    @Flag(help: "Print JSON (docs/cli.md) instead of text.")
+    var json = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard files.count >= 2 else { throw ValidationError("growth needs at least two snapshot files (OLD NEW [MORE…])") }
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        var graphs: [HeapSnapshot] = []
+        for file in files { graphs.append(try loadSnapshot(file, quiet: common.quiet)) }
+        let comparison = SnapshotComparison(graphs)
+        let limit = limit == 0 ? nil : limit
+        try writeOutput(json ? comparison.json(limit: limit) : comparison.text(limit: limit), to: nil)
+    }
+}

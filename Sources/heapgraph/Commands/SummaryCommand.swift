@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import HeapAnalysis
+import HeapSnapshot
+
+/// `heapgraph summary`: what is in a snapshot, objgraph's most common types with bytes.
+struct SummaryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "summary",
+        abstract: "Objects, edges, bytes and the most common types of a snapshot.",
+        discussion: """
+            Example:
+              heapgraph summary app.heapgraph --limit 5
+              heapgraph summary app.heapgraph --json | jq '.types[0]'
+            """
+    )
+
+    @Argument(help: "A .heapgraph snapshot file.")
+    var file: String
+
+    @Option(help: "How many types to list (0: all).")
+    var limit = 10
+
+    @Flag(help: "Print JSON (docs/cli.md) instead of text.")
+    var json = false
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
+    }
+
+    func run() throws {
+        let graph = try loadSnapshot(file, quiet: common.quiet)
+        let summary = SnapshotSummary(graph: graph, file: file, limit: limit == 0 ? nil : limit)
+        try writeOutput(json ? summary.json() : summary.text(colors: Terminal.standardOutput.usesColor), to: nil)
+    }
+}
+
+/// What `summary` prints, as a value its JSON encodes directly.
+struct SnapshotSummary: Encodable {
+    struct TypeRow: Encodable { var name: String; var count: Int; var bytes: Int }
+    struct Generation: Encodable { var collections: Int; var collected: Int; var uncollectable: Int }
+    struct Collector: Encodable { var thresholds: [Int]?; var counts: [Int]?; var generations: [Generation]? }
+
+    var file: String
+    var tag: String?
+    var time: String?
+    var producer: String?
+    var objects: Int
+    var edges: Int
+    var bytes: Int
+    var roots: Int
+    var tracked: Int
+    var garbage: Int
+    var watched: Int
+    var types: [TypeRow]
+    var collector: Collector?
+    var allocator: [String: Int]?
+
+    init(graph: HeapSnapshot, file: String, limit: Int?) {
+        self.file = file
+        tag = graph.metadata.tag
+        time = graph.metadata.time
+        producer = graph.metadata.producer
+        objects = graph.nodeCount
+        edges = graph.edgeCount
+        var bytes = 0, roots = 0, tracked = 0, garbage = 0, watched = 0
+        for node in 0..<graph.nodeCount {
+            bytes += graph.shallowSize(of: node)
+            if graph.isRoot(node) { roots += 1 }
+            let flags = graph.flags(of: node)
+            if flags.contains(.tracked) { tracked += 1 }
+            if flags.contains(.inGarbage) { garbage += 1 }
+            if flags.contains(.watched) { watched += 1 }
+        }
+        (self.bytes, self.roots, self.tracked, self.garbage, self.watched) = (bytes, roots, tracked, garbage, watched)
+        types = graph.mostCommonTypes(limit: limit, scope: .all).map { TypeRow(name: $0.name, count: $0.count, bytes: $0.bytes) }
+        let metadata = graph.metadata
+        if metadata.thresholds != nil || metadata.counts != nil || metadata.generationStats != nil {
+            collector = Collector(
+                thresholds: metadata.thresholds, counts: metadata.counts,
+                generations: metadata.generationStats?.map {
+                    Generation(collections: $0["collections"] ?? 0, collected: $0["collected"] ?? 0, uncollectable: $0["uncollectable"] ?? 0)
+                })
+        }
+        allocator = metadata.allocator
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else { return "{}" }
+        return text
+    }
+
+    func text(colors: Bool) -> String {
+        let bold = colors ? "\u{1B}[1m" : "", reset = colors ? "\u{1B}[0m" : ""
+        var out = "\(bold)\(file)\(reset)"
+        var about: [String] = []
+        if let tag, !tag.isEmpty { about.append("tag \"\(tag)\"") }
+        if let time { about.append("written \(time)") }
+        if let producer { about.append("by \(producer)") }
+        if !about.isEmpty { out += ": " + about.joined(separator: ", ") }
+        out += "\n"
+        out += "\(groupDigits(objects)) objects, \(groupDigits(edges)) references, \(formatBytes(bytes))\n"
+        out += "\(groupDigits(roots)) roots (held by the program), \(groupDigits(tracked)) tracked by the collector, "
+        out += "\(groupDigits(garbage)) in gc.garbage, \(groupDigits(watched)) watched\n"
+        if !types.isEmpty {
+            let width = max(4, types.map(\.name.count).max() ?? 0)
+            let countWidth = max(5, types.map { groupDigits($0.count).count }.max() ?? 0)
+            let bytesWidth = max(5, types.map { groupDigits($0.bytes).count }.max() ?? 0)
+            out += "\n\(bold)\(pad("type", width))  \(leftPad("count", countWidth))  \(leftPad("bytes", bytesWidth))\(reset)\n"
+            for row in types {
+                out += "\(pad(row.name, width))  \(leftPad(groupDigits(row.count), countWidth))  \(leftPad(groupDigits(row.bytes), bytesWidth))\n"
+            }
+        }
+        if let collector {
+            out += "\nCollector:"
+            if let thresholds = collector.thresholds { out += " thresholds \(thresholds.map(String.init).joined(separator: " "))" }
+            if let counts = collector.counts { out += ", counts \(counts.map(String.init).joined(separator: " "))" }
+            out += "\n"
+            for (index, generation) in (collector.generations ?? []).enumerated() {
+                out += "  generation \(index): \(generation.collections) collections, \(generation.collected) collected, \(generation.uncollectable) uncollectable\n"
+            }
+        }
+        if let allocator, !allocator.isEmpty {
+            let arenas = allocator["arenasCurrent"].map { "\($0) arenas" }
+            let blocks = allocator["blocksInUse"].map { "\(groupDigits($0)) blocks in use" }
+            let bytes = allocator["bytesInAllocatedBlocks"].map { "\(formatBytes($0)) in blocks" }
+            let large = allocator["largeBlocks"].map { "\($0) large blocks (\(formatBytes(allocator["largeBytes"] ?? 0)))" }
+            out += "Allocator: " + [arenas, blocks, bytes, large].compactMap { $0 }.joined(separator: ", ") + "\n"
+        }
+        return out
+    }
+}
+
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+func leftPad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
+}

@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Foundation
+import Synchronization
+
+/// Output streams, and what the terminal allows: colour only on a terminal and never with
+/// `NO_COLOR` set (https://no-color.org), progress only when stderr is a terminal.
+struct Terminal: Sendable {
+    let descriptor: Int32
+
+    static let standardOutput = Terminal(descriptor: 1)
+    static let standardError = Terminal(descriptor: 2)
+
+    var isTerminal: Bool { isatty(descriptor) == 1 }
+
+    /// Whether to colour what goes to this stream.
+    var usesColor: Bool {
+        guard isTerminal else { return false }
+        if let value = getenv("NO_COLOR"), value.pointee != 0 { return false }
+        return true
+    }
+
+    /// Writes all of `text`, retrying on short writes and interrupts.
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return
+                }
+                offset += written
+            }
+        }
+    }
+
+    func flush() {}
+}
+
+/// An elapsed-time line on stderr for work that may take more than a second: nothing for
+/// the first second, then `loading app.heapgraph… 2.4 s` redrawn in place, erased at the end.
+/// Silent when stderr is not a terminal or with `--quiet`.
+final class Progress: Sendable {
+    private let state = Mutex<(finished: Bool, shown: Bool)>((false, false))
+    private let label: String
+    private let enabled: Bool
+
+    init(_ label: String, quiet: Bool) {
+        self.label = label
+        self.enabled = !quiet && Terminal.standardError.isTerminal
+    }
+
+    /// Runs `work`, showing progress while it lasts.
+    static func run<T>(_ label: String, quiet: Bool, _ work: () throws -> T) rethrows -> T {
+        let progress = Progress(label, quiet: quiet)
+        progress.start()
+        defer { progress.finish() }
+        return try work()
+    }
+
+    private func start() {
+        guard enabled else { return }
+        let start = Progress.now()
+        let thread = Thread { [self] in
+            while true {
+                usleep(200_000)
+                let elapsed = Progress.now() - start
+                let done = state.withLock { state -> Bool in
+                    if state.finished { return true }
+                    if elapsed >= 1 {
+                        state.shown = true
+                        Terminal.standardError.write("\r\u{1B}[K\(label)… \(Progress.format(elapsed))")
+                    }
+                    return false
+                }
+                if done { return }
+            }
+        }
+        thread.start()
+    }
+
+    private func finish() {
+        guard enabled else { return }
+        state.withLock { state in
+            state.finished = true
+            if state.shown { Terminal.standardError.write("\r\u{1B}[K") }
+        }
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    static func format(_ seconds: Double) -> String {
+        let tenths = Int((seconds * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10) s"
+    }
+}

@@ -1,2 +1,0 @@
-// Placeholder until the command line lands (issue #7).
-print("heapgraph")
