@@ -7,8 +7,10 @@ extension LeakTrace {
         let bold = colors ? "\u{1B}[1m" : "", yellow = colors ? "\u{1B}[33m" : ""
         let red = colors ? "\u{1B}[31m" : "", reset = colors ? "\u{1B}[0m" : ""
         let noun = rootReferences == 1 ? "reference" : "references"
+        // A chain may start anywhere (find_ref_chain); only a held start is called a root.
         let root = rootName == "gc.garbage" ? "Root: gc.garbage (objects the collector cannot free)"
-            : "Root: held by the host program (\(rootReferences) \(noun))"
+            : rootReferences > 0 ? "Root: held by the host program (\(rootReferences) \(noun))"
+            : "Start: not a root (the host program holds no reference to it)"
         var lines = ["┬───", "│ \(bold)\(root)\(reset)", "│"]
         for (position, step) in steps.enumerated() {
             let object = Self.objectText(step)

@@ -66,6 +66,7 @@ struct BackrefsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try checkPictureType(output) }
         let graph = try loadSnapshot(file, quiet: common.quiet)
         let node = try selection.node(in: graph, file: file)
         let chain = graph.findBackrefChain(to: node, maxDepth: Int.max)

@@ -38,6 +38,7 @@ struct RefsCommand: ParsableCommand {
     }
 
     func run() throws {
+        if let output { try checkPictureType(output) }
         let graph = try loadSnapshot(file, quiet: common.quiet)
         var nodes: [Int] = []
         for id in id { nodes.append(try graph.requireNode(withID: id, file: file)) }

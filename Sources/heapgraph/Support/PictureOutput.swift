@@ -5,6 +5,7 @@ import HeapAnalysis
 /// Writes DOT as a picture chosen by the file's extension: `.dot`/`.gv` as text, `.svg`,
 /// `.png`, `.pdf` rendered in-process by Graphviz.
 func writePicture(_ graph: ObjectGraphDOT, to path: String) throws(CommandFailure) {
+    try checkPictureType(path)
     let lowercased = path.lowercased()
     if lowercased.hasSuffix(".dot") || lowercased.hasSuffix(".gv") {
         do { try graph.text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
@@ -12,11 +13,17 @@ func writePicture(_ graph: ObjectGraphDOT, to path: String) throws(CommandFailur
         }
         return
     }
-    guard [".svg", ".png", ".pdf"].contains(where: { lowercased.hasSuffix($0) }) else {
-        throw CommandFailure("\(path): unknown picture type; use .svg, .png, .pdf or .dot")
-    }
     do { try GraphvizRenderer().render(dot: graph.text, toFile: path) } catch {
         throw CommandFailure("\(path): \(error)")
+    }
+}
+
+/// Fails unless `path` names a picture type `writePicture` can write; commands check this
+/// before printing anything, so a bad `-o` gives one line and no half output.
+func checkPictureType(_ path: String) throws(CommandFailure) {
+    let lowercased = path.lowercased()
+    guard [".svg", ".png", ".pdf", ".dot", ".gv"].contains(where: { lowercased.hasSuffix($0) }) else {
+        throw CommandFailure("\(path): unknown picture type; use .svg, .png, .pdf or .dot")
     }
 }
 

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+/// What one run of the built `heapgraph` executable did.
+struct CommandResult {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+}
+
+/// Runs the `heapgraph` that `swift build` put beside this test bundle, as a user would:
+/// a separate process, with stdout and stderr captured (so neither is a terminal).
+func heapgraph(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = try heapgraphExecutable()
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let output = Pipe(), error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    try process.run()
+    // Read both pipes before waiting, so a large report cannot fill a pipe and stall.
+    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus,
+                         standardOutput: String(decoding: outputData, as: UTF8.self),
+                         standardError: String(decoding: errorData, as: UTF8.self))
+}
+
+func heapgraphExecutable() throws -> URL {
+    // The test bundle and the executable are products of the same build directory.
+    var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+    for _ in 0..<4 {
+        let candidate = directory.appendingPathComponent("heapgraph")
+        if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+        directory = directory.deletingLastPathComponent()
+    }
+    let fallback = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent(".build/debug/heapgraph")
+    guard FileManager.default.isExecutableFile(atPath: fallback.path) else {
+        throw HarnessError("heapgraph executable not found next to \(CommandLine.arguments[0])")
+    }
+    return fallback
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A fresh directory for one test's files.
+func scratchDirectory(_ name: String) throws -> String {
+    let path = FileManager.default.temporaryDirectory
+        .appendingPathComponent("heapgraph-cli-tests-\(getpid())/\(name)").path
+    try? FileManager.default.removeItem(atPath: path)
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+}
+
+/// Replaces what changes from run to run (object addresses, the time a snapshot was
+/// written, the scratch directory) so output can be compared with a golden file.
+func normalized(_ text: String, directory: String) -> String {
+    var text = text.replacingOccurrences(of: directory, with: "DIR")
+    text = text.replacingOccurrences(of: #"0x[0-9a-f]{6,}"#, with: "0xID", options: .regularExpression)
+    text = text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, with: "TIME", options: .regularExpression)
+    return text
+}
+
+/// Compares `actual` with `Golden/<name>`; with HEAPGRAPH_UPDATE_GOLDEN=1 rewrites it.
+func expectGolden(_ actual: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Golden/\(name)").path
+    if ProcessInfo.processInfo.environment["HEAPGRAPH_UPDATE_GOLDEN"] == "1" {
+        try actual.write(toFile: path, atomically: true, encoding: .utf8)
+        return
+    }
+    let expected = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(actual == expected, "output differs from Golden/\(name) (rerun with HEAPGRAPH_UPDATE_GOLDEN=1 to accept)", sourceLocation: sourceLocation)
+}
