@@ -9,6 +9,13 @@ extension HeapSnapshot {
     /// - Complexity: O(1).
     public func typeIndex(of node: Int) -> Int { Int(typeIndices[node]) }
 
+    /// The string-table index of the node's value label, or nil: equal indices mean equal
+    /// labels (the string table is interned), so shapes can be compared without strings.
+    /// - Complexity: O(1).
+    public func valueLabelIndex(of node: Int) -> Int? {
+        valueLabels[node] == 0xFFFF_FFFF ? nil : Int(valueLabels[node])
+    }
+
     /// The reverse (incoming-edge) index, as compressed sparse rows: the sources of the
     /// edges into node `n` are `sources[start[n]..<start[n + 1]]`.
     public struct ReverseIndex: Sendable {

@@ -31,6 +31,56 @@ public struct HeapSnapshot: Sendable {
         /// The index, the key or attribute-name node, or the string index, by kind.
         public var value: Int
         public var isWeak: Bool
+
+        @inlinable
+        init(source: Int, target: Int, packedLabel label: UInt32) {
+            self.source = source
+            self.target = target
+            kind = EdgeKind(rawValue: UInt8((label >> HeapSnapshot.valueBits) & 7)) ?? .none
+            value = Int(label & HeapSnapshot.valueMask)
+            isWeak = label & HeapSnapshot.weakMask != 0
+        }
+    }
+
+    /// A node's outgoing edges (``edges(of:)``): a view of two columns, no copy. It holds
+    /// only those columns, so getting one costs two reference-count operations, not one
+    /// per column of the graph.
+    public struct EdgeList: RandomAccessCollection, Sendable {
+        @usableFromInline let targets: [UInt32]
+        @usableFromInline let labels: [UInt32]
+        @usableFromInline let range: Range<Int>
+        @usableFromInline let source: Int
+
+        @inlinable
+        init(targets: [UInt32], labels: [UInt32], range: Range<Int>, source: Int) {
+            self.targets = targets
+            self.labels = labels
+            self.range = range
+            self.source = source
+        }
+
+        @inlinable public var startIndex: Int { range.lowerBound }
+        @inlinable public var endIndex: Int { range.upperBound }
+        /// The edge at a graph-wide edge index (``startIndex`` ..< ``endIndex``).
+        @inlinable public subscript(position: Int) -> Edge {
+            Edge(source: source, target: Int(targets[position]), packedLabel: labels[position])
+        }
+    }
+
+    /// The nodes that refer to one node (``referrers(of:)``), one entry per edge.
+    public struct ReferrerList: RandomAccessCollection, Sendable {
+        @usableFromInline let sources: [UInt32]
+        @usableFromInline let range: Range<Int>
+
+        @inlinable
+        init(sources: [UInt32], range: Range<Int>) {
+            self.sources = sources
+            self.range = range
+        }
+
+        @inlinable public var startIndex: Int { range.lowerBound }
+        @inlinable public var endIndex: Int { range.upperBound }
+        @inlinable public subscript(position: Int) -> Int { Int(sources[position]) }
     }
 
     public let nodeCount: Int
@@ -48,16 +98,16 @@ public struct HeapSnapshot: Sendable {
     var externalCounts: [Int32]
     var generations: [UInt8]
     var nodeFlags: [UInt8]
-    var edgeStart: [UInt32]
-    var edgeTargets: [UInt32]
-    var edgeLabels: [UInt32]
-    var reverseStart: [UInt32]
-    var reverseSources: [UInt32]
+    @usableFromInline var edgeStart: [UInt32]
+    @usableFromInline var edgeTargets: [UInt32]
+    @usableFromInline var edgeLabels: [UInt32]
+    @usableFromInline var reverseStart: [UInt32]
+    @usableFromInline var reverseSources: [UInt32]
 
     // An edge label packs the kind (3 bits) and the weak bit above a 28-bit value.
-    static let valueBits: UInt32 = 28
-    static let valueMask: UInt32 = (1 << 28) - 1
-    static let weakMask: UInt32 = 1 << 31
+    @usableFromInline static let valueBits: UInt32 = 28
+    @usableFromInline static let valueMask: UInt32 = (1 << 28) - 1
+    @usableFromInline static let weakMask: UInt32 = 1 << 31
 
     static func packLabel(kind: UInt8, value: UInt32, weak: Bool) -> UInt32 {
         (UInt32(kind) << valueBits) | (value & valueMask) | (weak ? weakMask : 0)
@@ -88,24 +138,23 @@ public struct HeapSnapshot: Sendable {
 
     /// Outgoing edges, in the object's order.
     /// - Complexity: O(1) to get, O(edges of the node) to walk.
-    public func edges(of node: Int) -> some RandomAccessCollection<Edge> {
-        (Int(edgeStart[node])..<Int(edgeStart[node + 1])).lazy.map { self.edge(at: $0, source: node) }
+    @inlinable
+    public func edges(of node: Int) -> EdgeList {
+        EdgeList(targets: edgeTargets, labels: edgeLabels, range: Int(edgeStart[node])..<Int(edgeStart[node + 1]), source: node)
     }
 
     /// Nodes that refer to `node`, one entry per edge (weak ones included; check
     /// ``edge(from:to:)`` for labels).
-    public func referrers(of node: Int) -> some RandomAccessCollection<Int> {
-        reverseSources[Int(reverseStart[node])..<Int(reverseStart[node + 1])].lazy.map { Int($0) }
+    @inlinable
+    public func referrers(of node: Int) -> ReferrerList {
+        ReferrerList(sources: reverseSources, range: Int(reverseStart[node])..<Int(reverseStart[node + 1]))
     }
 
     /// Number of outgoing edges.
     public func outDegree(of node: Int) -> Int { Int(edgeStart[node + 1] - edgeStart[node]) }
 
     func edge(at index: Int, source: Int) -> Edge {
-        let label = edgeLabels[index]
-        return Edge(source: source, target: Int(edgeTargets[index]),
-                    kind: EdgeKind(rawValue: UInt8((label >> Self.valueBits) & 7)) ?? .none,
-                    value: Int(label & Self.valueMask), isWeak: label & Self.weakMask != 0)
+        Edge(source: source, target: Int(edgeTargets[index]), packedLabel: edgeLabels[index])
     }
 
     /// The first edge from `source` to `target`, if any.

@@ -80,4 +80,41 @@ struct CycleShape {
         let nodes = (edges[best...] + edges[..<best]).map(\.source)
         return (text, nodes)
     }
+
+    /// The shape's content as integers: the sorted distinct type-name indices, then the
+    /// sorted distinct (source type, label kind and text index, target type) of the strong
+    /// edges inside the component, indexes normalised as in the fingerprint. Equal keys give
+    /// equal fingerprints (the string table is interned), so it is a cache key for them.
+    /// - Complexity: O(edges of the members · log).
+    static func integerKey(graph: HeapSnapshot, members: [Int], component: [Int32]) -> [UInt64] {
+        var types: [UInt64] = []
+        var triples: [UInt64] = []
+        for node in members {
+            let source = UInt64(graph.typeIndex(of: node))
+            types.append(source)
+            let own = component[node]
+            for edge in graph.edges(of: node) where !edge.isWeak && component[edge.target] == own {
+                let label: UInt64
+                switch edge.kind {
+                case .index, .dictKey, .none: label = 0
+                case .named: label = UInt64(edge.value) + 1
+                case .key, .attribute: label = graph.valueLabelIndex(of: edge.value).map { UInt64($0) + 1 } ?? 0
+                }
+                triples.append(source << 32 | UInt64(graph.typeIndex(of: edge.target)))
+                triples.append(UInt64(edge.kind.rawValue) << 40 | label)
+            }
+        }
+        // Pairs sorted and deduplicated as units.
+        var pairs = stride(from: 0, to: triples.count, by: 2).map { (triples[$0], triples[$0 + 1]) }
+        pairs.sort { $0 < $1 }
+        var key = Array(Set(types)).sorted()
+        key.append(.max)
+        var previous: (UInt64, UInt64)? = nil
+        for pair in pairs where previous.map({ $0 != pair }) ?? true {
+            key.append(pair.0)
+            key.append(pair.1)
+            previous = pair
+        }
+        return key
+    }
 }

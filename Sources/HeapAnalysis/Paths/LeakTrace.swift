@@ -36,14 +36,21 @@ public struct LeakTrace: Sendable, Hashable {
     /// nodes must be joined by a strong edge; the first such edge names the reference.
     /// - Complexity: O(sum of the out-degrees of the path's nodes).
     public init(graph: HeapSnapshot, path: [Int]) {
+        let edges = zip(path, path.dropFirst()).map { node, next in
+            graph.strongEdge(from: node, to: next) ?? graph.edge(from: node, to: next)
+        }
+        self.init(graph: graph, path: path, edges: edges)
+    }
+
+    /// The trace of `path` when the edge between each two consecutive nodes is known
+    /// (``RootPaths/trace(to:in:)``): nothing is searched.
+    init(graph: HeapSnapshot, path: [Int], edges: [HeapSnapshot.Edge?]) {
         var steps: [Step] = []
         steps.reserveCapacity(path.count)
         for (position, node) in path.enumerated() {
             var reference: String?
             if position + 1 < path.count {
-                let next = path[position + 1]
-                let edge = graph.strongEdge(from: node, to: next) ?? graph.edge(from: node, to: next)
-                reference = edge.map(graph.labelText) ?? "?"
+                reference = (position < edges.count ? edges[position] : nil).map(graph.labelText) ?? "?"
             }
             steps.append(Step(node: node, typeName: graph.typeName(of: node),
                               label: graph.shortLabel(of: node), reference: reference))

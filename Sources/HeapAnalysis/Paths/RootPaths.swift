@@ -14,6 +14,8 @@ import HeapSnapshot
 public struct RootPaths: Sendable {
     /// Parent ordinal, `-1` for a root, `-2` for a node no root reaches.
     private let parents: [Int32]
+    /// The graph-wide index of the edge each node was reached by (UInt32.max for roots).
+    private let parentEdges: [UInt32]
     private let distances: [Int32]
 
     /// - Complexity: O(nodes + edges) time, 8 bytes per node (plus the strong edges while
@@ -25,6 +27,7 @@ public struct RootPaths: Sendable {
     init(graph: HeapSnapshot, strong: StrongEdges) {
         let count = graph.nodeCount
         var parents = [Int32](repeating: -2, count: count)
+        var parentEdges = [UInt32](repeating: .max, count: count)
         var distances = [Int32](repeating: -1, count: count)
         var queue: [Int32] = []
         for node in 0..<count where graph.isRoot(node) {
@@ -42,11 +45,13 @@ public struct RootPaths: Sendable {
                 if distances[target] < 0 {
                     distances[target] = next
                     parents[target] = Int32(node)
+                    parentEdges[target] = strong.edgeIndices[index]
                     queue.append(Int32(target))
                 }
             }
         }
         self.parents = parents
+        self.parentEdges = parentEdges
         self.distances = distances
     }
 
@@ -70,5 +75,15 @@ public struct RootPaths: Sendable {
             path.append(current)
         }
         return path.reversed()
+    }
+
+    /// The leak trace of the shortest strong path from a root to `node`, or nil when none
+    /// reaches it. Each reference is the edge the search followed.
+    /// - Complexity: O(path length): no node's edges are scanned (a list with a million
+    ///   items on the path costs no more than any other step).
+    public func trace(to node: Int, in graph: HeapSnapshot) -> LeakTrace? {
+        guard let path = path(to: node) else { return nil }
+        let edges = path.dropFirst().map { next in graph.edges(of: Int(parents[next]))[Int(parentEdges[next])] }
+        return LeakTrace(graph: graph, path: path, edges: edges)
     }
 }

@@ -9,6 +9,9 @@ struct StrongEdges: Sendable {
     /// Edges of node `n` are `targets[start[n] ..< start[n + 1]]`.
     let start: [UInt32]
     let targets: [UInt32]
+    /// For each strong edge, its graph-wide edge index (so a path can name its references
+    /// without scanning a node's edges); empty for a reversed set.
+    let edgeIndices: [UInt32]
 
     var nodeCount: Int { start.count - 1 }
 
@@ -18,20 +21,28 @@ struct StrongEdges: Sendable {
         start.reserveCapacity(graph.nodeCount + 1)
         var targets: [UInt32] = []
         targets.reserveCapacity(graph.edgeCount)
+        var edgeIndices: [UInt32] = []
+        edgeIndices.reserveCapacity(graph.edgeCount)
         for node in 0..<graph.nodeCount {
             start.append(UInt32(targets.count))
-            for edge in graph.edges(of: node) where !edge.isWeak {
+            let edges = graph.edges(of: node)
+            for index in edges.indices {
+                let edge = edges[index]
+                guard !edge.isWeak else { continue }
                 targets.append(UInt32(edge.target))
+                edgeIndices.append(UInt32(index))
             }
         }
         start.append(UInt32(targets.count))
         self.start = start
         self.targets = targets
+        self.edgeIndices = edgeIndices
     }
 
-    init(start: [UInt32], targets: [UInt32]) {
+    init(start: [UInt32], targets: [UInt32], edgeIndices: [UInt32] = []) {
         self.start = start
         self.targets = targets
+        self.edgeIndices = edgeIndices
     }
 
     /// The same edges, reversed (for each node, the nodes that point at it), by a counting

@@ -63,8 +63,16 @@ public struct LeakReport: Sendable {
     static func cycleGroups(graph: HeapSnapshot, cycles: UnreachableCycles, paths: RootPaths?) -> [LeakGroup] {
         var groups: [LeakGroup] = []
         var groupIndex: [String: Int] = [:]
+        // A thousand identical leaks have the same shape in integers (type and label string
+        // indices); the fingerprint's strings are made once per distinct shape.
+        var shapes: [[UInt64]: CycleShape] = [:]
         for leak in cycles.leaks {
-            let shape = CycleShape(graph: graph, members: leak.members.map { Int32($0) }, component: cycles.components.component)
+            let shapeKey = CycleShape.integerKey(graph: graph, members: leak.members, component: cycles.components.component)
+            let shape: CycleShape
+            if let known = shapes[shapeKey] { shape = known } else {
+                shape = CycleShape(graph: graph, members: leak.members.map { Int32($0) }, component: cycles.components.component)
+                shapes[shapeKey] = shape
+            }
             let category: LeakCategory = leak.uncollectable ? .uncollectable : .cyclicGarbage
             let key = category.rawValue + ":" + shape.fingerprint
             if let index = groupIndex[key] {
@@ -75,8 +83,7 @@ public struct LeakReport: Sendable {
             }
             let example = CycleShape.exampleCycle(graph: graph, members: leak.members.map { Int32($0) },
                                                   component: cycles.components.component)
-            let trace = leak.members.lazy.compactMap { paths?.path(to: $0) }.first
-                .map { LeakTrace(graph: graph, path: $0) }
+            let trace = leak.members.lazy.compactMap { paths?.trace(to: $0, in: graph) }.first
             groupIndex[key] = groups.count
             groups.append(LeakGroup(category: category, fingerprint: shape.fingerprint, count: 1, types: shape.types,
                                     bytes: leak.bytes, retainedBytes: leak.retainedBytes, exampleCycle: example?.text,
@@ -105,8 +112,7 @@ public struct LeakReport: Sendable {
                 note = uncollectable ? "unreachable: kept by an uncollectable cycle in gc.garbage"
                     : "unreachable: in cyclic garbage"
                 signature += "\u{1D}" + (uncollectable ? "uncollectable" : "cyclic-garbage")
-            } else if let path = paths.path(to: node) {
-                let found = LeakTrace(graph: graph, path: path)
+            } else if let found = paths.trace(to: node, in: graph) {
                 trace = found
                 signature += "\u{1D}" + found.signature
             }
@@ -141,7 +147,7 @@ public struct LeakReport: Sendable {
         }
         return comparison.rows.filter { growing.contains($0.name) }.map { row in
             let examples = Array((newNodes[row.name] ?? []).prefix(3))
-            let trace = examples.lazy.compactMap { paths.path(to: $0) }.first.map { LeakTrace(graph: graph, path: $0) }
+            let trace = examples.lazy.compactMap { paths.trace(to: $0, in: graph) }.first
             var hash = FNV1a()
             hash.combine("growth\u{1D}" + row.name)
             let steps = row.counts.map(String.init).joined(separator: " → ")
