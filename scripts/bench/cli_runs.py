@@ -19,6 +19,8 @@ def timed(args, expect):
 summary = json.loads(subprocess.run([binary, "summary", snapshot, "--json"], capture_output=True, check=True).stdout)
 objects = summary["objects"]
 leaks = timed([binary, "leaks", snapshot, "-q", "-o", "/dev/null"], expect=(0, 1))
+baseline = snapshot.replace("app.heapgraph", "baseline.heapgraph")
+leaks_baseline = timed([binary, "leaks", snapshot, "--baseline", baseline, "-q", "-o", "/dev/null"], expect=(0, 1))
 backrefs = timed([binary, "backrefs", snapshot, "-q", "--type", "Session", "--nth", "1"], expect=(0,))
 summary_time = timed([binary, "summary", snapshot, "-q"], expect=(0,))
 
@@ -60,6 +62,7 @@ print(f"snapshot: {objects:,} objects, {summary['edges']:,} references ({request
 print("| command (whole process, median of 5) | time | target |")
 print("|---|---:|---:|")
 print(f"| heapgraph leaks | {leaks:.3f} s | ≤ 1 s |")
+print(f"| heapgraph leaks --baseline (a second, 1/5-size snapshot) | {leaks_baseline:.3f} s | — |")
 print(f"| heapgraph backrefs --type Session | {backrefs:.3f} s | ≤ 1 s |")
 print(f"| heapgraph summary (load + typestats) | {summary_time:.3f} s | — |")
 print(f"| peer: objgraph.find_backref_chain on an equal CPython heap ({peer_objects:,} tracked objects before its gc.collect(); chain only, heap already built; median of 3) | {peer_chain:.3f} s | — |")
