@@ -90,6 +90,9 @@ struct QueryCommandTests {
         try expectGolden(normalized(result.standardOutput, directory: directory), "growth.txt")
         let json = try heapgraph(["growth", fixture.baseline, fixture.final, "--json", "--limit", "0"])
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
-        #expect(object["grewEveryStep"] as? [String] != nil)
+        #expect(object["grewEveryStep"] as? [String] == ["app.Node", "list"])
+        let new = try #require(object["newObjects"] as? [[String: Any]])
+        #expect(new.first { $0["type"] as? String == "app.Node" }?["count"] as? Int == 8)
+        #expect((new.first { $0["type"] as? String == "app.Node" }?["ids"] as? [Int])?.count == 8)
     }
 }

@@ -24,6 +24,15 @@ extension SnapshotComparison {
             }.joined(separator: "  ")
         }
         lines.append("Grew at every step: " + (grewEveryStep.isEmpty ? "none" : grewEveryStep.joined(separator: ", ")))
+        let new = newObjects(limit: limit ?? Int.max)
+        if !new.isEmpty {
+            lines.append("New objects (in the last snapshot, not the first), by id:")
+            for entry in new {
+                let shown = entry.ids.prefix(Self.idsShown).map { "0x" + String($0, radix: 16) }
+                let more = entry.ids.count > Self.idsShown ? " … (\(entry.ids.count - Self.idsShown) more)" : ""
+                lines.append("  \(entry.type) +\(entry.ids.count): " + shown.joined(separator: " ") + more)
+            }
+        }
         return lines.joined(separator: "\n")
     }
 
@@ -43,8 +52,19 @@ extension SnapshotComparison {
                 ])
             })),
             ("grewEveryStep", .array(grewEveryStep.map(JSONValue.string))),
+            ("newObjects", .array(newObjects(limit: limit ?? Int.max).map { entry in
+                .object([
+                    ("type", .string(entry.type)),
+                    ("count", .int(entry.ids.count)),
+                    ("ids", .array(entry.ids.prefix(Self.idsListed).map { .int(Int(truncatingIfNeeded: $0)) })),
+                ])
+            })),
         ]).serialized()
     }
+
+    /// New ids printed per type in the text, and listed per type in the JSON.
+    static let idsShown = 5
+    static let idsListed = 100
 
     static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
 }

@@ -44,7 +44,7 @@ struct DominatorsCommand: ParsableCommand {
             Row(id: graph.id(of: $0.node), type: graph.typeName(of: $0.node), label: graph.shortLabel(of: $0.node),
                 shallowBytes: graph.shallowSize(of: $0.node), retainedBytes: $0.retainedSize)
         }
-        let total = graph.totalBytes
+        let total = graph.census().bytes
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

@@ -65,16 +65,8 @@ struct SnapshotSummary: Encodable {
         producer = graph.metadata.producer
         objects = graph.nodeCount
         edges = graph.edgeCount
-        var bytes = 0, roots = 0, tracked = 0, garbage = 0, watched = 0
-        for node in 0..<graph.nodeCount {
-            bytes += graph.shallowSize(of: node)
-            if graph.isRoot(node) { roots += 1 }
-            let flags = graph.flags(of: node)
-            if flags.contains(.tracked) { tracked += 1 }
-            if flags.contains(.inGarbage) { garbage += 1 }
-            if flags.contains(.watched) { watched += 1 }
-        }
-        (self.bytes, self.roots, self.tracked, self.garbage, self.watched) = (bytes, roots, tracked, garbage, watched)
+        let census = graph.census()
+        (bytes, roots, tracked, garbage, watched) = (census.bytes, census.roots, census.tracked, census.inGarbage, census.watched)
         types = graph.mostCommonTypes(limit: limit, scope: .all).map { TypeRow(name: $0.name, count: $0.count, bytes: $0.bytes) }
         let metadata = graph.metadata
         if metadata.thresholds != nil || metadata.counts != nil || metadata.generationStats != nil {

@@ -64,9 +64,4 @@ extension HeapSnapshot {
     func describe(_ node: Int) -> String {
         "\(typeName(of: node)) \(shortLabel(of: node)) (0x\(String(id(of: node), radix: 16)))"
     }
-
-    /// Total shallow bytes of every node.
-    var totalBytes: Int {
-        (0..<nodeCount).reduce(0) { $0 + shallowSize(of: $1) }
-    }
 }
