@@ -61,22 +61,31 @@ final class Progress: Sendable {
         return try work()
     }
 
+    /// Seconds of work before the line appears: 1, or `HEAPGRAPH_PROGRESS_AFTER` (the
+    /// end-to-end tests set 0 to see it on a small snapshot).
+    static let delay: Double = getenv("HEAPGRAPH_PROGRESS_AFTER").flatMap { Double(String(cString: $0)) } ?? 1
+
     private func start() {
         guard enabled else { return }
         let start = Progress.now()
+        let delay = Progress.delay
+        if delay <= 0 {
+            state.withLock { $0.shown = true }
+            Terminal.standardError.write("\r\u{1B}[K\(label)… \(Progress.format(0))")
+        }
         let thread = Thread { [self] in
             while true {
-                usleep(200_000)
                 let elapsed = Progress.now() - start
                 let done = state.withLock { state -> Bool in
                     if state.finished { return true }
-                    if elapsed >= 1 {
+                    if elapsed >= delay {
                         state.shown = true
                         Terminal.standardError.write("\r\u{1B}[K\(label)… \(Progress.format(elapsed))")
                     }
                     return false
                 }
                 if done { return }
+                usleep(200_000)
             }
         }
         thread.start()
