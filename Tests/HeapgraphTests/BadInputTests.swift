@@ -76,3 +76,24 @@ struct BadInputTests {
         }
     }
 }
+
+@Suite("heapgraph: an empty heap", .serialized)
+struct EmptySnapshotTests {
+    @Test func everyCommandHandlesAnEmptyHeap() throws {
+        let directory = try scratchDirectory("empty")
+        let path = try makeEmptySnapshot(in: directory)
+        let summary = try heapgraph(["summary", path, "--json"])
+        #expect(summary.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(summary.standardOutput.utf8)) as? [String: Any])
+        #expect(object["objects"] as? Int == 0)
+        #expect((object["types"] as? [Any])?.isEmpty == true)
+        #expect(try heapgraph(["leaks", path]).status == 0)
+        #expect(try heapgraph(["growth", path, path]).status == 0)
+        let dominators = try heapgraph(["dominators", path])
+        #expect(dominators.status == 0)
+        #expect(dominators.standardOutput.hasPrefix("Top 0 retainers of 0 B"))
+        let backrefs = try heapgraph(["backrefs", path, "--type", "list"])
+        #expect(backrefs.status == 2)
+        #expect(backrefs.standardError == "heapgraph: \(path): no objects of type list\n")
+    }
+}

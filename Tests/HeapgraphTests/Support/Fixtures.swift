@@ -70,3 +70,10 @@ func makeLeakFixture(in directory: String, pairs: [Int] = [2, 4, 6]) throws -> L
     try cleanHeap.writeSnapshot(to: fixture.clean, tag: "clean")
     return fixture
 }
+
+/// A snapshot of a heap with no objects at all.
+func makeEmptySnapshot(in directory: String) throws -> String {
+    let path = directory + "/empty.heapgraph"
+    try Heap().writeSnapshot(to: path, tag: "empty")
+    return path
+}
