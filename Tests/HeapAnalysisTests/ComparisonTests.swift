@@ -58,10 +58,13 @@ struct ComparisonTests {
         let newNodes = comparison.newObjects(limit: 10).first { $0.type == "Node" }
         #expect(newNodes?.ids == newIDs.map { UInt64(UInt(bitPattern: $0)) }.sorted())
         #expect(comparison.newObjects(limit: 0).isEmpty)
+        let hex = newIDs.map { UInt64(UInt(bitPattern: $0)) }.sorted().map { "0x" + String($0, radix: 16) }
         #expect(comparison.text(limit: 1) == """
             Type  #1  #2  #3  Change  Bytes
             Node   1   2   4      +3   +168
             Grew at every step: Node
+            New objects (in the last snapshot, not the first), by id:
+              Node +3: \(hex.joined(separator: " "))
             """)
         let json = try #require(try JSONSerialization.jsonObject(with: Data(comparison.json(limit: 1).utf8)) as? [String: Any])
         #expect(json["grewEveryStep"] as? [String] == ["Node"])
@@ -69,6 +72,10 @@ struct ComparisonTests {
         let rows = try #require(json["types"] as? [[String: Any]])
         #expect(rows.first?["counts"] as? [Int] == [1, 2, 4])
         #expect(rows.first?["change"] as? Int == 3)
+        let new = try #require(json["newObjects"] as? [[String: Any]])
+        #expect(new.first?["type"] as? String == "Node")
+        #expect(new.first?["count"] as? Int == 3)
+        #expect(new.first?["ids"] as? [Int] == newIDs.map { Int(UInt(bitPattern: $0)) }.sorted())
     }
 
     @Test func growthSuspectsInTheLeakReport() throws {
