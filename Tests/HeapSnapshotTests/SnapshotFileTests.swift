@@ -218,3 +218,39 @@ struct SnapshotAtExitTests {
         try? FileManager.default.removeItem(atPath: Self.path)
     }
 }
+
+@Suite("Snapshot writing: errors")
+struct SnapshotWriteErrorTests {
+    /// A write that fails on the writing thread (the file size limit is reached after the
+    /// header) reaches the caller as an error naming the file and the reason, and the
+    /// writer does not hang. In a child process: the limit is process-wide.
+    @Test func aFailedWriteOnTheWritingThreadIsReported() async {
+        await #expect(processExitsWith: .success) {
+            signal(SIGXFSZ, SIG_IGN)                 // fail the write with EFBIG instead
+            var limit = rlimit(rlim_cur: 256 * 1024, rlim_max: rlim_t.max)
+            guard setrlimit(Int32(RLIMIT_FSIZE.rawValue), &limit) == 0 else { exit(3) }
+            let heap = Heap()
+            let root = heap.list().unmanaged()
+            for _ in 0..<50_000 { try? heap.append(heap.list(), to: root) }
+            let path = "/tmp/heapgraph-write-error-\(getpid()).heapgraph"
+            defer { unlink(path) }
+            do throws(SnapshotWriteError) {
+                try heap.writeSnapshot(to: path)
+                exit(1)                              // should not have fitted in 256 KiB
+            } catch {
+                exit(error.path == path && error.reason.contains("large") ? 0 : 2)
+            }
+        }
+    }
+
+    @Test func anUnwritablePathIsReported() throws {
+        let heap = Heap()
+        #expect(throws: SnapshotWriteError.self) { try heap.writeSnapshot(to: "/nonexistent-directory/x.heapgraph") }
+        do throws(SnapshotWriteError) {
+            try heap.writeSnapshot(to: "/dev/full")
+            Issue.record("writing to /dev/full succeeded")
+        } catch {
+            #expect(error.reason.contains("space"))
+        }
+    }
+}

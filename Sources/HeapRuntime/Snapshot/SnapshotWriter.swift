@@ -74,20 +74,32 @@ struct SnapshotFileWriter {
     let fd: Int32
     let path: String
     static let capacity = 1 << 20
-    let buffer: UnsafeMutableRawPointer
+    /// The buffer being filled; full ones go to `sink`, which writes them on its thread.
+    var buffer: UnsafeMutableRawPointer
     var used = 0
-    var checksum = SnapshotFormat.Checksum()
     var written = 0   // bytes after the header
+    let sink: SnapshotFileSink
+    var finished = false
 
     init(path: String) throws(SnapshotWriteError) {
         self.path = path
         fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw SnapshotWriteError(path: path, reason: String(cString: strerror(errno))) }
-        buffer = .allocate(byteCount: Self.capacity, alignment: 16)
-        try writeAll([UInt8](repeating: 0, count: SnapshotFormat.headerSize), at: nil)
+        sink = SnapshotFileSink(fd: fd, capacity: Self.capacity)
+        buffer = sink.first()
+        do {
+            try Self.writeAll(fd: fd, path: path, [UInt8](repeating: 0, count: SnapshotFormat.headerSize), at: nil)
+        } catch {
+            _ = Glibc.close(fd)
+            throw error
+        }
+        guard sink.start() else {
+            _ = Glibc.close(fd)
+            throw SnapshotWriteError(path: path, reason: "cannot start the writing thread")
+        }
     }
 
-    /// Makes room for `count` more bytes.
+    /// Makes room for `count` bytes in the buffer (`count` ≤ ``capacity``).
     @inline(__always)
     mutating func reserve(_ count: Int) throws(SnapshotWriteError) {
         if used + count > Self.capacity { try flush() }
@@ -115,15 +127,28 @@ struct SnapshotFileWriter {
         }
     }
 
+    /// Hands the filled buffer to the sink and continues in an empty one.
     mutating func flush() throws(SnapshotWriteError) {
-        let pending = UnsafeRawBufferPointer(start: buffer, count: used)
-        checksum.update(pending)
-        try writeAll(pending, at: nil)
+        guard used > 0 else { return }
+        let (next, failure) = sink.next(after: buffer, count: used)
         written += used
         used = 0
+        buffer = next
+        if failure != 0 { throw SnapshotWriteError(path: path, reason: String(cString: strerror(failure))) }
     }
 
-    func writeAll(_ bytes: UnsafeRawBufferPointer, at offset: Int?) throws(SnapshotWriteError) {
+    /// Writes what is left, waits for the sink, and returns the checksum of every byte
+    /// after the header.
+    mutating func finishData() throws(SnapshotWriteError) -> UInt64 {
+        let (checksum, failure) = sink.finish(last: buffer, count: used)
+        finished = true
+        written += used
+        used = 0
+        if failure != 0 { throw SnapshotWriteError(path: path, reason: String(cString: strerror(failure))) }
+        return checksum
+    }
+
+    static func writeAll(fd: Int32, path: String, _ bytes: UnsafeRawBufferPointer, at offset: Int?) throws(SnapshotWriteError) {
         var done = 0
         while done < bytes.count {
             let base = bytes.baseAddress.unsafelyUnwrapped + done
@@ -136,10 +161,10 @@ struct SnapshotFileWriter {
         }
     }
 
-    func writeAll(_ bytes: [UInt8], at offset: Int?) throws(SnapshotWriteError) {
+    static func writeAll(fd: Int32, path: String, _ bytes: [UInt8], at offset: Int?) throws(SnapshotWriteError) {
         let result: Result<Void, SnapshotWriteError> = bytes.withUnsafeBytes { raw in
             do throws(SnapshotWriteError) {
-                try writeAll(raw, at: offset)
+                try writeAll(fd: fd, path: path, raw, at: offset)
                 return .success(())
             } catch {
                 return .failure(error)
@@ -148,8 +173,12 @@ struct SnapshotFileWriter {
         try result.get()
     }
 
-    func close() {
-        buffer.deallocate()
+    /// Closes the file; stops the sink first if writing ended early (an error).
+    mutating func close() {
+        if !finished {
+            _ = sink.finish(last: buffer, count: 0)
+            finished = true
+        }
         _ = Glibc.close(fd)
     }
 }
@@ -199,6 +228,9 @@ extension Heap {
                     file.appendZeros(10)
                 }
                 for ordinal in 0..<view.count {
+                    if ordinal % SnapshotView.touchBatch == 0 {
+                        view.touchReferents(ofOrdinals: ordinal..<min(view.count, ordinal + SnapshotView.touchBatch))
+                    }
                     // Room for all of a node's edges at once when they fit in the buffer;
                     // otherwise edge by edge.
                     let bytes = Int(edgeCounts[ordinal]) * SnapshotFormat.edgeRecordSize
@@ -237,7 +269,7 @@ extension Heap {
             tag: tag, objects: nodeCount, edges: edgeCount, thresholds: thresholds, counts: counts,
             generations: generationStats, allocator: stats).utf8)
         try file.append(bytes: metadata)
-        try file.flush()
+        let checksum = try file.finishData()
         let fileLength = SnapshotFormat.headerSize + file.written
 
         var header = [UInt8]()
@@ -254,9 +286,9 @@ extension Heap {
         put(UInt64(metadataOffset))
         put(UInt64(metadata.count))
         put(UInt64(fileLength))
-        put(file.checksum.finish())
+        put(checksum)
         header.append(contentsOf: repeatElement(0, count: SnapshotFormat.headerSize - header.count))
-        try file.writeAll(header, at: 0)
+        try SnapshotFileWriter.writeAll(fd: file.fd, path: path, header, at: 0)
     }
 
     func snapshotMetadataJSON(tag: String, objects: Int, edges: Int, thresholds: (Int, Int, Int), counts: (Int, Int, Int),
