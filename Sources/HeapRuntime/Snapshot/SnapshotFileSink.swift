@@ -113,7 +113,7 @@ final class SnapshotFileSink: @unchecked Sendable {
             if !failed {   // after a failure, buffers are only recycled
                 let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
                 checksum.update(bytes)
-                error = Self.writeAll(fd: fd, bytes)
+                error = Self.writeAll(fd: fd, bytes, at: nil)
             }
 
             lock()
@@ -124,11 +124,13 @@ final class SnapshotFileSink: @unchecked Sendable {
         }
     }
 
-    /// Writes all of `bytes` at the file's offset; errno on failure, 0 on success.
-    static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+    /// Writes all of `bytes` at the file's offset, or at `offset`; errno on failure, 0 on
+    /// success. Retries short writes and interrupts.
+    static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int?) -> Int32 {
         var done = 0
         while done < bytes.count {
-            let result = write(fd, bytes.baseAddress.unsafelyUnwrapped + done, bytes.count - done)
+            let base = bytes.baseAddress.unsafelyUnwrapped + done
+            let result = offset.map { pwrite(fd, base, bytes.count - done, off_t($0 + done)) } ?? write(fd, base, bytes.count - done)
             if result < 0 {
                 if errno == EINTR { continue }
                 return errno

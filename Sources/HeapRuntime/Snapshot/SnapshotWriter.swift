@@ -149,16 +149,8 @@ struct SnapshotFileWriter {
     }
 
     static func writeAll(fd: Int32, path: String, _ bytes: UnsafeRawBufferPointer, at offset: Int?) throws(SnapshotWriteError) {
-        var done = 0
-        while done < bytes.count {
-            let base = bytes.baseAddress.unsafelyUnwrapped + done
-            let result = offset.map { pwrite(fd, base, bytes.count - done, off_t($0 + done)) } ?? write(fd, base, bytes.count - done)
-            if result < 0 {
-                if errno == EINTR { continue }
-                throw SnapshotWriteError(path: path, reason: String(cString: strerror(errno)))
-            }
-            done += result
-        }
+        let failure = SnapshotFileSink.writeAll(fd: fd, bytes, at: offset)
+        if failure != 0 { throw SnapshotWriteError(path: path, reason: String(cString: strerror(failure))) }
     }
 
     static func writeAll(fd: Int32, path: String, _ bytes: [UInt8], at offset: Int?) throws(SnapshotWriteError) {
