@@ -8,6 +8,8 @@ public struct SnapshotView {
     let counts: [Int]
     let generations: [UInt8]
     let heldInside: [UInt32]
+    /// Outgoing edges per object, counted during the walk that opened the view.
+    let edgeCounts: [UInt32]
     /// The objects in `gc.garbage`, so nodes can carry the in-garbage flag.
     let garbage: Set<UnsafeMutableRawPointer>
 
@@ -113,16 +115,7 @@ public struct SnapshotView {
 
     /// Number of outgoing edges of object `ordinal` (as `forEachEdge` gives them), without
     /// making labels.
-    public func edgeCount(of ordinal: Int) -> Int {
-        let object = objects[ordinal]
-        var count = 0
-        HeapCore.forEachReferent(object) { _ in count &+= 1 }
-        if object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.kind == .weakref,
-           object.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self) != nil {
-            count &+= 1
-        }
-        return count
-    }
+    public func edgeCount(of ordinal: Int) -> Int { Int(edgeCounts[ordinal]) }
 
     /// Calls `body` for each outgoing edge of object `ordinal`: target ordinal, label,
     /// whether it is weak. Weak edges point at objects that are always in the view.
@@ -223,6 +216,8 @@ extension Heap {
         let stats = allocatorStats()
         let bound = stats.blocksInUse + stats.largeBlocks + 1024
         objects.reserveCapacity(bound)
+        var edgeCounts: [UInt32] = []
+        edgeCounts.reserveCapacity(bound)
         counts.reserveCapacity(bound)
         generations.reserveCapacity(bound)
         for g in 0...HeapCore.generationCount {
@@ -254,7 +249,9 @@ extension Heap {
                 touchedUpTo = min(objects.count, index + SnapshotView.touchBatch)
                 SnapshotView.touchReferents(of: objects[index..<touchedUpTo])
             }
+            var edges: UInt32 = 0
             HeapCore.forEachReferent(objects[index]) { referent in
+                edges &+= 1
                 if !referent.isTrackedContainer && untracked.insert(referent).inserted {
                     counts.append(referent.field(0, as: Int.self))
                     referent.setField(0, objects.count)
@@ -271,6 +268,13 @@ extension Heap {
                 }
                 held[SnapshotView.ordinal(of: referent)] &+= 1
             }
+            // A weak reference's referent is an edge too (a weak one, not counted as held).
+            let object = objects[index]
+            if object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.kind == .weakref,
+               object.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self) != nil {
+                edges &+= 1
+            }
+            edgeCounts.append(edges)
             index += 1
         }
         let heldInside = Array(UnsafeBufferPointer(start: held, count: objects.count))
@@ -280,7 +284,7 @@ extension Heap {
             for i in 0..<count { garbage.insert(items[i]) }
         }
         return try body(SnapshotView(core: core, objects: objects, counts: counts, generations: generations,
-                                     heldInside: heldInside, garbage: garbage))
+                                     heldInside: heldInside, edgeCounts: edgeCounts, garbage: garbage))
     }
 }
 
