@@ -47,7 +47,6 @@ struct Heapgraph: ParsableCommand {
             Terminal.standardError.write(fullMessage(for: error) + "\n")
             status = 2
         }
-        Terminal.standardOutput.flush()
         Glibc.exit(status)
     }
 }

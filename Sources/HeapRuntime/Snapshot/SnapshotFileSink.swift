@@ -15,7 +15,6 @@ import Darwin
 /// a sequential writer's. The sink touches only its own buffers and the file, never the heap.
 final class SnapshotFileSink: @unchecked Sendable {
     static let bufferCount = 4
-    let capacity: Int
     let fd: Int32
 
     // The lock and condition live at fixed addresses, as pthreads require.
@@ -34,7 +33,6 @@ final class SnapshotFileSink: @unchecked Sendable {
 
     init(fd: Int32, capacity: Int) {
         self.fd = fd
-        self.capacity = capacity
         all = (0..<Self.bufferCount).map { _ in .allocate(byteCount: capacity, alignment: 64) }
         free = all
         pthread_mutex_init(mutex, nil)

@@ -49,24 +49,12 @@ struct BackrefsCommand: ParsableCommand {
 
     @OptionGroup var selection: ObjectSelection
 
-    @Option(help: "Depth of the picture (objgraph's max_depth).")
-    var maxDepth = 3
-
-    @Option(help: "Referrers drawn per object before the rest are elided (objgraph's too_many).")
-    var tooMany = 10
-
-    @Option(name: .shortAndLong, help: "Draw show_backrefs into this picture (.svg, .png, .pdf, .dot).")
-    var output: String?
+    @OptionGroup var picture: PictureOptions
 
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        guard maxDepth >= 0 else { throw ValidationError("--max-depth must be 0 or more") }
-        guard tooMany >= 1 else { throw ValidationError("--too-many must be 1 or more") }
-    }
-
     func run() throws {
-        if let output { try checkPictureType(output) }
+        try picture.checkOutput()
         let graph = try loadSnapshot(file, quiet: common.quiet)
         let node = try selection.node(in: graph, file: file)
         let chain = graph.findBackrefChain(to: node, maxDepth: Int.max)
@@ -80,13 +68,6 @@ struct BackrefsCommand: ParsableCommand {
                 See: heapgraph leaks \(file)
                 """, to: nil)
         }
-        if let output {
-            var options = DOTOptions()
-            options.maxDepth = maxDepth
-            options.tooMany = tooMany
-            let picture = graph.showBackrefs([node], options: options)
-            try writePicture(picture, to: output)
-            try writeOutput("Graph written to \(output) (\(picture.nodeCount) nodes)", to: nil)
-        }
+        try picture.draw { graph.showBackrefs([node], options: $0) }
     }
 }

@@ -20,25 +20,16 @@ struct RefsCommand: ParsableCommand {
     @Option(help: "An object id (decimal, or hex with 0x); repeat for several.")
     var id: [ObjectID] = []
 
-    @Option(help: "Depth of the picture (objgraph's max_depth).")
-    var maxDepth = 3
-
-    @Option(help: "References drawn per object before the rest are elided (objgraph's too_many).")
-    var tooMany = 10
-
-    @Option(name: .shortAndLong, help: "Draw show_refs into this picture (.svg, .png, .pdf, .dot).")
-    var output: String?
+    @OptionGroup var picture: PictureOptions
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         guard !id.isEmpty else { throw ValidationError("give at least one --id ID") }
-        guard maxDepth >= 0 else { throw ValidationError("--max-depth must be 0 or more") }
-        guard tooMany >= 1 else { throw ValidationError("--too-many must be 1 or more") }
     }
 
     func run() throws {
-        if let output { try checkPictureType(output) }
+        try picture.checkOutput()
         let graph = try loadSnapshot(file, quiet: common.quiet)
         var nodes: [Int] = []
         for id in id { nodes.append(try graph.requireNode(withID: id, file: file)) }
@@ -52,13 +43,6 @@ struct RefsCommand: ParsableCommand {
             }
         }
         try writeOutput(out, to: nil)
-        if let output {
-            var options = DOTOptions()
-            options.maxDepth = maxDepth
-            options.tooMany = tooMany
-            let picture = graph.showRefs(nodes, options: options)
-            try writePicture(picture, to: output)
-            try writeOutput("Graph written to \(output) (\(picture.nodeCount) nodes)", to: nil)
-        }
+        try picture.draw { graph.showRefs(nodes, options: $0) }
     }
 }

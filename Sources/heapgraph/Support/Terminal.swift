@@ -36,8 +36,6 @@ struct Terminal: Sendable {
             }
         }
     }
-
-    func flush() {}
 }
 
 /// An elapsed-time line on stderr for work that may take more than a second: nothing for
