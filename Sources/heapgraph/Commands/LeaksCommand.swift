@@ -89,14 +89,13 @@ struct LeaksCommand: ParsableCommand {
         if !report.findings(in: try failingCategories()).isEmpty { throw ExitCode(1) }
     }
 
-    /// One picture per group: the leak trace as a back-reference chain when there is one,
-    /// else the example cycle's objects and the references between them.
+    /// One picture per group (``HeapSnapshot/showLeak(_:)``).
     func renderGroups(_ report: LeakReport, graph: HeapSnapshot, into directory: String) throws(CommandFailure) {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw CommandFailure("\(directory): cannot create directory: \(error.localizedDescription)")
         }
         for (index, group) in report.groups.enumerated() {
-            let picture = leakPicture(group, graph: graph)
+            let picture = graph.showLeak(group)
             let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"
             let name = "leak-\(number)-\(group.category.rawValue).\(renderFormat)"
             try writePicture(picture, to: directory + "/" + name)
@@ -105,16 +104,4 @@ struct LeaksCommand: ParsableCommand {
             Terminal.standardError.write("rendered \(report.groups.count) leak pictures into \(directory)\n")
         }
     }
-}
-
-/// The picture of one leak group (see ``LeaksCommand/renderGroups(_:graph:into:)``).
-func leakPicture(_ group: LeakGroup, graph: HeapSnapshot) -> ObjectGraphDOT {
-    if let trace = group.trace, trace.steps.count > 1 {
-        return graph.showChain([trace.steps.map(\.node)], backrefs: true)
-    }
-    let members = Set(group.exampleNodes)
-    var options = DOTOptions()
-    options.maxDepth = max(1, members.count)
-    options.filter = { members.contains($0) }
-    return graph.showRefs(Array(group.exampleNodes.prefix(1)), options: options)
 }
