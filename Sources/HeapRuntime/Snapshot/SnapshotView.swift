@@ -247,7 +247,17 @@ extension Heap {
         while index < objects.count {
             if index >= touchedUpTo {
                 touchedUpTo = min(objects.count, index + SnapshotView.touchBatch)
-                SnapshotView.touchReferents(of: objects[index..<touchedUpTo])
+                // The targets' headers, and then their counters in `held` (another random
+                // access into a table larger than the cache). A target not numbered yet
+                // holds its count, not an ordinal: clamped, the load stays in bounds.
+                var sum = 0
+                let last = UInt(heldCapacity - 1)
+                for object in objects[index..<touchedUpTo] {
+                    HeapCore.forEachReferent(object) { referent in
+                        sum &+= Int(held[Int(min(UInt(bitPattern: referent.field(0, as: Int.self)), last))])
+                    }
+                }
+                SnapshotView.keep(sum)
             }
             var edges: UInt32 = 0
             HeapCore.forEachReferent(objects[index]) { referent in
