@@ -287,3 +287,17 @@ extension String {
 }
 
 
+if wanted.contains("build_young_only") {
+    let r = try measure("build 10M lists, gc on, no full collections", repeats: 5) {
+        let heap = Heap()
+        heap.gc.thresholds = (700, 10, 1_000_000_000)
+        let root = heap.list()
+        let n = 10_000_000
+        let start = now()
+        for _ in 0..<n { try heap.append(taking: heap.list(), to: root.ref) }
+        let seconds = now() - start
+        heap.gc.disable()
+        return (seconds, n)
+    }
+    print(r.name, r.median)
+}

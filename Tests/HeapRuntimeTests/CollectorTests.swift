@@ -98,6 +98,40 @@ struct CollectorTests {
         try heap.removeAll(from: heap.gc.garbage)
     }
 
+    /// The pass that sets aside legacy finalizers also clears the marks the unreachable list
+    /// is linked with; moving an object out of the middle of that list must leave the rest
+    /// of it intact for the objects after it.
+    @Test func legacyFinalizersInTheMiddleOfTheGarbage() throws {
+        let heap = Heap()
+        heap.gc.disable()
+        let legacy = try heap.makeClass("Legacy", finalizer: .legacy { _, _ in })
+        func plainCycles(_ n: Int) {
+            for _ in 0..<n {
+                let a = heap.list()
+                let b = heap.list([a.ref])
+                try? heap.append(b.ref, to: a.ref)
+            }
+        }
+        plainCycles(50)
+        var legacyIDs: Set<Int> = []
+        for _ in 0..<3 {
+            let x = try heap.instance(of: legacy)
+            try heap.setAttribute("me", to: x.ref, on: x.ref)
+            legacyIDs.insert(x.id)
+        }
+        plainCycles(50)
+        #expect(heap.gc.collect() == 203)                   // 200 collected + 3 uncollectable
+        #expect(heap.gc.stats[2].collected == 200)
+        #expect(heap.gc.stats[2].uncollectable == 3)
+        let garbage = try heap.items(of: heap.gc.garbage)
+        #expect(Set(garbage.map(\.id)) == legacyIDs)
+        // What is left tracked is the class, the garbage list and the three instances.
+        let left = heap.gc.objects().filter { heap.typeName(of: $0) == "list" }
+        #expect(left.count == 1)
+        try heap.removeAll(from: heap.gc.garbage)
+        #expect(heap.gc.collect() == 3)
+    }
+
     @Test func test_saveall() throws {
         let heap = Heap()
         heap.gc.debugFlags = .saveAll

@@ -228,7 +228,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
             HeapCore.updateRefs(young)
             HeapCore.subtractRefs(young)
         }
-        let survivors = HeapCore.moveUnreachable(young, into: unreachable, untrackAtomDicts: isFull)
+        let survivors = HeapCore.moveUnreachable(young, into: unreachable, untrackAtomDicts: isFull, clearingMarks: false)
 
         // Survivors move to the next generation.
         if !isFull {
@@ -239,18 +239,23 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
             pointee.collector.longLivedTotal = survivors
         }
 
-        // One pass over the unreachable: count them, set aside those with legacy finalizers
-        // (they and all they reach cannot be collected safely), and note whether any weak
-        // references or modern finalizers are involved, so the phases for them run only
-        // when needed.
+        // One pass over the unreachable: clear the marks moveUnreachable left in their
+        // `next` links, count them, set aside those with legacy finalizers (they and all
+        // they reach cannot be collected safely), and note whether any weak references or
+        // modern finalizers are involved, so the phases for them run only when needed.
+        // Clearing the marks here rather than in a pass of their own saves a sweep over
+        // the garbage, as CPython's move_legacy_finalizers does.
         let finalizersList = TransientList()
         let finalizers = finalizersList.head
         var collected = 0
         var weakReferencesInvolved = false
         var finalizersPending = false
+        GCList.setNextRaw(unreachable, GCList.nextRaw(unreachable) & ~GCList.unreachableMark)
         var object = GCList.next(unreachable)
         while object != unreachable {
-            let next = GCList.next(object)
+            let nextRaw = GCList.nextRaw(object) & ~GCList.unreachableMark
+            GCList.setNextRaw(object, nextRaw)
+            let next = UnsafeMutableRawPointer(bitPattern: nextRaw).unsafelyUnwrapped
             let word = object.gcPreviousRaw
             if word & GCFlags.hasWeakReferences != 0 || ValueSemantics.kind(object) == .weakref { weakReferencesInvolved = true }
             if let finalizer = finalizer(of: object) {
@@ -531,8 +536,12 @@ extension HeapCore {
     /// referents reachable (moving back any moved too early); one with gc_refs == 0 moves,
     /// tentatively, to `unreachable`. Reachable objects are never moved, so the pass is
     /// linear. `prev` pointers, overwritten by gc_refs, are restored as the pass goes.
+    ///
+    /// Objects in `unreachable` are linked through marked `next` words; with
+    /// `clearingMarks: false` the caller must clear them (head first, then object by object
+    /// in list order) before anything else touches the list.
     static func moveUnreachable(_ young: UnsafeMutableRawPointer, into unreachable: UnsafeMutableRawPointer,
-                                untrackAtomDicts: Bool) -> Int {
+                                untrackAtomDicts: Bool, clearingMarks: Bool = true) -> Int {
         var previous = young
         var survivors = 0
         var object = GCList.next(young)
@@ -590,7 +599,7 @@ extension HeapCore {
             object = GCList.next(previous)
         }
         young.setGCPreviousKeepingFlags(previous)
-        clearUnreachableMarks(unreachable)
+        if clearingMarks { clearUnreachableMarks(unreachable) }
         return survivors
     }
 
