@@ -469,11 +469,12 @@ struct PoolAllocator {
         arenaCapacity = newCapacity
     }
 
-    /// Maps one arena aligned to its own size, so every one of its 64 pools is aligned to
-    /// the pool size: map twice the size and give back the slack on both sides.
     /// `MADV_POPULATE_WRITE`, which older C headers do not name.
     static var madvisePopulateWrite: Int32 { 23 }
 
+    /// Maps one arena aligned to its own size, so every one of its 64 pools is aligned to
+    /// the pool size: map twice the size and give back the slack on both sides. With
+    /// `populate`, the kernel supplies all its pages now.
     static func mapAlignedArena(populate: Bool) -> UnsafeMutableRawPointer {
         let length = arenaSize * 2
         guard let raw = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
