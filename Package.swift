@@ -69,21 +69,22 @@ let package = Package(
         ),
 
         // Benchmarks: run in release by scripts/bench/run, never in tests.
+        .target(name: "BenchmarkSupport", path: "Benchmarks/BenchmarkSupport", swiftSettings: strict),
         .executableTarget(
             name: "RuntimeBenchmarks",
-            dependencies: ["HeapRuntime"],
+            dependencies: ["BenchmarkSupport", "HeapRuntime"],
             path: "Benchmarks/RuntimeBenchmarks",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "SnapshotBenchmarks",
-            dependencies: ["HeapRuntime", "HeapSnapshot"],
+            dependencies: ["BenchmarkSupport", "HeapRuntime", "HeapSnapshot"],
             path: "Benchmarks/SnapshotBenchmarks",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "ObjgraphBenchmarks",
-            dependencies: ["HeapRuntime", "HeapSnapshot", "HeapAnalysis"],
+            dependencies: ["BenchmarkSupport", "HeapRuntime", "HeapSnapshot", "HeapAnalysis"],
             path: "Benchmarks/ObjgraphBenchmarks",
             swiftSettings: strict
         ),

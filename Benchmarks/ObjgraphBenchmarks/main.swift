@@ -9,21 +9,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BenchmarkSupport
 import HeapAnalysis
 import HeapRuntime
 import HeapSnapshot
 
-func now() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}
-
-func option(_ name: String) -> Int? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return Int(arguments[index + 1])
-}
 
 /// Times `body` `runs` times after one warm-up and prints the median as a JSON line.
 func measure(_ key: String, _ name: String, runs: Int, _ body: () -> Int) {
@@ -91,8 +81,8 @@ func addChain(to registry: borrowing OwnedRef, nodeClass: borrowing OwnedRef, he
 }
 
 func run() throws {
-    let records = option("--records") ?? 166_667
-    let runs = option("--runs") ?? 7
+    let records = option("--records").flatMap { Int($0) } ?? 166_667
+    let runs = option("--runs").flatMap { Int($0) } ?? 7
     let start = now()
     let (graph, deepID) = try buildHeap(records: records)
     guard let deep = graph.node(withID: deepID) else { fatalError("the deep object is not in the snapshot") }

@@ -8,6 +8,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BenchmarkSupport
 import HeapRuntime
 
 struct Result {
@@ -15,17 +16,6 @@ struct Result {
     var unit: String
     var median: Double
     var runs: [Double]
-}
-
-func now() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}
-
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
 }
 
 /// Runs `body` `repeats` times; `body` returns the seconds of the part measured and the
@@ -222,10 +212,14 @@ func gcTraversalWorkload() throws -> Result {
     }
 }
 
-func buildContainers(collector: Bool) throws -> Result {
-    try measure(collector ? "build 10M lists, gc on" : "build 10M lists, gc off", repeats: 5) {
+/// `youngOnly`: the collector on with threshold 2 out of reach, so only generations 0 and
+/// 1 are collected; what is left of "gc on" is the cost of the full collections.
+func buildContainers(collector: Bool, youngOnly: Bool = false) throws -> Result {
+    let name = youngOnly ? "build 10M lists, gc on, young generations only" : collector ? "build 10M lists, gc on" : "build 10M lists, gc off"
+    return try measure(name, repeats: 5) {
         let heap = Heap()
         if !collector { heap.gc.disable() }
+        if youngOnly { heap.gc.thresholds = (700, 10, 1_000_000_000) }
         let root = heap.list()
         let n = 10_000_000
         let start = now()
@@ -262,6 +256,7 @@ let all: [(String, () throws -> Result)] = [
     ("full_collect_1m", { try fullCollection(1_000_000) }), ("full_collect_4m", { try fullCollection(4_000_000) }),
     ("cyclic_garbage", cyclicGarbage), ("gc_collect", gcCollectWorkload), ("gc_traversal", gcTraversalWorkload),
     ("build_gc_on", { try buildContainers(collector: true) }), ("build_gc_off", { try buildContainers(collector: false) }),
+    ("build_gc_young_only", { try buildContainers(collector: true, youngOnly: true) }),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())
@@ -284,20 +279,4 @@ func String(format value: Double) -> String {
 
 extension String {
     func padded(_ width: Int) -> String { self + String(repeating: " ", count: max(1, width - count)) }
-}
-
-
-if wanted.contains("build_young_only") {
-    let r = try measure("build 10M lists, gc on, no full collections", repeats: 5) {
-        let heap = Heap()
-        heap.gc.thresholds = (700, 10, 1_000_000_000)
-        let root = heap.list()
-        let n = 10_000_000
-        let start = now()
-        for _ in 0..<n { try heap.append(taking: heap.list(), to: root.ref) }
-        let seconds = now() - start
-        heap.gc.disable()
-        return (seconds, n)
-    }
-    print(r.name, r.median)
 }

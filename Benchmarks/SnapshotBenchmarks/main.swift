@@ -5,33 +5,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import BenchmarkSupport
 import HeapRuntime
 import HeapSnapshot
 
-func now() -> Double {
-    var spec = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &spec)
-    return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
-}
-
-/// Resident memory of this process, from /proc/self/statm.
-func residentBytes() -> Int {
-    guard let file = fopen("/proc/self/statm", "r") else { return 0 }
-    defer { fclose(file) }
-    var size = 0, resident = 0
-    _ = withUnsafeMutablePointer(to: &size) { s in withUnsafeMutablePointer(to: &resident) { r in
-        withVaList([s, r]) { vfscanf(file, "%ld %ld", $0) }
-    } }
-    return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
-}
-
-func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-
 let arguments = CommandLine.arguments
-func option(_ name: String) -> String? {
-    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
-}
 let nodes = option("--nodes").flatMap { Int($0) } ?? 10_000_000
 let path = option("--path") ?? "/tmp/heapgraph-benchmark.heapgraph"
 let runs = option("--runs").flatMap { Int($0) } ?? 3

@@ -245,7 +245,7 @@ struct PoolAllocator {
     /// collector's lists of them; the processor's prefetcher follows a walk that runs
     /// forwards. Carving after the header first and wrapping round to the pool's start
     /// broke that run twice per pool and doubled the cost of walking a generation
-    /// (measured: 6.2 ns per object against 2.7 ns for the same walk in address order).
+    /// (measured: 6.2 ns per object, 2.9 ns carved in address order).
     @inline(__always)
     static func carve(_ pool: UnsafeMutableRawPointer, _ header: PoolHeader, blockSize: Int) -> UnsafeMutableRawPointer? {
         if header.nextOffset > header.maxNextOffset && header.carvingPhase == 0 {
