@@ -41,6 +41,21 @@ func temporaryPath(_ name: String) -> String {
 
 @Suite("Snapshot file: round trip")
 struct SnapshotRoundTripTests {
+    /// The metadata is JSON written by hand: quotes, backslashes, line breaks, control
+    /// characters and non-ASCII text in the tag and in a watched object's description must
+    /// come back exactly.
+    @Test func metadataStringsSurviveEscaping() throws {
+        let heap = Heap()
+        let text = "say \"hi\"\\ to\nthe\tfile \u{01}\u{1F} é ✓"
+        let watched = heap.list()
+        try heap.watch(watched, description: text)
+        let path = temporaryPath("escaping.heapgraph")
+        try heap.writeSnapshot(to: path, tag: text)
+        let file = try HeapSnapshot(contentsOf: path)
+        #expect(file.metadata.tag == text)
+        #expect(file.metadata.watched?[UInt64(UInt(bitPattern: watched.id))] == text)
+    }
+
     @Test func writeThenReadGivesTheLiveGraph() throws {
         let (heap, root) = try sampleHeap()
         let path = temporaryPath("roundtrip.heapgraph")
