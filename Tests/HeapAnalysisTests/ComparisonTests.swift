@@ -8,7 +8,7 @@ import Testing
 struct ComparisonTests {
     /// Three snapshots of one heap: Node instances 1 → 2 → 4 (grows every step), tuples of
     /// five Nones 3 → 2 → 1 (shrinks; 80-byte blocks, so freed ones are not reused for
-    /// 56-byte instances), Blip instances 1 → 2 → 2 (grows, not every step).
+    /// 64-byte instances), Blip instances 1 → 2 → 2 (grows, not every step).
     func snapshots(_ heap: Heap, newNodeIDs: inout [Int]) throws -> [HeapSnapshot] {
         heap.gc.disable()
         let root = heap.list().unmanaged()
@@ -44,7 +44,7 @@ struct ComparisonTests {
         let comparison = SnapshotComparison(graphs)
         let node = try #require(comparison.rows.first { $0.name == "Node" })
         #expect(node.counts == [1, 2, 4])
-        #expect(node.bytes == [56, 112, 224])
+        #expect(node.bytes == [64, 128, 256])
         #expect(node.change == 3)
         let tuple = try #require(comparison.rows.first { $0.name == "tuple" })
         #expect(tuple.counts == [3, 2, 1])
@@ -61,7 +61,7 @@ struct ComparisonTests {
         let hex = newIDs.map { UInt64(UInt(bitPattern: $0)) }.sorted().map { "0x" + String($0, radix: 16) }
         #expect(comparison.text(limit: 1) == """
             Type  #1  #2  #3  Change  Bytes
-            Node   1   2   4      +3   +168
+            Node   1   2   4      +3   +192
             Grew at every step: Node
             New objects (in the last snapshot, not the first), by id:
               Node +3: \(hex.joined(separator: " "))
@@ -89,7 +89,7 @@ struct ComparisonTests {
         let group = try #require(growth.first)
         #expect(group.types == ["Node"])
         #expect(group.count == 3)
-        #expect(group.bytes == 168)
+        #expect(group.bytes == 3 * 64)
         #expect(group.note == "count 1 → 2 → 4")
         #expect(try group.exampleNodes == newIDs.map { try ordinal(of: $0, in: last) }.sorted())
         #expect(group.trace?.steps.map(\.typeName) == ["list", "Node"])

@@ -3,10 +3,14 @@ import HeapSnapshot
 import Testing
 @testable import HeapAnalysis
 
-/// An instance with one attribute is 88 bytes in HeapRuntime: a 56-byte block (16 header
-/// + 40 fields, in the 64-byte class but reported as its request) and a 32-byte buffer of
-/// (name, value) pairs it owns.
-private let instanceWithOneAttribute = 88
+/// An instance whose attributes follow its class's shared names is one 64-byte block in
+/// HeapRuntime: collector head 16, header 16, class, count and flags 16, two inline value
+/// slots 16.
+private let inlineInstance = 64
+/// An instance whose first attribute is not its class's first shared name (in these rings
+/// `b` sets `prev` where the class learnt `next` from `a`) keeps a table of (name, value)
+/// pairs of its own: 32 more bytes for two pairs.
+private let instanceWithPairs = 96
 
 @Suite("Leak report: categories and grouping")
 struct LeakReportTests {
@@ -32,10 +36,10 @@ struct LeakReportTests {
         #expect(group.category == .cyclicGarbage)
         #expect(group.count == 1000)
         #expect(group.types == ["Node"])
-        #expect(group.bytes == 1000 * 2 * instanceWithOneAttribute)
-        // The attribute names 'next' and 'prev' are reached by every ring: shared, so
-        // retained by none.
-        #expect(group.retainedBytes == 176_000)
+        #expect(group.bytes == 1000 * (inlineInstance + instanceWithPairs))
+        // The attribute names are retained by no ring: 'next' is held by the class, 'prev'
+        // by every ring's pairs table.
+        #expect(group.retainedBytes == 160_000)
         #expect(group.exampleCycle == "Node.next → Node.prev → Node")
         #expect(group.exampleNodes.count == 2)
         #expect(group.trace == nil)
@@ -46,7 +50,7 @@ struct LeakReportTests {
     @Test func twoKindsOfRingsAreTwoGroups() throws {
         let heap = Heap()
         heap.gc.disable()
-        try makeRings(heap, count: 3)
+        try makeRings(heap, count: 4)
         let tree = try heap.makeClass("Tree")
         for _ in 0..<2 {
             let parent = try heap.instance(of: tree), child = try heap.instance(of: tree)
@@ -62,9 +66,9 @@ struct LeakReportTests {
         let treeGroup = try #require(groups.first { $0.types == ["Tree", "list"] })
         #expect(treeGroup.count == 2)
         #expect(treeGroup.exampleCycle == "Tree.children → list[0] → Tree.parent → Tree")
-        #expect(groups.first { $0.types == ["Node"] }?.count == 3)
-        // Largest retained size first: three Node rings (528 B and the names) outweigh two
-        // Tree rings (2 × (88 + 88 + 88)).
+        #expect(groups.first { $0.types == ["Node"] }?.count == 4)
+        // Largest retained size first: four Node rings (4 × (64 + 96) and the name 'prev')
+        // outweigh two Tree rings (2 × (64 + 96 + 88) and the name 'parent').
         #expect(groups.map(\.types) == [["Node"], ["Tree", "list"]])
     }
 
@@ -112,7 +116,7 @@ struct LeakReportTests {
         #expect(report.groups.count == 1)
         #expect(group.count == 1)
         #expect(group.types == ["Legacy"])
-        #expect(group.bytes == instanceWithOneAttribute)
+        #expect(group.bytes == inlineInstance)
         #expect(group.exampleCycle == "Legacy.me → Legacy")
         // gc.garbage is a list the collector holds: the trace goes through it.
         #expect(group.trace?.steps.map(\.typeName) == ["list", "Legacy"])
@@ -136,8 +140,8 @@ struct LeakReportTests {
         #expect(group.count == 1)
         #expect(group.types == ["Session"])
         #expect(group.description == "closed Session")
-        #expect(group.bytes == 56)
-        #expect(group.retainedBytes == 56)
+        #expect(group.bytes == inlineInstance)
+        #expect(group.retainedBytes == inlineInstance)
         #expect(group.trace?.text() == """
             ┬───
             │ Root: held by the host program (1 reference)
@@ -181,11 +185,11 @@ struct LeakReportTests {
         let group = try #require(report.findings(in: [.cyclicGarbage]).first)
         #expect(report.groups.count == 1)
         #expect(group.count == 1)
-        // a and b (88 each: the pair buffer holds two attributes) are the leak; it retains
-        // c, d and the attribute names only it reaches: 'next', 'prev' (37 B) and 'child'
-        // (38 B: 33 + 5 bytes of UTF-8).
-        #expect(group.bytes == 2 * 88)
-        #expect(group.retainedBytes == 4 * 88 + 37 + 37 + 38)
+        // a and b are the leak (b's pairs table has room for its two attributes); it
+        // retains c, d and the attribute names only it reaches: 'prev' (37 B, held by b's
+        // and d's tables) and 'child' (38 B: 33 + 5 bytes of UTF-8). The class holds 'next'.
+        #expect(group.bytes == inlineInstance + instanceWithPairs)
+        #expect(group.retainedBytes == 2 * (inlineInstance + instanceWithPairs) + 37 + 38)
         _ = node
     }
 

@@ -9,7 +9,9 @@ import Testing
 
 @Suite("Leak report: JSON, JUnit, SARIF")
 struct ReportFormatTests {
-    /// Two Node rings (cyclic garbage) and a watched list held by the root.
+    /// Two Node rings (cyclic garbage) and a watched list held by the root. A ring is 160
+    /// bytes: `a` keeps its value inline (64), `b` a pairs table (64 + 32), since it sets
+    /// `prev` where the class's first shared name is `next`.
     func report() throws -> LeakReport {
         let heap = Heap()
         heap.gc.disable()
@@ -47,7 +49,7 @@ struct ReportFormatTests {
         #expect(leaks.map { $0["category"] as? String } == ["cyclic-garbage", "watched"])
         #expect(leaks[0]["count"] as? Int == 2)
         #expect(leaks[0]["types"] as? [String] == ["Node"])
-        #expect(leaks[0]["bytes"] as? Int == 4 * 88)
+        #expect(leaks[0]["bytes"] as? Int == 2 * 160)
         #expect(leaks[0]["exampleCycle"] as? String == "Node.next → Node.prev → Node")
         #expect(leaks[0]["trace"] is NSNull)
         #expect(leaks[1]["description"] as? String == "closed \"Session\" <1>")
@@ -93,7 +95,7 @@ struct ReportFormatTests {
         #expect(results.compactMap { $0["ruleId"] as? String } == ["cyclic-garbage", "watched"])
         #expect(results.allSatisfy { $0["level"] as? String == "error" })
         #expect((results[0]["message"] as? [String: Any])?["text"] as? String
-                == "2 leaks of Node: 352 B, retained 352 B; cycle: Node.next → Node.prev → Node")
+                == "2 leaks of Node: 320 B, retained 320 B; cycle: Node.next → Node.prev → Node")
         let location = (results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
         #expect((location?["artifactLocation"] as? [String: Any])?["uri"] as? String == "app.heapgraph")
     }
@@ -103,7 +105,7 @@ struct ReportFormatTests {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         #expect(lines.first == "Leak report: 2 groups, 3 leaks in app.heapgraph")
         #expect(lines.contains("cyclic-garbage: 1 group, 2 leaks (Unreachable reference cycles not yet collected)"))
-        #expect(lines.contains("    352 B, retained 352 B"))
+        #expect(lines.contains("    320 B, retained 320 B"))
         #expect(lines.contains("    cycle: Node.next → Node.prev → Node"))
         #expect(lines.contains("    description: closed \"Session\" <1>"))
         #expect(lines.suffix(4) == ["    │", "    ├─ list instance", "    │    ↓ list[1]", "    ╰→ list instance"])

@@ -74,6 +74,9 @@ extension Heap {
         let inherited = base.map { $0.pointer.field(Layout.classFinalizerKind, as: Int.self) } ?? 0
         let kind = finalizer.map { $0.kind == .modern ? 1 : 2 } ?? inherited
         object.setField(Layout.classFinalizerKind, kind)
+        object.setField(Layout.classSharedNames, UnsafeMutableRawPointer?.none)
+        object.setField(Layout.classSharedNameCount, Int32(0))
+        object.setField(Layout.classSharedNameCapacity, Int32(0))
         return OwnedRef(adopting: object)
     }
 
@@ -83,12 +86,13 @@ extension Heap {
         let cls = cls.ref
         check(cls)
         guard cls.kind == .class else { throw .wrongType(expected: "class", got: typeName(of: cls)) }
-        let object = core.allocateContainer(core.pointee.type(.instance), size: Layout.instanceSize)
+        let slots = HeapCore.inlineSlots(forInstancesOf: cls.pointer)
+        let object = core.allocateContainer(core.pointee.type(.instance), size: Layout.instanceSize(slots: slots))
         HeapCore.retain(cls.pointer)
         object.setField(Layout.instanceClass, cls.pointer)
         object.setField(Layout.instanceAttrCount, Int32(0))
-        object.setField(Layout.instanceAttrCapacity, Int32(0))
-        object.setField(Layout.instanceAttrs, UnsafeMutableRawPointer?.none)
+        object.setField(Layout.instanceSlotCount, UInt16(truncatingIfNeeded: slots))
+        object.setField(Layout.instanceFlags, UInt16(0))
         return OwnedRef(adopting: object)
     }
 
@@ -125,7 +129,9 @@ extension Heap {
             let alreadyInterned = name.pointer.field(Layout.textFlags, as: UInt32.self) & StrFlags.interned != 0
             let interned = alreadyInterned ? name.pointer : core.intern(name.pointer)
             core.setInstanceAttribute(object.pointer, interned, value.pointer)
-            if interned != name.pointer { HeapCore.release(interned) }
+            // `intern` returned a reference of ours, to the name itself when it had not been
+            // interned before.
+            if !alreadyInterned { HeapCore.release(interned) }
         case .class:
             let dict = ObjectRef(object.pointer.field(Layout.classDict, as: UnsafeMutableRawPointer.self))
             try setItem(name, to: value, in: dict)
@@ -178,6 +184,25 @@ extension Heap {
         return nil
     }
 
+    /// The attribute names `cls` shares with its instances, in the order instances first
+    /// set them (CPython 3.11's shared keys), borrowed. An instance made after the class
+    /// has learnt these names keeps one inline value per name instead of a table of its own.
+    ///
+    /// ```swift
+    /// let point = try heap.makeClass("Point")
+    /// let p = try heap.instance(of: point.ref)
+    /// try heap.setAttribute("x", to: heap.int(1).ref, on: p.ref)
+    /// try heap.setAttribute("y", to: heap.int(2).ref, on: p.ref)
+    /// heap.sharedAttributeNames(of: point.ref).map { heap.stringValue(of: $0) }   // ["x", "y"]
+    /// ```
+    public func sharedAttributeNames(of cls: borrowing some ObjectReference & ~Copyable) -> [ObjectRef] {
+        let cls = cls.ref
+        check(cls)
+        guard cls.kind == .class, let names = cls.pointer.field(Layout.classSharedNames, as: UnsafeMutableRawPointer?.self) else { return [] }
+        let count = Int(cls.pointer.field(Layout.classSharedNameCount, as: Int32.self))
+        return (0..<count).map { ObjectRef(names.load(fromByteOffset: 8 * $0, as: UnsafeMutableRawPointer.self)) }
+    }
+
     /// `delattr(instance, name)`.
     public func deleteAttribute(_ name: String, of object: borrowing some ObjectReference & ~Copyable) throws(HeapError) {
         let object = object.ref
@@ -195,32 +220,110 @@ extension Heap {
         check(object)
         guard object.kind == .instance else { return [] }
         let count = Int(object.pointer.field(Layout.instanceAttrCount, as: Int32.self))
-        guard let pairs = object.pointer.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer?.self) else { return [] }
         return (0..<count).map {
-            (ObjectRef(pairs.load(fromByteOffset: 16 * $0, as: UnsafeMutableRawPointer.self)),
-             ObjectRef(pairs.load(fromByteOffset: 16 * $0 + 8, as: UnsafeMutableRawPointer.self)))
+            (ObjectRef(HeapCore.attributeName(object.pointer, $0)),
+             ObjectRef(HeapCore.attributeValueAddress(object.pointer, $0).load(as: UnsafeMutableRawPointer.self)))
         }
     }
 }
 
-// Instance attributes live in a small table of (name, value) pairs owned by the instance:
-// most instances have a handful of attributes, which a linear scan comparing interned
-// names by identity finds faster than hashing. CPython 3.11 gets the same effect with
-// shared-key dicts and inline values.
+// Instance attributes, as CPython 3.11 keeps them: the names are shared by the class and
+// the values sit inline in the instance. A class learns its instances' attribute names in
+// the order they are first set (`self.a = …; self.b = …` in `__init__`), and an instance
+// made afterwards gets one inline slot per name the class knows, so most instances are a
+// single block: 64 bytes, collector head included, for two attributes, against 96 for an
+// instance with a separate table of (name, value) pairs. Names are interned, so a lookup
+// compares identities along the class's short list.
+//
+// An instance keeps to the shared names while its attributes are set in the class's order
+// and fit its slots. Otherwise (another order, a deleted attribute, more attributes than
+// slots, more than `maxSharedNames` names) it moves them to a table of (name, value) pairs
+// it owns, holding references to both, which its slots then point at (CPython splits its
+// dict in the same cases).
+@usableFromInline
+enum InstanceFlags {
+    /// The attributes are in a pairs table: slot 0 points at it, slot 1 is its capacity.
+    @inlinable static var pairsTable: UInt16 { 1 }
+    /// With a pairs table: its names are still the class's shared names in order (the
+    /// instance only ran out of slots), so the class goes on learning names from it, as it
+    /// learns all of `__init__`'s names from the first instance.
+    @inlinable static var inSharedOrder: UInt16 { 2 }
+}
+
 extension HeapCore {
-    func instanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
-        guard let name = internedName(name), let i = Self.attributeIndex(object, name) else { return nil }
-        return object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self).load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self)
+    /// The most attribute names a class shares with its instances: an instance is at most
+    /// 32 + 8 × 30 bytes plus its collector head, within the pooled size classes.
+    @inlinable static var maxSharedNames: Int { 30 }
+
+    /// Inline slots for a new instance of `cls`: one per name the class shares, rounded up
+    /// to an even count (blocks are 16 bytes apart), at least 2.
+    @inlinable @inline(__always)
+    static func inlineSlots(forInstancesOf cls: UnsafeMutableRawPointer) -> Int {
+        let known = Int(cls.field(Layout.classSharedNameCount, as: Int32.self))
+        return Swift.max(2, (known &+ 1) & ~1)
     }
 
-    /// The slot of attribute `name` (an interned str: names are interned when set), or nil.
+    @inlinable @inline(__always)
+    static func hasPairsTable(_ object: UnsafeMutableRawPointer) -> Bool {
+        object.field(Layout.instanceFlags, as: UInt16.self) & InstanceFlags.pairsTable != 0
+    }
+
+    /// The name of attribute `i` (below the instance's attribute count), borrowed.
+    @inlinable @inline(__always)
+    static func attributeName(_ object: UnsafeMutableRawPointer, _ i: Int) -> UnsafeMutableRawPointer {
+        if hasPairsTable(object) {
+            return object.field(Layout.instancePairs, as: UnsafeMutableRawPointer.self)
+                .load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self)
+        }
+        return object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self)
+            .field(Layout.classSharedNames, as: UnsafeMutableRawPointer.self)
+            .load(fromByteOffset: 8 &* i, as: UnsafeMutableRawPointer.self)
+    }
+
+    /// Where the value of attribute `i` is stored.
+    @inlinable @inline(__always)
+    static func attributeValueAddress(_ object: UnsafeMutableRawPointer, _ i: Int) -> UnsafeMutableRawPointer {
+        if hasPairsTable(object) {
+            return object.field(Layout.instancePairs, as: UnsafeMutableRawPointer.self) + (16 &* i &+ 8)
+        }
+        return object + (Layout.instanceSlots &+ 8 &* i)
+    }
+
+    func instanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        guard let name = internedName(name), let i = Self.attributeIndex(object, name) else { return nil }
+        return Self.attributeValueAddress(object, i).load(as: UnsafeMutableRawPointer.self)
+    }
+
+    /// The index of attribute `name` (an interned str: names are interned when set), or nil.
     @inlinable
     static func attributeIndex(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Int? {
         let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
         guard count > 0 else { return nil }
-        let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
-        for i in 0..<count where pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self) == name { return i }
+        let names: UnsafeMutableRawPointer
+        let stride: Int
+        if hasPairsTable(object) {
+            names = object.field(Layout.instancePairs, as: UnsafeMutableRawPointer.self)
+            stride = 16
+        } else {
+            names = object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self)
+                .field(Layout.classSharedNames, as: UnsafeMutableRawPointer.self)
+            stride = 8
+        }
+        for i in 0..<count where names.load(fromByteOffset: stride &* i, as: UnsafeMutableRawPointer.self) == name { return i }
         return nil
+    }
+
+    /// Whether an instance of `cls` that holds the class's first `index` names may keep
+    /// `name` as the next one: it is the class's next name, or the class has none there yet
+    /// and room for one (the caller then appends it).
+    @inlinable @inline(__always)
+    static func sharesName(_ cls: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer, at index: Int) -> Bool {
+        let known = Int(cls.field(Layout.classSharedNameCount, as: Int32.self))
+        if index < known {
+            return cls.field(Layout.classSharedNames, as: UnsafeMutableRawPointer.self)
+                .load(fromByteOffset: 8 &* index, as: UnsafeMutableRawPointer.self) == name
+        }
+        return index == known && known < maxSharedNames
     }
 
     /// The interned string equal to `name`, if any: a name that was never interned names
@@ -236,37 +339,103 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     func setInstanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer, _ value: UnsafeMutableRawPointer) {
         HeapCore.retain(value)
         if let i = HeapCore.attributeIndex(object, name) {
-            let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
-            let old = pairs.load(fromByteOffset: 16 &* i &+ 8, as: UnsafeMutableRawPointer.self)
-            pairs.storeBytes(of: value, toByteOffset: 16 &* i &+ 8, as: UnsafeMutableRawPointer.self)
+            let address = HeapCore.attributeValueAddress(object, i)
+            let old = address.load(as: UnsafeMutableRawPointer.self)
+            address.storeBytes(of: value, as: UnsafeMutableRawPointer.self)
             HeapCore.release(old)
             return
         }
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        let flags = object.field(Layout.instanceFlags, as: UInt16.self)
+        let cls = object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self)
+        if flags & InstanceFlags.pairsTable == 0 {
+            if HeapCore.sharesName(cls, name, at: count) {
+                if count == Int(cls.field(Layout.classSharedNameCount, as: Int32.self)) { appendSharedName(name, to: cls) }
+                if count < Int(object.field(Layout.instanceSlotCount, as: UInt16.self)) {
+                    object.storeBytes(of: value, toByteOffset: Layout.instanceSlots &+ 8 &* count, as: UnsafeMutableRawPointer.self)
+                    object.setField(Layout.instanceAttrCount, Int32(count &+ 1))
+                    return
+                }
+                moveAttributesToPairsTable(object, inSharedOrder: true)    // out of slots only
+            } else {
+                moveAttributesToPairsTable(object, inSharedOrder: false)
+            }
+        } else if flags & InstanceFlags.inSharedOrder != 0 {
+            if HeapCore.sharesName(cls, name, at: count) {
+                if count == Int(cls.field(Layout.classSharedNameCount, as: Int32.self)) { appendSharedName(name, to: cls) }
+            } else {
+                object.setField(Layout.instanceFlags, flags & ~InstanceFlags.inSharedOrder)
+            }
+        }
+        appendPair(object, name, value)
+    }
+
+    /// Adds `name` (interned) to the names `cls` shares with its instances, holding a
+    /// reference to it.
+    @usableFromInline
+    func appendSharedName(_ name: UnsafeMutableRawPointer, to cls: UnsafeMutableRawPointer) {
+        let count = Int(cls.field(Layout.classSharedNameCount, as: Int32.self))
+        let capacity = Int(cls.field(Layout.classSharedNameCapacity, as: Int32.self))
+        var names = cls.field(Layout.classSharedNames, as: UnsafeMutableRawPointer?.self)
+        if count == capacity {
+            let newCapacity = capacity == 0 ? 4 : capacity * 2
+            names = pointee.allocator.reallocate(names, oldSize: 8 * capacity, newSize: 8 * newCapacity)
+            cls.setField(Layout.classSharedNames, names)
+            cls.setField(Layout.classSharedNameCapacity, Int32(newCapacity))
+        }
+        HeapCore.retain(name)
+        names.unsafelyUnwrapped.storeBytes(of: name, toByteOffset: 8 * count, as: UnsafeMutableRawPointer.self)
+        cls.setField(Layout.classSharedNameCount, Int32(count + 1))
+    }
+
+    /// Moves an instance's attributes from its slots to a pairs table of its own, taking a
+    /// reference to each name.
+    @usableFromInline
+    func moveAttributesToPairsTable(_ object: UnsafeMutableRawPointer, inSharedOrder: Bool = false) {
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        let capacity = Swift.max(2, count * 2)
+        let table = pointee.allocator.allocate(16 * capacity)
+        for i in 0..<count {
+            let name = HeapCore.attributeName(object, i)
+            HeapCore.retain(name)
+            table.storeBytes(of: name, toByteOffset: 16 * i, as: UnsafeMutableRawPointer.self)
+            table.storeBytes(of: object.field(Layout.instanceSlots + 8 * i, as: UnsafeMutableRawPointer.self),
+                             toByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self)
+        }
+        object.setField(Layout.instancePairs, table)
+        object.setField(Layout.instancePairsCapacity, capacity)
+        let flags = InstanceFlags.pairsTable | (inSharedOrder ? InstanceFlags.inSharedOrder : 0)
+        object.setField(Layout.instanceFlags, object.field(Layout.instanceFlags, as: UInt16.self) | flags)
+    }
+
+    /// Appends (name, value) to an instance's pairs table; the value's reference is the
+    /// caller's, the name's is taken here.
+    @usableFromInline
+    func appendPair(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer, _ value: UnsafeMutableRawPointer) {
         HeapCore.retain(name)
         let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
-        let capacity = Int(object.field(Layout.instanceAttrCapacity, as: Int32.self))
-        var pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer?.self)
+        var pairs = object.field(Layout.instancePairs, as: UnsafeMutableRawPointer.self)
+        let capacity = object.field(Layout.instancePairsCapacity, as: Int.self)
         if count == capacity {
-            let newCapacity = capacity == 0 ? 2 : capacity * 2
-            let grown = pointee.allocator.allocate(16 &* newCapacity)
-            if let old = pairs {
-                grown.copyMemory(from: old, byteCount: 16 &* count)
-                pointee.allocator.deallocate(old, size: 16 &* capacity)
-            }
+            let grown = pointee.allocator.allocate(16 * capacity * 2)
+            grown.copyMemory(from: pairs, byteCount: 16 * count)
+            pointee.allocator.deallocate(pairs, size: 16 * capacity)
             pairs = grown
-            object.setField(Layout.instanceAttrs, grown)
-            object.setField(Layout.instanceAttrCapacity, Int32(newCapacity))
+            object.setField(Layout.instancePairs, grown)
+            object.setField(Layout.instancePairsCapacity, capacity * 2)
         }
-        let target = pairs.unsafelyUnwrapped
-        target.storeBytes(of: name, toByteOffset: 16 &* count, as: UnsafeMutableRawPointer.self)
-        target.storeBytes(of: value, toByteOffset: 16 &* count &+ 8, as: UnsafeMutableRawPointer.self)
-        object.setField(Layout.instanceAttrCount, Int32(count &+ 1))
+        pairs.storeBytes(of: name, toByteOffset: 16 * count, as: UnsafeMutableRawPointer.self)
+        pairs.storeBytes(of: value, toByteOffset: 16 * count + 8, as: UnsafeMutableRawPointer.self)
+        object.setField(Layout.instanceAttrCount, Int32(count + 1))
     }
 
     func removeInstanceAttribute(_ object: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer) -> Bool {
         guard let name = pointee.internedName(name), let i = HeapCore.attributeIndex(object, name) else { return false }
+        // Removing leaves a gap in the shared order: the rest goes to a pairs table.
+        if !HeapCore.hasPairsTable(object) { moveAttributesToPairsTable(object) }
+        object.setField(Layout.instanceFlags, object.field(Layout.instanceFlags, as: UInt16.self) & ~InstanceFlags.inSharedOrder)
         let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
-        let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
+        let pairs = object.field(Layout.instancePairs, as: UnsafeMutableRawPointer.self)
         let oldName = pairs.load(fromByteOffset: 16 * i, as: UnsafeMutableRawPointer.self)
         let oldValue = pairs.load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self)
         (pairs + 16 * i).copyMemory(from: pairs + 16 * (i + 1), byteCount: 16 * (count - i - 1))
@@ -276,19 +445,43 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         return true
     }
 
-    /// Drops an instance's attributes (its `tp_clear`); the class reference stays.
+    /// Drops an instance's attributes (its `tp_clear`); the class reference stays. The
+    /// instance is emptied before anything is released, so a finalizer that runs meanwhile
+    /// and sets attributes on it finds it consistent, and those attributes stay. Inline
+    /// values move to a pairs table first, to be released from there.
     func clearInstance(_ object: UnsafeMutableRawPointer) {
-        guard let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer?.self) else { return }
         let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
-        let capacity = Int(object.field(Layout.instanceAttrCapacity, as: Int32.self))
+        if !HeapCore.hasPairsTable(object) {
+            guard count > 0 else { return }
+            moveAttributesToPairsTable(object)
+        }
+        let pairs = object.field(Layout.instancePairs, as: UnsafeMutableRawPointer.self)
+        let capacity = object.field(Layout.instancePairsCapacity, as: Int.self)
         object.setField(Layout.instanceAttrCount, Int32(0))
-        object.setField(Layout.instanceAttrCapacity, Int32(0))
-        object.setField(Layout.instanceAttrs, UnsafeMutableRawPointer?.none)
+        object.setField(Layout.instanceFlags, object.field(Layout.instanceFlags, as: UInt16.self) & ~(InstanceFlags.pairsTable | InstanceFlags.inSharedOrder))
         for i in 0..<count {
             HeapCore.release(pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self))
             HeapCore.release(pairs.load(fromByteOffset: 16 &* i &+ 8, as: UnsafeMutableRawPointer.self))
         }
         pointee.allocator.deallocate(pairs, size: 16 &* capacity)
+    }
+
+    /// Releases the attributes of an instance that is being freed. Nothing can reach it any
+    /// more (its count is zero, it is off the collector's lists, its weak references are
+    /// cleared), so inline values are released where they lie, first to last as CPython's
+    /// `_PyObject_FreeInstanceAttributes` does.
+    @inline(__always)
+    func releaseAttributesOfDyingInstance(_ object: UnsafeMutableRawPointer) {
+        if HeapCore.hasPairsTable(object) {
+            clearInstance(object)
+            return
+        }
+        let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
+        var i = 0
+        while i < count {
+            HeapCore.release(object.load(fromByteOffset: Layout.instanceSlots &+ 8 &* i, as: UnsafeMutableRawPointer.self))
+            i &+= 1
+        }
     }
 
     /// Drops a class's attribute dict and base; with `dropName`, its name and metadata too
@@ -309,6 +502,17 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
             pointee.freeClassMetadata.append(index)
             withExtendedLifetime(metadata) {}
             HeapCore.release(object.field(Layout.className, as: UnsafeMutableRawPointer.self))
+            // The shared names go with the class, not when it is cleared: its instances,
+            // which hold it alive, read them until they die (CPython frees a type's cached
+            // keys in `type_dealloc` too).
+            if let names = object.field(Layout.classSharedNames, as: UnsafeMutableRawPointer?.self) {
+                let count = Int(object.field(Layout.classSharedNameCount, as: Int32.self))
+                let capacity = Int(object.field(Layout.classSharedNameCapacity, as: Int32.self))
+                object.setField(Layout.classSharedNames, UnsafeMutableRawPointer?.none)
+                object.setField(Layout.classSharedNameCount, Int32(0))
+                for i in 0..<count { HeapCore.release(names.load(fromByteOffset: 8 * i, as: UnsafeMutableRawPointer.self)) }
+                pointee.allocator.deallocate(names, size: 8 * capacity)
+            }
         }
     }
 

@@ -218,7 +218,13 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         list.setField(Layout.listCount, 0)
         list.setField(Layout.listCapacity, 0)
         list.setField(Layout.listItems, UnsafeMutableRawPointer?.none)
-        for i in 0..<count { HeapCore.release(items.load(fromByteOffset: 8 * i, as: UnsafeMutableRawPointer.self)) }
+        // Last item first, as CPython's list_dealloc and list_clear do: the order in which
+        // items that die with the list are torn down (and their finalizers run).
+        var i = count
+        while i > 0 {
+            i &-= 1
+            HeapCore.release(items.load(fromByteOffset: 8 &* i, as: UnsafeMutableRawPointer.self))
+        }
         pointee.allocator.deallocate(items, size: 8 * capacity)
     }
 }

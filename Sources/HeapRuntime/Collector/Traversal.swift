@@ -44,8 +44,16 @@ extension HeapCore {
             visit(object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self))
             let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
             guard count > 0 else { return }
-            let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
             var i = 0
+            if _fastPath(!hasPairsTable(object)) {
+                // Shared names: the class holds them, the instance only its values.
+                while i < count {
+                    visit(object.load(fromByteOffset: Layout.instanceSlots &+ 8 &* i, as: UnsafeMutableRawPointer.self))
+                    i &+= 1
+                }
+                return
+            }
+            let pairs = object.field(Layout.instancePairs, as: UnsafeMutableRawPointer.self)
             while i < count {
                 visit(pairs.load(fromByteOffset: 16 &* i, as: UnsafeMutableRawPointer.self))
                 visit(pairs.load(fromByteOffset: 16 &* i &+ 8, as: UnsafeMutableRawPointer.self))
@@ -55,6 +63,10 @@ extension HeapCore {
             visit(object.field(Layout.className, as: UnsafeMutableRawPointer.self))
             if let base = object.field(Layout.classBase, as: UnsafeMutableRawPointer?.self) { visit(base) }
             if let dict = object.field(Layout.classDict, as: UnsafeMutableRawPointer?.self) { visit(dict) }
+            if let names = object.field(Layout.classSharedNames, as: UnsafeMutableRawPointer?.self) {
+                let count = Int(object.field(Layout.classSharedNameCount, as: Int32.self))
+                for i in 0..<count { visit(names.load(fromByteOffset: 8 &* i, as: UnsafeMutableRawPointer.self)) }
+            }
         case .weakref:
             if let context = object.field(Layout.weakCallback, as: UnsafeMutableRawPointer?.self) { visit(context) }
         case .host:

@@ -36,7 +36,8 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
             deallocateAtom(object, kind: kind)
         case .tuple:
             let count = object.field(Layout.tupleCount, as: Int.self)
-            for i in 0..<count { HeapCore.release(object.field(Layout.tupleItems + 8 * i, as: UnsafeMutableRawPointer.self)) }
+            // Last item first, as CPython's tupledealloc does.
+            for i in (0..<count).reversed() { HeapCore.release(object.field(Layout.tupleItems + 8 * i, as: UnsafeMutableRawPointer.self)) }
             freeBlock(object, size: Layout.tupleItems + 8 * count, container: true)
         case .list:
             clearList(object)
@@ -48,9 +49,10 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
             clearClass(object, dropName: true)
             freeBlock(object, size: Layout.classSize, container: true)
         case .instance:
-            clearInstance(object)
+            releaseAttributesOfDyingInstance(object)
             HeapCore.release(object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self))
-            freeBlock(object, size: Layout.instanceSize, container: true)
+            let slots = Int(object.field(Layout.instanceSlotCount, as: UInt16.self))
+            freeBlock(object, size: Layout.instanceSize(slots: slots), container: true)
         case .weakref:
             deallocateWeakReference(object)
         case .host:

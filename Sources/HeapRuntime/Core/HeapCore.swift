@@ -41,11 +41,12 @@ struct HeapCore {
     @usableFromInline var collector = CollectorState()
 
     /// Objects whose count reached zero, waiting to be torn down, linked through their
-    /// reference-count field. Deallocation drains this list in a loop instead of recursing,
-    /// so a chain of ten million nested lists frees in linear time with a flat stack
-    /// (CPython's "trashcan", done for every object rather than past a depth).
+    /// reference-count field. See `objectDied`.
+    @usableFromInline static var deallocationNestingLimit: Int { 16 }
     @usableFromInline var pendingDeallocation: UnsafeMutableRawPointer? = nil
-    @usableFromInline var isDraining = false
+    /// How many deallocations are running, one inside another.
+    @usableFromInline var deallocationDepth = 0
+    @usableFromInline var isDraining: Bool { deallocationDepth > 0 }
 
     /// Owned handles alive now. When the `Heap` goes away while some remain, teardown waits
     /// for the last one, so a handle never touches freed memory.
@@ -252,23 +253,34 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         return object
     }
 
-    /// Queues a dead object and, unless a drain is already running further up the stack,
-    /// drains the queue.
+    /// Tears down an object whose count reached zero, now or, past a nesting depth, later.
+    ///
+    /// An object's death releases what it holds, which may die in turn: a list's items, an
+    /// instance's values. Those are torn down at once, inside the first deallocation, while
+    /// the dying container's memory is still in cache: freeing a list of ten million
+    /// instances is then one pass over memory, in the order CPython frees them. Past
+    /// `deallocationNestingLimit` deaths one inside another, a death is queued instead,
+    /// and the outermost deallocation drains the queue in a loop, so a chain of ten million
+    /// nested lists frees in linear time with a bounded stack (CPython's "trashcan", which
+    /// nests 50 deep; the limit here is lower because debug builds' frames are large).
     @usableFromInline
     func objectDied(_ object: UnsafeMutableRawPointer) {
-        if pointee.isDraining {
+        let depth = pointee.deallocationDepth
+        if depth >= HeapCore.deallocationNestingLimit {
             object.storeBytes(of: pointee.pendingDeallocation, toByteOffset: 0, as: UnsafeMutableRawPointer?.self)
             pointee.pendingDeallocation = object
             return
         }
-        pointee.isDraining = true
+        pointee.deallocationDepth = depth &+ 1
         deallocate(object)
-        while let next = pointee.pendingDeallocation {
-            pointee.pendingDeallocation = next.load(as: UnsafeMutableRawPointer?.self)
-            next.setField(0, 0)
-            deallocate(next)
+        if depth == 0 {
+            while let next = pointee.pendingDeallocation {
+                pointee.pendingDeallocation = next.load(as: UnsafeMutableRawPointer?.self)
+                next.setField(0, 0)
+                deallocate(next)
+            }
         }
-        pointee.isDraining = false
+        pointee.deallocationDepth = depth
     }
 
 }

@@ -157,7 +157,10 @@ extension HeapCore {
                 ? 0 : HashTableLayout.storageBytes(log2Size: log2)
             return head + Layout.tableSize + storage
         case .class: return head + Layout.classSize
-        case .instance: return head + Layout.instanceSize + 16 * Int(object.field(Layout.instanceAttrCapacity, as: Int32.self))
+        case .instance:
+            let slots = Int(object.field(Layout.instanceSlotCount, as: UInt16.self))
+            let table = HeapCore.hasPairsTable(object) ? 16 * object.field(Layout.instancePairsCapacity, as: Int.self) : 0
+            return head + Layout.instanceSize(slots: slots) + table
         case .weakref: return head + Layout.weakSize
         case .host: return head + Layout.hostPayload + info.pointee.heap.pointee.hostTypes[info.pointee.hostIndex].payloadSize
         }
@@ -193,17 +196,23 @@ extension HeapCore {
         case .instance:
             visit(object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self), .named("__class__"), false)
             let count = Int(object.field(Layout.instanceAttrCount, as: Int32.self))
-            guard count > 0 else { return }
-            let pairs = object.field(Layout.instanceAttrs, as: UnsafeMutableRawPointer.self)
+            // With shared names the class holds the names; a pairs table holds its own.
+            let ownsNames = HeapCore.hasPairsTable(object)
             for i in 0..<count {
-                let name = pairs.load(fromByteOffset: 16 * i, as: UnsafeMutableRawPointer.self)
-                visit(name, .dictKey, false)
-                visit(pairs.load(fromByteOffset: 16 * i + 8, as: UnsafeMutableRawPointer.self), .attribute(name), false)
+                let name = HeapCore.attributeName(object, i)
+                if ownsNames { visit(name, .dictKey, false) }
+                visit(HeapCore.attributeValueAddress(object, i).load(as: UnsafeMutableRawPointer.self), .attribute(name), false)
             }
         case .class:
             visit(object.field(Layout.className, as: UnsafeMutableRawPointer.self), .named("__name__"), false)
             if let base = object.field(Layout.classBase, as: UnsafeMutableRawPointer?.self) { visit(base, .named("__base__"), false) }
             if let dict = object.field(Layout.classDict, as: UnsafeMutableRawPointer?.self) { visit(dict, .named("__dict__"), false) }
+            // The attribute names the class shares with its instances: the keys of their
+            // attribute tables.
+            if let names = object.field(Layout.classSharedNames, as: UnsafeMutableRawPointer?.self) {
+                let count = Int(object.field(Layout.classSharedNameCount, as: Int32.self))
+                for i in 0..<count { visit(names.load(fromByteOffset: 8 * i, as: UnsafeMutableRawPointer.self), .dictKey, false) }
+            }
         case .weakref:
             if let target = object.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self) { visit(target, .named("referent"), true) }
             if let context = object.field(Layout.weakCallback, as: UnsafeMutableRawPointer?.self) { visit(context, .named("__callback__"), false) }

@@ -55,19 +55,30 @@ enum Layout {
     @inlinable static var tableSize: Int { 48 }
     // class: name (str) at 16, base (class or nil) at 24, attribute dict at 32, metadata index
     // at 40, the finalizer kind its instances get (own or inherited; 0 none, 1 modern,
-    // 2 legacy) at 48.
+    // 2 legacy) at 48, the attribute names its instances share (a buffer of interned strs,
+    // or nil) at 56, their count (Int32) at 64 and the buffer's capacity (Int32) at 68.
     @inlinable static var className: Int { 16 }
     @inlinable static var classBase: Int { 24 }
     @inlinable static var classDict: Int { 32 }
     @inlinable static var classMeta: Int { 40 }
     @inlinable static var classFinalizerKind: Int { 48 }
-    @inlinable static var classSize: Int { 56 }
-    // instance: class at 16, attribute count at 24, capacity at 28, attribute pairs at 32.
+    @inlinable static var classSharedNames: Int { 56 }
+    @inlinable static var classSharedNameCount: Int { 64 }
+    @inlinable static var classSharedNameCapacity: Int { 68 }
+    @inlinable static var classSize: Int { 72 }
+    // instance: class at 16, attribute count (Int32) at 24, inline slot count (UInt16) at
+    // 28, flags (UInt16) at 30, the slots from 32. With shared names (flags 0) slot i holds
+    // the value of the class's shared name i; with a pairs table (flag 1) slot 0 points at
+    // the table of (name, value) pairs and slot 1 holds its capacity. See Heap+Classes.swift.
     @inlinable static var instanceClass: Int { 16 }
     @inlinable static var instanceAttrCount: Int { 24 }
-    @inlinable static var instanceAttrCapacity: Int { 28 }
-    @inlinable static var instanceAttrs: Int { 32 }
-    @inlinable static var instanceSize: Int { 40 }
+    @inlinable static var instanceSlotCount: Int { 28 }
+    @inlinable static var instanceFlags: Int { 30 }
+    @inlinable static var instanceSlots: Int { 32 }
+    @inlinable static var instancePairs: Int { 32 }
+    @inlinable static var instancePairsCapacity: Int { 40 }
+    /// An instance with `slots` inline slots (at least 2, so a pairs table always fits).
+    @inlinable static func instanceSize(slots: Int) -> Int { 32 &+ 8 &* slots }
     // weak reference: referent (not counted) at 16, callback at 24, next/previous weak
     // reference to the same referent at 32 and 40.
     @inlinable static var weakReferent: Int { 16 }
