@@ -82,7 +82,7 @@ extension Heap {
     }
 
     /// Bytes the object occupies: its block (collector head included) plus the buffers only
-    /// it owns (a list's items, a dict's table, an instance's attribute pairs), as
+    /// it owns (a list's items, a dict's table, an instance's pairs table if it has one), as
     /// `sys.getsizeof` counts a list's items array.
     public func shallowSize(of object: borrowing some ObjectReference & ~Copyable) -> Int {
         let object = object.ref
