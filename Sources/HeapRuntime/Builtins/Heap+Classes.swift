@@ -349,8 +349,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         let flags = object.field(Layout.instanceFlags, as: UInt16.self)
         let cls = object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self)
         if flags & InstanceFlags.pairsTable == 0 {
-            if HeapCore.sharesName(cls, name, at: count) {
-                if count == Int(cls.field(Layout.classSharedNameCount, as: Int32.self)) { appendSharedName(name, to: cls) }
+            if followsSharedNames(cls, name, at: count) {
                 if count < Int(object.field(Layout.instanceSlotCount, as: UInt16.self)) {
                     object.storeBytes(of: value, toByteOffset: Layout.instanceSlots &+ 8 &* count, as: UnsafeMutableRawPointer.self)
                     object.setField(Layout.instanceAttrCount, Int32(count &+ 1))
@@ -360,14 +359,19 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
             } else {
                 moveAttributesToPairsTable(object, inSharedOrder: false)
             }
-        } else if flags & InstanceFlags.inSharedOrder != 0 {
-            if HeapCore.sharesName(cls, name, at: count) {
-                if count == Int(cls.field(Layout.classSharedNameCount, as: Int32.self)) { appendSharedName(name, to: cls) }
-            } else {
-                object.setField(Layout.instanceFlags, flags & ~InstanceFlags.inSharedOrder)
-            }
+        } else if flags & InstanceFlags.inSharedOrder != 0 && !followsSharedNames(cls, name, at: count) {
+            object.setField(Layout.instanceFlags, flags & ~InstanceFlags.inSharedOrder)
         }
         appendPair(object, name, value)
+    }
+
+    /// Whether an instance holding `cls`'s first `count` shared names may take `name` as the
+    /// next one; when the class has no name there yet, it learns `name`.
+    @inlinable @inline(__always)
+    func followsSharedNames(_ cls: UnsafeMutableRawPointer, _ name: UnsafeMutableRawPointer, at count: Int) -> Bool {
+        guard HeapCore.sharesName(cls, name, at: count) else { return false }
+        if count == Int(cls.field(Layout.classSharedNameCount, as: Int32.self)) { appendSharedName(name, to: cls) }
+        return true
     }
 
     /// Adds `name` (interned) to the names `cls` shares with its instances, holding a
