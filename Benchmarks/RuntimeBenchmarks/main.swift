@@ -1,7 +1,10 @@
 // Benchmarks of HeapRuntime. Run in release through scripts/bench/run, which puts each
 // figure beside CPython's on the same workload (scripts/bench/runtime_peers.py).
 //
-//   swift run -c release RuntimeBenchmarks [name ...] [--json]
+//   swift run -c release RuntimeBenchmarks [name ...] [--json] [--phases]
+//
+// `--phases` adds to the instances workload the medians of its two halves, making and
+// freeing, per object.
 //
 // Each workload runs several times; the median is reported, because these machines are
 // shared and noisy.
@@ -106,7 +109,8 @@ func emptyList() -> Result {
 }
 
 func instances(collector: Bool) throws -> Result {
-    try measure(collector ? "10M instances, 2 attributes, gc on" : "10M instances, 2 attributes, gc off", repeats: 5) {
+    var made: [Double] = [], freed: [Double] = []
+    var result = try measure(collector ? "10M instances, 2 attributes, gc on" : "10M instances, 2 attributes, gc off", repeats: 5) {
         let heap = Heap()
         if !collector { heap.gc.disable() }
         let cls = try heap.makeClass("C")
@@ -122,9 +126,17 @@ func instances(collector: Bool) throws -> Result {
                 try heap.setAttribute(b.ref, to: value.ref, on: object.ref)   // self.b = i
                 try heap.append(taking: object, to: objects.ref)
             }
+            made.append(now() - start)
         }  // the list goes, and every instance with it
-        return (now() - start, n)
+        let end = now()
+        freed.append(end - start - (made.last ?? 0))
+        return (end - start, n)
     }
+    if CommandLine.arguments.contains("--phases") {
+        let n = Double(10_000_000 / scale)
+        result.name += " (made \(String(format: median(made) * 1e9 / n)), freed \(String(format: median(freed) * 1e9 / n)))"
+    }
+    return result
 }
 
 func fullCollection(_ n: Int) throws -> Result {

@@ -128,12 +128,12 @@ struct InstanceAttributeTests {
         #expect(heap.allocatorStats().blocksInUse == blocks)
     }
 
-    @Test func theCollectorClearsInlineValuesAndAFinalizerMayStoreMeanwhile() throws {
+    @Test func theCollectorFreesInlineInstancesWhoseFinalizersAddAnAttribute() throws {
         let heap = Heap()
         var stored = false
         let resurrect = try heap.makeClass("Resurrect", finalizer: .modern { heap, me in
-            // Runs while the collector handles the cycle: set an attribute on the dying
-            // object, whose inline values are being cleared.
+            // Runs before the collector clears the cycle: the attribute set here is one
+            // more inline value for the clear to release.
             stored = (try? heap.setAttribute("late", to: heap.int(99), on: me)) != nil
         })
         let keep = heap.list()
@@ -143,10 +143,45 @@ struct InstanceAttributeTests {
             try heap.setAttribute("peer", to: a, on: b)
             try heap.append(a, to: keep)
         }
+        let objects = heap.objectCount
         try heap.removeAll(from: keep)
         heap.gc.collect()
         #expect(stored)
         heap.gc.collect()
         #expect(heap.objects(ofType: "Resurrect").isEmpty)
+        // Two instances and the int 99 gone; the class keeps the name 'late' it learnt.
+        #expect(heap.objectCount == objects - 2 + 1)
+        #expect(names(heap, resurrect) == ["peer", "late"])
+    }
+
+    @Test func itemsDieLastFirstAndAnInstancesValuesFirstToLast() throws {
+        let heap = Heap()
+        var order: [Int] = []
+        let tagged = try heap.makeClass("Tagged", finalizer: .modern { heap, me in
+            if let tag = heap.attribute("tag", of: me).flatMap({ heap.intValue(of: $0) }) { order.append(tag) }
+        })
+        func make(_ tag: Int) throws -> OwnedRef {
+            let object = try heap.instance(of: tagged)
+            try heap.setAttribute("tag", to: heap.int(tag), on: object)
+            return object
+        }
+        do {   // a list's items, as CPython's list_dealloc: last first
+            let list = heap.list()
+            for tag in 0..<3 { try heap.append(make(tag), to: list) }
+        }
+        #expect(order == [2, 1, 0])
+        do {   // teach the class all three names, so the next instance keeps them inline
+            let teacher = try make(99)
+            try heap.setAttribute("first", to: heap.none, on: teacher)
+            try heap.setAttribute("second", to: heap.none, on: teacher)
+        }
+        order = []
+        do {   // an instance's values, as _PyObject_FreeInstanceAttributes: first to last
+            let holder = try make(10)
+            #expect(heap.shallowSize(of: holder) == 16 + 32 + 8 * 4)
+            try heap.setAttribute("first", to: make(11), on: holder)
+            try heap.setAttribute("second", to: make(12), on: holder)
+        }
+        #expect(order == [10, 11, 12])
     }
 }

@@ -51,8 +51,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         case .instance:
             releaseAttributesOfDyingInstance(object)
             HeapCore.release(object.field(Layout.instanceClass, as: UnsafeMutableRawPointer.self))
-            let slots = Int(object.field(Layout.instanceSlotCount, as: UInt16.self))
-            freeBlock(object, size: Layout.instanceSize(slots: slots), container: true)
+            freeBlock(object, size: Layout.instanceSize(of: object), container: true)
         case .weakref:
             deallocateWeakReference(object)
         case .host:

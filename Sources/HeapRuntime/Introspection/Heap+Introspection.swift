@@ -158,9 +158,8 @@ extension HeapCore {
             return head + Layout.tableSize + storage
         case .class: return head + Layout.classSize
         case .instance:
-            let slots = Int(object.field(Layout.instanceSlotCount, as: UInt16.self))
             let table = HeapCore.hasPairsTable(object) ? 16 * object.field(Layout.instancePairsCapacity, as: Int.self) : 0
-            return head + Layout.instanceSize(slots: slots) + table
+            return head + Layout.instanceSize(of: object) + table
         case .weakref: return head + Layout.weakSize
         case .host: return head + Layout.hostPayload + info.pointee.heap.pointee.hostTypes[info.pointee.hostIndex].payloadSize
         }

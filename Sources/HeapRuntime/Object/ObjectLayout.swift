@@ -79,6 +79,10 @@ enum Layout {
     @inlinable static var instancePairsCapacity: Int { 40 }
     /// An instance with `slots` inline slots (at least 2, so a pairs table always fits).
     @inlinable static func instanceSize(slots: Int) -> Int { 32 &+ 8 &* slots }
+    /// The size an existing instance was made with, from its slot count.
+    @inlinable static func instanceSize(of object: UnsafeMutableRawPointer) -> Int {
+        instanceSize(slots: Int(object.field(instanceSlotCount, as: UInt16.self)))
+    }
     // weak reference: referent (not counted) at 16, callback at 24, next/previous weak
     // reference to the same referent at 32 and 40.
     @inlinable static var weakReferent: Int { 16 }
