@@ -110,7 +110,7 @@ struct LeaksCommandTests {
         let cycle = try String(contentsOfFile: pictures + "/leak-02-cyclic-garbage.svg", encoding: .utf8)
         #expect(cycle.contains("app.Node"))
         #expect(cycle.contains("next") && cycle.contains("prev"))
-        let dot = try heapgraph(["leaks", fixture.final, "--render-dir", directory + "/dot", "--render-format", "dot", "-q", "-o", "/dev/null"])
+        let dot = try heapgraph(["leaks", fixture.final, "--render-dir", directory + "/dot", "--render-format", "dot", "-q", "-o", directory + "/report.txt"])
         #expect(dot.status == 1)
         #expect(dot.standardError == "")
         let watched = try String(contentsOfFile: directory + "/dot/leak-03-watched.dot", encoding: .utf8)
