@@ -21,7 +21,7 @@ extension GraphvizError: CustomStringConvertible {
             let shown = ext.isEmpty ? "no file extension" : "file extension \".\(ext)\""
             return "cannot pick an output format from \(shown); use one of \(known)"
         case .fileWriteFailed(let path, let reason):
-            return "could not write \(path): \(reason)"
+            return "\(path): \(reason)"
         case .contextUnavailable:
             return "Graphviz could not create a rendering context (out of memory?)"
         }

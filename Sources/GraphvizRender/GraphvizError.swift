@@ -27,7 +27,8 @@ public enum GraphvizError: Error, Sendable, Hashable {
     case renderFailed(format: String, message: String)
     /// A file name whose extension picks none of the ``OutputFormat`` cases.
     case unknownFileExtension(String)
-    /// The rendered bytes could not be written to `path`.
+    /// The rendered bytes could not be written to `path`; `reason` says why in
+    /// words that follow the path (`is a directory`, `cannot write: …`).
     case fileWriteFailed(path: String, reason: String)
     /// libgvc could not allocate a context.
     case contextUnavailable

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Renders DOT text to SVG, PNG, PDF, laid-out DOT or JSON inside the
 /// process, through Graphviz's libgvc, instead of writing a temporary file and
 /// spawning `dot` as objgraph does.
@@ -60,21 +58,43 @@ public struct GraphvizRenderer: Sendable {
     /// try GraphvizRenderer().render(dot: dotText, toFile: "leak.pdf")
     /// ```
     ///
-    /// The file is replaced atomically, and only after rendering succeeded.
+    /// The file is written as ``OutputFile`` writes: only after rendering
+    /// succeeded; a regular file is replaced atomically, a symbolic link's
+    /// target is replaced (not the link), a device or FIFO is written into.
     ///
     /// - Throws: ``GraphvizError/unknownFileExtension(_:)`` before doing any
     ///   work for another extension, ``GraphvizError/fileWriteFailed(path:reason:)``
-    ///   when the file cannot be written, and the errors of
+    ///   before rendering when the file could not be written (a directory, a
+    ///   missing directory) and after it when writing failed, and the errors of
     ///   ``render(dot:format:engine:)``.
     /// - Complexity: as ``render(dot:format:engine:)``, plus writing the bytes.
     public func render(dot: String, toFile path: String, engine: LayoutEngine? = nil) throws(GraphvizError) {
-        let format = try OutputFormat(fileExtension: URL(fileURLWithPath: path).pathExtension)
-        let bytes = try render(dot: dot, format: format, engine: engine)
-        do {
-            try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw .fileWriteFailed(path: path, reason: error.localizedDescription)
+        let format = try OutputFormat(fileExtension: Self.fileExtension(of: path))
+        try render(dot: dot, to: OutputFile(path: path), format: format, engine: engine)
+    }
+
+    /// Lays out `dot`, renders it to `format` and writes the bytes to
+    /// `output` (which may be standard output, or a path that is not UTF-8).
+    ///
+    /// - Throws: ``GraphvizError/fileWriteFailed(path:reason:)`` (before
+    ///   rendering when ``OutputFile/check()`` already fails), and the errors
+    ///   of ``render(dot:format:engine:)``.
+    /// - Complexity: as ``render(dot:format:engine:)``, plus writing the bytes.
+    public func render(dot: String, to output: OutputFile, format: OutputFormat, engine: LayoutEngine? = nil) throws(GraphvizError) {
+        do { _ = try output.check() } catch {
+            throw .fileWriteFailed(path: output.displayName, reason: error.problem)
         }
+        let bytes = try render(dot: dot, format: format, engine: engine)
+        do { try output.write(bytes) } catch {
+            throw .fileWriteFailed(path: output.displayName, reason: error.problem)
+        }
+    }
+
+    /// The text after the last dot of the last path component ("" when none).
+    static func fileExtension(of path: String) -> String {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return String(name[name.index(after: dot)...])
     }
 
     /// Renders with Graphviz engine and format names that need not be among
