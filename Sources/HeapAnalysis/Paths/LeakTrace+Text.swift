@@ -2,7 +2,9 @@ import HeapSnapshot
 
 extension LeakTrace {
     /// The trace in LeakCanary's layout (see the type's example). `colors` adds ANSI
-    /// escapes: the root line bold, references yellow, the retained object red.
+    /// escapes: the root line bold, references yellow, the retained object red. A long
+    /// trace is shortened (``shortened(keepingAtEachEnd:)``): the steps left out are one
+    /// line, `│  … 1,999,960 objects left out …`.
     public func text(colors: Bool = false) -> String {
         let bold = colors ? "\u{1B}[1m" : "", yellow = colors ? "\u{1B}[33m" : ""
         let red = colors ? "\u{1B}[31m" : "", reset = colors ? "\u{1B}[0m" : ""
@@ -12,7 +14,13 @@ extension LeakTrace {
             : rootReferences > 0 ? "Root: held by the host program (\(rootReferences) \(noun))"
             : "Start: not a root (the host program holds no reference to it)"
         var lines = ["┬───", "│ \(bold)\(root)\(reset)", "│"]
-        for (position, step) in steps.enumerated() {
+        let shown = shortened()
+        for position in Array(shown.head.indices) + Array(shown.tail.indices) {
+            let step = steps[position]
+            if position == shown.tail.startIndex, shown.omitted > 0 {
+                let noun = shown.omitted == 1 ? "object" : "objects"
+                lines.append("│  … \(Self.groupDigits(shown.omitted)) \(noun) left out …")
+            }
             let object = Self.objectText(step)
             if position + 1 == steps.count {
                 lines.append("╰→ \(red)\(object)\(reset)")
@@ -23,6 +31,17 @@ extension LeakTrace {
             }
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// 1234567 → "1,234,567".
+    static func groupDigits(_ value: Int) -> String {
+        let digits = String(value)
+        var out = ""
+        for (index, digit) in digits.enumerated() {
+            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return out
     }
 
     /// `Node instance`, or `Node class` for a class object (LeakCanary's wording).

@@ -62,6 +62,31 @@ public struct LeakTrace: Sendable, Hashable {
         }
     }
 
+    /// How many steps a report shows at each end of a long trace.
+    public static let stepsKeptAtEachEnd = 20
+
+    /// What a report shows of a trace: all of its steps, or for a trace longer than
+    /// 2 × `keepingAtEachEnd` + 1 steps the first and the last `keepingAtEachEnd` and how
+    /// many were left out between them, as LeakCanary shortens long traces. The trace
+    /// itself (and its fingerprint) keeps every step; only what is printed is bounded, so
+    /// a chain two million objects long prints 40 steps, not 140 MB.
+    public struct Shortened: Sendable, Hashable {
+        /// The first steps, from the root.
+        public var head: ArraySlice<Step>
+        /// How many steps were left out after ``head``.
+        public var omitted: Int
+        /// The last steps, ending with the retained object; empty when nothing was left out.
+        public var tail: ArraySlice<Step>
+    }
+
+    /// The trace shortened for a report (see ``Shortened``).
+    /// - Complexity: O(1).
+    public func shortened(keepingAtEachEnd ends: Int = LeakTrace.stepsKeptAtEachEnd) -> Shortened {
+        let ends = max(ends, 1)
+        guard steps.count > 2 * ends + 1 else { return Shortened(head: steps[...], omitted: 0, tail: []) }
+        return Shortened(head: steps.prefix(ends), omitted: steps.count - 2 * ends, tail: steps.suffix(ends))
+    }
+
     /// Types and references along the trace, indexes written `[x]`: what makes two traces
     /// the same leak.
     var signature: String {

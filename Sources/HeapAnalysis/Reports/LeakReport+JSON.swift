@@ -38,10 +38,18 @@ extension LeakReport {
             ("retainedBytes", .int(group.retainedBytes)),
             ("exampleCycle", .optional(group.exampleCycle)),
             ("trace", group.trace.map { trace in
-                .array(trace.steps.map { step in
+                let shown = trace.shortened()
+                return .array((shown.head + shown.tail).map { step in
                     .object([("type", .string(step.typeName)), ("label", .string(step.label)),
                              ("reference", .optional(step.reference))])
                 })
+            } ?? .null),
+            // A long trace is shortened as in the text: `after` steps from the root, then
+            // `count` left out, then the rest of `trace`.
+            ("traceOmitted", group.trace.map { trace in
+                let shown = trace.shortened()
+                guard shown.omitted > 0 else { return JSONValue.null }
+                return .object([("after", .int(shown.head.count)), ("count", .int(shown.omitted))])
             } ?? .null),
             ("description", .optional(group.description)),
             ("note", .optional(group.note)),

@@ -20,10 +20,13 @@ extension LeakReport {
             if let description = group.description { message += " (\(description))" }
             if let cycle = group.exampleCycle { message += "; cycle: \(cycle)" }
             if let trace = group.trace {
-                let steps = trace.steps.dropLast().map { step in
-                    HeapSnapshot.referenceText(type: step.typeName, label: step.reference ?? "?")
+                let shown = trace.shortened()
+                func references(_ steps: ArraySlice<LeakTrace.Step>) -> [String] {
+                    steps.map { HeapSnapshot.referenceText(type: $0.typeName, label: $0.reference ?? "?") }
                 }
-                message += "; path: " + (["root"] + steps + [trace.steps.last?.typeName ?? "?"]).joined(separator: " → ")
+                var path = ["root"] + references(shown.head.dropLast(shown.omitted == 0 ? 1 : 0))
+                if shown.omitted > 0 { path += ["… \(shown.omitted) left out …"] + references(shown.tail.dropLast()) }
+                message += "; path: " + (path + [trace.steps.last?.typeName ?? "?"]).joined(separator: " → ")
             }
             var members: [(String, JSONValue)] = [
                 ("ruleId", .string(group.category.rawValue)),
