@@ -320,13 +320,7 @@ private let systemWrite = Glibc.write
 private let systemWrite = Darwin.write
 #endif
 
-/// A NUL-terminated copy of path bytes for a system call. A path with a NUL byte inside
-/// cannot name a file; it is cut there, as C would read it.
-func cString(_ path: [UInt8]) -> [CChar] {
-    var bytes = path.prefix { $0 != 0 }.map { CChar(bitPattern: $0) }
-    bytes.append(0)
-    return bytes
-}
+func cString(_ path: [UInt8]) -> [CChar] { SystemCall.cString(path) }
 
 /// The system calls OutputFile makes, each retried when a signal interrupts it (EINTR),
 /// in one place.
@@ -354,6 +348,14 @@ public enum SystemCall {
             offset += written
         }
         return nil
+    }
+
+    /// A NUL-terminated copy of path bytes for a system call. A path with a NUL byte
+    /// inside cannot name a file; it is cut there, as C would read it.
+    public static func cString(_ path: [UInt8]) -> [CChar] {
+        var bytes = path.prefix { $0 != 0 }.map { CChar(bitPattern: $0) }
+        bytes.append(0)
+        return bytes
     }
 
     /// The system's text for an error number (`No space left on device`).

@@ -8,6 +8,11 @@ import Glibc
 ///
 /// Exit status, in every command: 0 when nothing in the failing categories was found,
 /// 1 when something was (a leak, no chain), 2 for a usage or input error.
+/// The version `--version` prints; the one place it is written.
+enum HeapgraphVersion {
+    static let current = "0.1.0"
+}
+
 @main
 struct Heapgraph: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -20,6 +25,7 @@ struct Heapgraph: ParsableCommand {
 
             Exit status: 0 nothing found, 1 something found (leaks, no chain), 2 usage or input error.
             """,
+        version: HeapgraphVersion.current,
         subcommands: [
             SummaryCommand.self, GrowthCommand.self, LeaksCommand.self, BackrefsCommand.self,
             RefsCommand.self, ChainCommand.self, DominatorsCommand.self,
@@ -29,9 +35,11 @@ struct Heapgraph: ParsableCommand {
     /// Parses and runs, mapping every error to one line on stderr and exit status 2.
     /// ArgumentParser's own usage errors would exit with 64; the contract here is 2.
     static func main() {
+        // A closed pipe on stdout is then an EPIPE error, reported, not a silent death.
+        signal(SIGPIPE, SIG_IGN)
         let status: Int32
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(RawArguments.commandLine())
             try command.run()
             status = 0
         } catch let error as CommandFailure {

@@ -10,8 +10,9 @@ struct ObjectSelection: ParsableArguments {
     @Option(help: "A type name (Session, or service.Session); with --nth, which object of it.")
     var type: String?
 
-    @Option(help: "With --type: which object of that type, 1 for the first (file order).")
-    var nth = 1
+    // .unconditional: `--nth -1` is a (bad) value, not an unknown option named -1.
+    @Option(parsing: .unconditional, help: "With --type: which object of that type, 1 for the first (file order).")
+    var nth: Int?
 
     func validate() throws {
         switch (id, type) {
@@ -19,11 +20,19 @@ struct ObjectSelection: ParsableArguments {
         case (.some, .some): throw ValidationError("give --id or --type, not both")
         default: break
         }
+        if let nth {
+            guard id == nil else {
+                throw ValidationError("--nth picks one of the objects of --type; --id already names one object, so give --id or --type with --nth")
+            }
+            guard nth >= 1 else {
+                throw ValidationError("--nth counts from 1 (1 is the first object of the type, in file order), so \(nth) names none")
+            }
+        }
     }
 
     func node(in graph: HeapSnapshot, file: String) throws(CommandFailure) -> Int {
         if let id { return try graph.requireNode(withID: id, file: file) }
-        return try graph.requireNode(ofType: type ?? "", nth: nth, file: file)
+        return try graph.requireNode(ofType: type ?? "", nth: nth ?? 1, file: file)
     }
 }
 
@@ -44,8 +53,8 @@ struct BackrefsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file.")
-    var file: String
+    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    var file: PathArgument
 
     @OptionGroup var selection: ObjectSelection
 
@@ -54,20 +63,22 @@ struct BackrefsCommand: ParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() throws {
-        try picture.checkOutput()
-        let graph = try loadSnapshot(file, quiet: common.quiet)
-        let node = try selection.node(in: graph, file: file)
+        let pictureFile = try picture.checkedPicture()
+        let source = try SnapshotSource.open(file)
+        try pictureFile?.output.refuseOverwriting([source])
+        let graph = try source.load(quiet: common.quiet)
+        let node = try selection.node(in: graph, file: file.display)
         let chain = graph.findBackrefChain(to: node, maxDepth: Int.max)
         if graph.isRoot(node) || chain.count > 1 {
-            try writeOutput(LeakTrace(graph: graph, path: chain).text(colors: Terminal.standardOutput.usesColor), to: nil)
+            try writeOutput(LeakTrace(graph: graph, path: chain).text(colors: Terminal.standardOutput.usesColor))
         } else {
             try writeOutput("""
                 No strong path from a root reaches \(graph.describe(node)):
                 only unreachable objects refer to it, so it stays alive through a reference cycle \
                 (cyclic garbage, freed by the next collection unless the collector is off) or through gc.garbage.
-                See: heapgraph leaks \(file)
-                """, to: nil)
+                See: heapgraph leaks \(file.display)
+                """)
         }
-        try picture.draw { graph.showBackrefs([node], options: $0) }
+        try picture.draw(into: pictureFile) { graph.showBackrefs([node], options: $0) }
     }
 }

@@ -16,8 +16,8 @@ struct ChainCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file.")
-    var file: String
+    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    var file: PathArgument
 
     @Option(help: "Where the chain starts: an object id (decimal, or hex with 0x).")
     var from: ObjectID
@@ -25,7 +25,7 @@ struct ChainCommand: ParsableCommand {
     @Option(help: "Where it ends: any object of this type (Session, or service.Session).")
     var toType: String
 
-    @Option(help: "The longest chain to look for, in references.")
+    @Option(parsing: .unconditional, help: "The longest chain to look for, in references.")
     var maxDepth = 20
 
     @OptionGroup var common: CommonOptions
@@ -35,15 +35,15 @@ struct ChainCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file, quiet: common.quiet)
-        let start = try graph.requireNode(withID: from, file: file)
+        let graph = try SnapshotSource.open(file).load(quiet: common.quiet)
+        let start = try graph.requireNode(withID: from, file: file.display)
         let targets = Set(graph.nodes(ofType: toType, scope: .all))
-        guard !targets.isEmpty else { throw CommandFailure("\(file): no objects of type \(toType)") }
+        guard !targets.isEmpty else { throw graph.noObjects(ofType: toType, file: file.display) }
         let chain = graph.findRefChain(from: start, maxDepth: maxDepth, where: { targets.contains($0) })
         guard let last = chain.last, targets.contains(last) else {
-            try writeOutput("No chain of at most \(maxDepth) references leads from \(graph.describe(start)) to a \(toType).", to: nil)
+            try writeOutput("No chain of at most \(maxDepth) references leads from \(graph.describe(start)) to a \(toType).")
             throw ExitCode(1)
         }
-        try writeOutput(LeakTrace(graph: graph, path: chain).text(colors: Terminal.standardOutput.usesColor), to: nil)
+        try writeOutput(LeakTrace(graph: graph, path: chain).text(colors: Terminal.standardOutput.usesColor))
     }
 }

@@ -19,10 +19,10 @@ struct DominatorsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file.")
-    var file: String
+    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    var file: PathArgument
 
-    @Option(help: "How many objects to list.")
+    @Option(parsing: .unconditional, help: "How many objects to list.")
     var limit = 10
 
     @Flag(help: "Print JSON (docs/cli.md) instead of text.")
@@ -38,7 +38,7 @@ struct DominatorsCommand: ParsableCommand {
     struct Output: Encodable { var file: String; var bytes: Int; var retainers: [Row] }
 
     func run() throws {
-        let graph = try loadSnapshot(file, quiet: common.quiet)
+        let graph = try SnapshotSource.open(file).load(quiet: common.quiet)
         let tree = Progress.run("computing dominators", quiet: common.quiet) { DominatorTree(graph: graph) }
         let rows = tree.topRetainers(limit: limit).map {
             Row(id: graph.id(of: $0.node), type: graph.typeName(of: $0.node), label: graph.shortLabel(of: $0.node),
@@ -48,11 +48,11 @@ struct DominatorsCommand: ParsableCommand {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            let data = try encoder.encode(Output(file: file, bytes: total, retainers: rows))
-            try writeOutput(String(decoding: data, as: UTF8.self), to: nil)
+            let data = try encoder.encode(Output(file: file.display, bytes: total, retainers: rows))
+            try writeOutput(String(decoding: data, as: UTF8.self))
             return
         }
-        var out = "Top \(rows.count) retainers of \(formatBytes(total)) in \(file)\n"
+        var out = "Top \(rows.count) retainers of \(formatBytes(total)) in \(file.display)\n"
         let retainedWidth = max(8, rows.map { groupDigits($0.retainedBytes).count }.max() ?? 0)
         let shallowWidth = max(7, rows.map { groupDigits($0.shallowBytes).count }.max() ?? 0)
         out += "\(leftPad("retained", retainedWidth))  \(leftPad("%", 6))  \(leftPad("shallow", shallowWidth))  object\n"
@@ -61,6 +61,6 @@ struct DominatorsCommand: ParsableCommand {
             out += "\(leftPad(groupDigits(row.retainedBytes), retainedWidth))  \(leftPad(percent, 6))  "
             out += "\(leftPad(groupDigits(row.shallowBytes), shallowWidth))  \(row.type) \(row.label) (0x\(String(row.id, radix: 16)))\n"
         }
-        try writeOutput(out, to: nil)
+        try writeOutput(out)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GraphvizRender
 import HeapAnalysis
 import HeapSnapshot
 
@@ -24,23 +25,23 @@ struct LeaksCommand: ParsableCommand {
         case text, json, junit, sarif
     }
 
-    @Argument(help: "A .heapgraph snapshot file.")
-    var file: String
+    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    var file: PathArgument
 
     @Option(help: "An earlier snapshot of the same heap: types that grew since are growth suspects. Repeat for several steps, oldest first.")
-    var baseline: [String] = []
+    var baseline: [PathArgument] = []
 
     @Option(help: "Report format: text, json, junit or sarif.")
     var format: Format = .text
 
-    @Option(name: .shortAndLong, help: "Write the report to this file instead of stdout.")
-    var output: String?
+    @Option(name: .shortAndLong, help: "Write the report to this file instead of stdout (- for stdout).")
+    var output: PathArgument?
 
-    @Option(help: "Render one picture per leak group into this directory.")
-    var renderDir: String?
+    @Option(help: "Render one picture per leak group into this directory (created if needed; pictures from earlier runs are removed).")
+    var renderDir: PathArgument?
 
-    @Option(help: "Picture type for --render-dir: svg, png, pdf or dot.")
-    var renderFormat = "svg"
+    @Option(help: "Picture type for --render-dir: svg (the default), png, pdf or dot.")
+    var renderFormat: String?
 
     @Option(help: "Comma-separated categories that make the exit status 1: uncollectable, cyclic-garbage, watched, growth, all, none.")
     var failOn = "all"
@@ -49,9 +50,16 @@ struct LeaksCommand: ParsableCommand {
 
     func validate() throws {
         _ = try failingCategories()
-        guard ["svg", "png", "pdf", "dot"].contains(renderFormat) else {
-            throw ValidationError("--render-format must be svg, png, pdf or dot")
+        if let renderFormat {
+            guard renderDir != nil else {
+                throw ValidationError("--render-format needs --render-dir DIR, the directory the pictures go into")
+            }
+            guard RenderDirectory.formats.contains(renderFormat) else {
+                throw ValidationError("--render-format must be svg, png, pdf or dot")
+            }
         }
+        let streams = ([file] + baseline).filter(\.isStandardStream).count
+        guard streams <= 1 else { throw ValidationError("standard input (-) can be read only once") }
     }
 
     func failingCategories() throws(ValidationError) -> Set<LeakCategory> {
@@ -71,37 +79,147 @@ struct LeaksCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file, quiet: common.quiet)
-        var baselines: [HeapSnapshot] = []
-        for path in baseline { baselines.append(try loadSnapshot(path, quiet: common.quiet)) }
-        let report = Progress.run("analysing", quiet: common.quiet) {
-            LeakReport.analyze(graph, baselines: baselines, file: file)
+        // Every output is checked before the snapshots are read: a typo in -o or
+        // --render-dir costs a second, not the whole analysis.
+        let report = OutputFile(argument: output)
+        try report.checkWritable()
+        let pictures = renderDir.map { RenderDirectory($0, format: renderFormat ?? "svg") }
+        try pictures?.check()
+        var sources = [try SnapshotSource.open(file)]
+        for path in baseline { sources.append(try SnapshotSource.open(path)) }
+        try report.refuseOverwriting(sources)
+
+        let graphs = try loadSnapshots(sources, quiet: common.quiet)
+        let graph = graphs[0]
+        let leakReport = Progress.run("analysing", quiet: common.quiet) {
+            LeakReport.analyze(graph, baselines: Array(graphs.dropFirst()), file: file.display)
         }
         let text: String
         switch format {
-        case .text: text = report.text(colors: output == nil && Terminal.standardOutput.usesColor)
-        case .json: text = report.json()
-        case .junit: text = report.junitXML()
-        case .sarif: text = report.sarif()
+        case .text: text = leakReport.text(colors: report.isStandardOutput && Terminal.standardOutput.usesColor)
+        case .json: text = leakReport.json()
+        case .junit: text = leakReport.junitXML()
+        case .sarif: text = leakReport.sarif()
         }
-        try writeOutput(text, to: output)
-        if let renderDir { try renderGroups(report, graph: graph, into: renderDir) }
-        if !report.findings(in: try failingCategories()).isEmpty { throw ExitCode(1) }
+        try report.writeText(text)
+        let leaking = !leakReport.findings(in: try failingCategories()).isEmpty
+        if let pictures {
+            do {
+                try pictures.render(leakReport, graph: graph, quiet: common.quiet)
+            } catch {
+                // The report is written; the exit status still says whether it found leaks.
+                Terminal.standardError.write("heapgraph: \(error.message)\n")
+                throw ExitCode(leaking ? 1 : 2)
+            }
+        }
+        if leaking { throw ExitCode(1) }
+    }
+}
+
+/// `--render-dir`: one picture per leak group, named `leak-NN-CATEGORY.FORMAT`.
+struct RenderDirectory {
+    static let formats = ["svg", "png", "pdf", "dot"]
+
+    var path: PathArgument
+    var format: String
+
+    init(_ path: PathArgument, format: String) {
+        self.path = path
+        self.format = format
     }
 
-    /// One picture per group (``HeapSnapshot/showLeak(_:)``).
-    func renderGroups(_ report: LeakReport, graph: HeapSnapshot, into directory: String) throws(CommandFailure) {
-        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
-            throw CommandFailure("\(directory): cannot create directory: \(error.localizedDescription)")
+    /// Fails unless the directory exists and takes new files, or can be created: its
+    /// nearest existing ancestor is a writable directory.
+    func check() throws(CommandFailure) {
+        var current = path.bytes
+        while true {
+            var info = stat()
+            if SystemCall.retrying({ stat(cString(current), &info) }) == 0 {
+                guard info.st_mode & S_IFMT == S_IFDIR else {
+                    let what = current == path.bytes ? "is not a directory" : "cannot be created: \(RawArguments.display(RawArguments.decode(current))) is not a directory"
+                    throw CommandFailure("\(path.display): \(what)")
+                }
+                guard SystemCall.retrying({ access(cString(current), W_OK | X_OK) }) == 0 else {
+                    throw CommandFailure("\(path.display): cannot write into it: \(SystemCall.message(errno))")
+                }
+                return
+            }
+            let code = errno
+            // ENOTDIR: a file on the way; going up finds it and says so.
+            guard code == ENOENT || code == ENOTDIR else { throw CommandFailure("\(path.display): \(SystemCall.message(code))") }
+            // Up one level: drop trailing slashes, then the last component.
+            while current.count > 1, current.last == UInt8(ascii: "/") { current.removeLast() }
+            guard let slash = current.lastIndex(of: UInt8(ascii: "/")) else { current = Array(".".utf8); continue }
+            current = slash == 0 ? [UInt8(ascii: "/")] : Array(current[..<slash])
         }
+    }
+
+    /// Creates the directory (and its parents), draws one picture per group, then removes
+    /// the pictures an earlier run left that this one did not write, so the directory shows
+    /// this report only. Only names this command writes are ever removed.
+    func render(_ report: LeakReport, graph: HeapSnapshot, quiet: Bool) throws(CommandFailure) {
+        try makeDirectories()
+        var written: Set<[UInt8]> = []
         for (index, group) in report.groups.enumerated() {
             let picture = graph.showLeak(group)
             let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"
-            let name = "leak-\(number)-\(group.category.rawValue).\(renderFormat)"
-            try writePicture(picture, to: directory + "/" + name)
+            let name = "leak-\(number)-\(group.category.rawValue).\(format)"
+            let file = try PictureFile(path.appending(name))
+            try file.write(picture)
+            written.insert(Array(name.utf8))
         }
-        if !common.quiet {
-            Terminal.standardError.write("rendered \(report.groups.count) leak pictures into \(directory)\n")
+        let removed = try removeStalePictures(keeping: written)
+        if !quiet {
+            let stale = removed == 0 ? "" : " (removed \(removed) from an earlier run)"
+            Terminal.standardError.write("rendered \(report.groups.count) leak pictures into \(path.display)\(stale)\n")
         }
+    }
+
+    private func makeDirectories() throws(CommandFailure) {
+        var prefix: [UInt8] = path.bytes.first == UInt8(ascii: "/") ? [UInt8(ascii: "/")] : []
+        for component in path.bytes.split(separator: UInt8(ascii: "/")) {
+            prefix += component
+            if SystemCall.retrying({ mkdir(cString(prefix), 0o777) }) != 0 {
+                let code = errno
+                var info = stat()
+                guard code == EEXIST, stat(cString(prefix), &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+                    throw CommandFailure("\(path.display): cannot create directory: \(SystemCall.message(code))")
+                }
+            }
+            prefix.append(UInt8(ascii: "/"))
+        }
+    }
+
+    /// Whether `name` is one this command writes: `leak-NN-CATEGORY.FORMAT`.
+    static func isPictureName(_ name: [UInt8]) -> Bool {
+        let text = String(decoding: name, as: UTF8.self)
+        guard text.hasPrefix("leak-"), Array(text.utf8) == name else { return false }
+        let parts = text.dropFirst("leak-".count).split(separator: "-", maxSplits: 1)
+        guard parts.count == 2, parts[0].count >= 2, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber) else { return false }
+        guard let dot = parts[1].lastIndex(of: ".") else { return false }
+        let category = parts[1][..<dot], ext = parts[1][parts[1].index(after: dot)...]
+        return LeakCategory(rawValue: String(category)) != nil && formats.contains(String(ext))
+    }
+
+    /// Removes regular files named like this command's pictures that are not in `keeping`.
+    /// Returns how many it removed.
+    private func removeStalePictures(keeping: Set<[UInt8]>) throws(CommandFailure) -> Int {
+        guard let directory = opendir(cString(path.bytes)) else {
+            throw CommandFailure("\(path.display): cannot list: \(SystemCall.message(errno))")
+        }
+        defer { closedir(directory) }
+        var stale: [[UInt8]] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if Self.isPictureName(name), !keeping.contains(name) { stale.append(name) }
+        }
+        var removed = 0
+        for name in stale {
+            let full = path.bytes + [UInt8(ascii: "/")] + name
+            var info = stat()
+            guard lstat(cString(full), &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            if SystemCall.retrying({ unlink(cString(full)) }) == 0 { removed += 1 }
+        }
+        return removed
     }
 }

@@ -14,8 +14,8 @@ struct RefsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file.")
-    var file: String
+    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    var file: PathArgument
 
     @Option(help: "An object id (decimal, or hex with 0x); repeat for several.")
     var id: [ObjectID] = []
@@ -29,10 +29,12 @@ struct RefsCommand: ParsableCommand {
     }
 
     func run() throws {
-        try picture.checkOutput()
-        let graph = try loadSnapshot(file, quiet: common.quiet)
+        let pictureFile = try picture.checkedPicture()
+        let source = try SnapshotSource.open(file)
+        try pictureFile?.output.refuseOverwriting([source])
+        let graph = try source.load(quiet: common.quiet)
         var nodes: [Int] = []
-        for id in id { nodes.append(try graph.requireNode(withID: id, file: file)) }
+        for id in id { nodes.append(try graph.requireNode(withID: id, file: file.display)) }
         var out = ""
         for node in nodes {
             out += graph.describe(node) + "\n"
@@ -42,7 +44,7 @@ struct RefsCommand: ParsableCommand {
                 out += "  \(name)\(edge.isWeak ? " (weak)" : "") \(graph.describe(edge.target))\n"
             }
         }
-        try writeOutput(out, to: nil)
-        try picture.draw { graph.showRefs(nodes, options: $0) }
+        try writeOutput(out)
+        try picture.draw(into: pictureFile) { graph.showRefs(nodes, options: $0) }
     }
 }

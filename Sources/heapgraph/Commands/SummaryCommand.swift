@@ -15,10 +15,10 @@ struct SummaryCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file.")
-    var file: String
+    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    var file: PathArgument
 
-    @Option(help: "How many types to list (0: all).")
+    @Option(parsing: .unconditional, help: "How many types to list (0: all).")
     var limit = 10
 
     @Flag(help: "Print JSON (docs/cli.md) instead of text.")
@@ -31,9 +31,9 @@ struct SummaryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let graph = try loadSnapshot(file, quiet: common.quiet)
-        let summary = SnapshotSummary(graph: graph, file: file, limit: limit == 0 ? nil : limit)
-        try writeOutput(json ? summary.json() : summary.text(colors: Terminal.standardOutput.usesColor), to: nil)
+        let graph = try SnapshotSource.open(file).load(quiet: common.quiet)
+        let summary = SnapshotSummary(graph: graph, file: file.display, limit: limit == 0 ? nil : limit)
+        try writeOutput(json ? summary.json() : summary.text(colors: Terminal.standardOutput.usesColor))
     }
 }
 

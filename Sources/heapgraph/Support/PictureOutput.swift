@@ -2,39 +2,45 @@ import Foundation
 import GraphvizRender
 import HeapAnalysis
 
-/// Writes DOT as a picture chosen by the file's extension: `.dot`/`.gv` as text, `.svg`,
-/// `.png`, `.pdf` rendered in-process by Graphviz.
-func writePicture(_ graph: ObjectGraphDOT, to path: String) throws(CommandFailure) {
-    try checkPictureType(path)
-    let lowercased = path.lowercased()
-    if lowercased.hasSuffix(".dot") || lowercased.hasSuffix(".gv") {
-        do { try graph.text.write(toFile: path, atomically: true, encoding: .utf8) } catch {
-            throw CommandFailure("\(path): cannot write: \(error.localizedDescription)")
+/// A picture file: its path and the type its extension asks for.
+struct PictureFile {
+    enum Kind { case dotText, rendered(OutputFormat) }
+
+    var output: OutputFile
+    var kind: Kind
+
+    /// The picture `path` names: `.dot`/`.gv` as DOT text, `.svg`, `.png`, `.pdf` rendered
+    /// in-process by Graphviz. Fails for any other name, so commands check before printing
+    /// anything.
+    init(_ path: PathArgument) throws(CommandFailure) {
+        guard !path.isStandardStream else {
+            throw CommandFailure("-: a picture needs a file name ending in .svg, .png, .pdf or .dot (its type comes from the name)")
         }
-        return
+        let lowercased = path.display.lowercased()
+        if lowercased.hasSuffix(".dot") || lowercased.hasSuffix(".gv") {
+            kind = .dotText
+        } else if lowercased.hasSuffix(".svg") {
+            kind = .rendered(.svg)
+        } else if lowercased.hasSuffix(".png") {
+            kind = .rendered(.png)
+        } else if lowercased.hasSuffix(".pdf") {
+            kind = .rendered(.pdf)
+        } else {
+            throw CommandFailure("\(path.display): unknown picture type; use .svg, .png, .pdf or .dot")
+        }
+        output = OutputFile(pathBytes: path.bytes, displayName: path.display)
     }
-    do { try GraphvizRenderer().render(dot: graph.text, toFile: path) } catch {
-        throw CommandFailure("\(path): \(error)")
-    }
-}
 
-/// Fails unless `path` names a picture type `writePicture` can write; commands check this
-/// before printing anything, so a bad `-o` gives one line and no half output.
-func checkPictureType(_ path: String) throws(CommandFailure) {
-    let lowercased = path.lowercased()
-    guard [".svg", ".png", ".pdf", ".dot", ".gv"].contains(where: { lowercased.hasSuffix($0) }) else {
-        throw CommandFailure("\(path): unknown picture type; use .svg, .png, .pdf or .dot")
-    }
-}
-
-/// Writes text to a file, or to stdout when `path` is nil or "-".
-func writeOutput(_ text: String, to path: String?) throws(CommandFailure) {
-    guard let path, path != "-" else {
-        Terminal.standardOutput.write(text.hasSuffix("\n") ? text : text + "\n")
-        return
-    }
-    do { try (text.hasSuffix("\n") ? text : text + "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch {
-        throw CommandFailure("\(path): cannot write: \(error.localizedDescription)")
+    /// Draws `graph` into the file.
+    func write(_ graph: ObjectGraphDOT) throws(CommandFailure) {
+        switch kind {
+        case .dotText:
+            try output.writeText(graph.text)
+        case .rendered(let format):
+            do { try GraphvizRenderer().render(dot: graph.text, to: output, format: format) } catch {
+                throw CommandFailure("\(error)")
+            }
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import Foundation
+import GraphvizRender
 import Synchronization
 
 /// Output streams, and what the terminal allows: colour only on a terminal and never with
@@ -21,20 +22,12 @@ struct Terminal: Sendable {
         return true
     }
 
-    /// Writes all of `text`, retrying on short writes and interrupts.
+    /// Writes all of `text`, retrying on short writes and interrupts. For messages on
+    /// stderr, where a failure has nowhere to be reported; reports go through
+    /// ``OutputFile``, which reports failures.
     func write(_ text: String) {
         var text = text
-        text.withUTF8 { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return
-                }
-                offset += written
-            }
-        }
+        text.withUTF8 { _ = SystemCall.writeAll(UnsafeRawBufferPointer($0), to: descriptor) }
     }
 }
 

@@ -10,19 +10,36 @@ struct CommandResult {
 
 /// Runs the `heapgraph` that `swift build` put beside this test bundle, as a user would:
 /// a separate process, with stdout and stderr captured (so neither is a terminal).
-func heapgraph(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
+/// `standardInput` and `standardOutput` replace the defaults (no input; a captured pipe);
+/// with `standardOutput` given, the result's standardOutput is empty.
+func heapgraph(_ arguments: [String], environment: [String: String] = [:],
+               standardInput: FileHandle? = nil, standardOutput: FileHandle? = nil) throws -> CommandResult {
+    try run(heapgraphExecutable(), arguments, environment: environment,
+            standardInput: standardInput, standardOutput: standardOutput)
+}
+
+/// Runs heapgraph through `/bin/sh -c script` with `$HEAPGRAPH` set, for arguments a
+/// Swift String cannot carry (file names that are not UTF-8: `$(printf 'caf\351')`).
+func heapgraphInShell(_ script: String, in directory: String) throws -> CommandResult {
+    try run(URL(fileURLWithPath: "/bin/sh"), ["-c", "cd \"$0\" && " + script, directory],
+            environment: ["HEAPGRAPH": try heapgraphExecutable().path])
+}
+
+private func run(_ executable: URL, _ arguments: [String], environment: [String: String],
+                 standardInput: FileHandle? = nil, standardOutput: FileHandle? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = try heapgraphExecutable()
+    process.executableURL = executable
     process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
     process.environment = env
     let output = Pipe(), error = Pipe()
-    process.standardOutput = output
+    if let standardOutput { process.standardOutput = standardOutput } else { process.standardOutput = output }
     process.standardError = error
+    if let standardInput { process.standardInput = standardInput } else { process.standardInput = FileHandle.nullDevice }
     try process.run()
     // Read both pipes before waiting, so a large report cannot fill a pipe and stall.
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
+    let outputData = standardOutput == nil ? output.fileHandleForReading.readDataToEndOfFile() : Data()
     let errorData = error.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus,
