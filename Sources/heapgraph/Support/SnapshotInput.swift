@@ -34,6 +34,12 @@ final class SnapshotSource {
 
     deinit { _ = close(descriptor) }
 
+    #if os(Linux)
+    private static let descriptorDirectory = "/proc/self/fd/"
+    #else
+    private static let descriptorDirectory = "/dev/fd/"
+    #endif
+
     /// Seconds to wait for the first bytes of a stream: `HEAPGRAPH_INPUT_WAIT`, default 10.
     static let streamWait: Double = getenv("HEAPGRAPH_INPUT_WAIT").flatMap { Double(String(cString: $0)) } ?? 10
 
@@ -153,8 +159,8 @@ final class SnapshotSource {
     func load(quiet: Bool) throws(CommandFailure) -> HeapSnapshot {
         let name = argument.isStandardStream ? "standard input" : argument.display
         // The reader opens a path; this one reaches the descriptor already open, whatever
-        // bytes the user's path was made of.
-        let path = "/proc/self/fd/\(descriptor)"
+        // bytes the user's path was made of (and an unlinked copy of a stream).
+        let path = Self.descriptorDirectory + String(descriptor)
         let result = Progress.run("loading \(argument.isStandardStream ? name : argument.name)", quiet: quiet) {
             Result { () throws(SnapshotError) -> HeapSnapshot in try HeapSnapshot(contentsOf: path) }
         }
