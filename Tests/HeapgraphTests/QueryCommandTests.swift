@@ -1,4 +1,5 @@
 import Foundation
+import HeapRuntime
 import HeapSnapshot
 import Testing
 
@@ -94,5 +95,32 @@ struct QueryCommandTests {
         let new = try #require(object["newObjects"] as? [[String: Any]])
         #expect(new.first { $0["type"] as? String == "app.Node" }?["count"] as? Int == 8)
         #expect((new.first { $0["type"] as? String == "app.Node" }?["ids"] as? [Int])?.count == 8)
+    }
+
+    @Test func aLongChainPrintsItsEndsAndHowManyObjectsWereLeftOut() throws {
+        let directory = try scratchDirectory("backrefs-long")
+        let path = directory + "/chain.heapgraph"
+        let heap = Heap()
+        let root = heap.list()
+        let linkClass = try heap.makeClass("app.Link")
+        do {
+            var previous = try heap.instance(of: linkClass)
+            try heap.append(previous, to: root)
+            for _ in 1..<5_000 {
+                let next = try heap.instance(of: linkClass)
+                try heap.setAttribute("next", to: next, on: previous)
+                previous = next
+            }
+            try heap.setAttribute("last", to: heap.str("end"), on: previous)
+        }
+        try heap.writeSnapshot(to: path, tag: "chain")
+        let result = try heapgraph(["backrefs", path, "--type", "str", "--nth", "1"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let lines = result.standardOutput.split(separator: "\n")
+        // Header 3 lines; 20 steps of 2 lines; the gap; 19 steps of 2 lines; the retained object.
+        #expect(lines.count == 3 + 20 * 2 + 1 + 19 * 2 + 1, "\(lines.count) lines")
+        #expect(lines.contains("│  … 4,962 objects left out …"))
+        #expect(lines.last == "╰→ str instance")
+        withExtendedLifetime(root) {}
     }
 }
