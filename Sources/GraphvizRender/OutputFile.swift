@@ -33,7 +33,6 @@ public struct OutputFile: Sendable, Hashable {
     /// Standard output (file descriptor 1), or the bytes of a path.
     public enum Destination: Sendable, Hashable {
         case standardOutput
-        case standardError
         case path([UInt8])
     }
 
@@ -44,8 +43,6 @@ public struct OutputFile: Sendable, Hashable {
 
     /// Standard output.
     public static let standardOutput = OutputFile(destination: .standardOutput, displayName: "standard output")
-    /// Standard error.
-    public static let standardError = OutputFile(destination: .standardError, displayName: "standard error")
 
     /// A file named by `path`'s UTF-8 bytes. `"-"` is a file named `-` here; command lines
     /// that mean standard output by it say so with ``standardOutput``.
@@ -65,7 +62,7 @@ public struct OutputFile: Sendable, Hashable {
 
     /// How ``write(_:)`` would write, found by ``check()``.
     public enum Plan: Sendable, Hashable {
-        /// To an open file descriptor (standard output or standard error).
+        /// To an open file descriptor (standard output).
         case descriptor(Int32)
         /// Directly into a device or FIFO at this path (links resolved).
         case direct(path: [UInt8])
@@ -81,7 +78,6 @@ public struct OutputFile: Sendable, Hashable {
     public func check() throws(OutputFileError) -> Plan {
         switch destination {
         case .standardOutput: return try checkDescriptor(1)
-        case .standardError: return try checkDescriptor(2)
         case .path(let path):
             let target = try resolvedTarget(path)
             var info = stat()
@@ -111,7 +107,6 @@ public struct OutputFile: Sendable, Hashable {
     public func existingIdentity() -> FileIdentity? {
         switch destination {
         case .standardOutput: return FileIdentity(descriptor: 1)
-        case .standardError: return FileIdentity(descriptor: 2)
         case .path(let path): return FileIdentity(path: path)
         }
     }
@@ -233,12 +228,12 @@ public struct OutputFile: Sendable, Hashable {
     private func replace(_ path: [UInt8], with bytes: [UInt8]) throws(OutputFileError) {
         var existing = stat()
         let replacing = SystemCall.retrying { stat(cString(path), &existing) } == 0
-        let name = path.lastIndex(of: UInt8(ascii: "/")).map { Array(path[($0 + 1)...]) } ?? path
         var temporary: [UInt8] = []
         var descriptor: Int32 = -1
         for attempt in 0..<100 {
-            let suffix = ".tmp-\(getpid())-\(attempt)-\(UInt32.random(in: 0...UInt32.max))"
-            temporary = directory(of: path) + Array("/.".utf8) + name + Array(suffix.utf8)
+            // Not derived from the file's name, which may already be as long as names get.
+            let name = ".heapgraph-\(getpid())-\(attempt)-\(UInt32.random(in: 0...UInt32.max)).tmp"
+            temporary = directory(of: path) + [UInt8(ascii: "/")] + Array(name.utf8)
             descriptor = SystemCall.retrying { open(cString(temporary), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666) }
             if descriptor >= 0 || errno != EEXIST { break }
         }

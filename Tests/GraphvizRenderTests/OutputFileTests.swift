@@ -128,4 +128,12 @@ final class OutputFileTests: XCTestCase {
         }
         XCTAssertEqual(names, [name])
     }
+
+    func testANameAsLongAsNamesGetIsWritten() throws {
+        // 255 bytes, NAME_MAX: a temporary name derived from it would be too long.
+        let path = directory + "/" + String(repeating: "n", count: 251) + ".txt"
+        try OutputFile(path: path).write("ok\n")
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "ok\n")
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory).count, 1)
+    }
 }

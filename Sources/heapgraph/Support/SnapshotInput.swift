@@ -55,7 +55,7 @@ final class SnapshotSource {
             guard isatty(0) == 0 else {
                 throw CommandFailure("standard input is a terminal; pipe a snapshot into it (heapgraph summary - < app.heapgraph) or name a file")
             }
-            descriptor = SystemCall.retrying { dup(0) }
+            descriptor = SystemCall.retrying { fcntl(0, F_DUPFD_CLOEXEC, 0) }
         } else {
             // O_NONBLOCK: opening a FIFO with no writer would otherwise wait for one for ever.
             descriptor = SystemCall.retrying { Glibc.open(cString(argument.bytes), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC) }
