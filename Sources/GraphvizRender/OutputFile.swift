@@ -123,6 +123,13 @@ public struct OutputFile: Sendable, Hashable {
         case .direct(let path):
             let descriptor = try openDirect(path)
             defer { _ = close(descriptor) }
+            // Replaced by a regular file since the check: writing into it would leave the
+            // old file's tail behind, so it is replaced as a regular file is.
+            var info = stat()
+            if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+                try replace(path, with: bytes)
+                return
+            }
             try writeAll(bytes, to: descriptor)
         case .replace(let path):
             try replace(path, with: bytes)
