@@ -2,6 +2,10 @@
 // read back into the compact graph, with the reader's memory.
 //
 //   swift run -c release SnapshotBenchmarks [--nodes N] [--runs N] [--path FILE] [--phases] [--replace]
+//                                           [--watch N] [--tag TEXT] [--keep FILE]
+//
+// --watch N watches the first N lists (each with a description, as LeakyApp's closed
+// sessions), so the metadata carries N watched entries; --tag sets the snapshot's tag.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,6 +17,8 @@ let arguments = CommandLine.arguments
 let nodes = option("--nodes").flatMap { Int($0) } ?? 10_000_000
 let path = option("--path") ?? "/tmp/heapgraph-benchmark.heapgraph"
 let runs = option("--runs").flatMap { Int($0) } ?? 3
+let watchCount = option("--watch").flatMap { Int($0) } ?? 0
+let tag = option("--tag") ?? "benchmark"
 
 // Each list refers to three others (the next one and two pseudo-random ones): 3 edges per
 // node, and every list reachable from the first, which the program holds.
@@ -28,9 +34,12 @@ do {
         try heap.append(lists[(i &* 7 &+ 3) % nodes], to: lists[i])
         try heap.append(lists[(i &* 13 &+ 5) % nodes], to: lists[i])
     }
+    for i in 0..<min(watchCount, nodes) {
+        try heap.watch(lists[i], description: "closed Session #\(i) (request \(i * 10))")
+    }
     first = heap.retain(lists[0]).unmanaged()
 }
-print("heap: \(nodes) lists, \(3 * nodes) edges")
+print("heap: \(nodes) lists, \(3 * nodes) edges, \(min(watchCount, nodes)) watched")
 
 if arguments.contains("--phases") {
     // Where a write's time goes: opening the view (the numbering walk and the held-count
@@ -65,7 +74,7 @@ for _ in 0..<runs {
         sync()
     }
     let start = now()
-    try heap.writeSnapshot(to: path, tag: "benchmark")
+    try heap.writeSnapshot(to: path, tag: tag)
     writes.append(now() - start)
 }
 var reads: [Double] = []
