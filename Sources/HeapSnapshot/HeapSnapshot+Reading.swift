@@ -257,7 +257,10 @@ extension HeapSnapshot {
         guard reader.position == stringsEnd else {
             throw .badHeader(field: "metadata offset", reason: "\(stringsEnd) is not where the strings end (\(reader.position))")
         }
+        // Reserved (not touched) up to 64 MiB, so that the usual metadata is gathered without
+        // doubling; a larger one grows as it is read.
         var metadataBytes: [UInt8] = []
+        metadataBytes.reserveCapacity(min(Int(metadataLength), 64 << 20))
         guard reader.gather(Int(metadataLength), appendingTo: &metadataBytes) else {
             throw reader.failure(reading: "the metadata", fileSize: size)
         }

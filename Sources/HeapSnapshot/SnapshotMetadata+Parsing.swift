@@ -9,16 +9,25 @@
 /// that is not an object), the field is left out, as a cast of the parsed document would.
 struct MetadataParser {
     static let maximumDepth = 512
+    static let descriptionPoolLimit = 1024
 
     /// What a container is, as far as the metadata's fields go.
     enum Context: Equatable {
         case top, collector, thresholds, counts, generations, generation, allocator, watchedList, watchedEntry, ignored
     }
 
+    /// The field a key names, in containers whose keys name fields; found once per key, so
+    /// that what follows switches on enums, not strings.
+    enum Member {
+        case other, tag, time, producer, garbageList, collector, allocator, watched, thresholds, counts, generations, id,
+             description
+    }
+
     struct Frame {
         var isObject: Bool
         var context: Context
-        /// The key of the member being read (objects whose keys matter only).
+        var member = Member.other
+        /// The key itself, kept only where keys are data (a generation's, the allocator's).
         var key = ""
     }
 
@@ -97,7 +106,8 @@ struct MetadataParser {
             if frame.isObject {
                 guard byte == UInt8(ascii: "\"") else { throw failure("expected a key") }
                 let key = try string(keeping: Self.keysMatter(in: frame.context))
-                stack[stack.count - 1].key = key ?? ""
+                stack[stack.count - 1].member = key.map { Self.member(named: $0, in: frame.context) } ?? .other
+                if frame.context == .generation || frame.context == .allocator { stack[stack.count - 1].key = key ?? "" }
                 skipWhitespace()
                 guard position < bytes.count, bytes[position] == UInt8(ascii: ":") else { throw failure("expected ':'") }
                 position += 1
@@ -224,12 +234,18 @@ struct MetadataParser {
     mutating func readScalar(keepingStrings: Bool) throws(SnapshotError) -> Scalar {
         let byte = bytes[position]
         if byte == UInt8(ascii: "\"") { return .string(try string(keeping: keepingStrings)) }
-        for literal in ["true", "false", "null"] {
-            let utf8 = literal.utf8
-            if position + utf8.count <= bytes.count && bytes[position..<(position + utf8.count)].elementsEqual(utf8) {
-                position += utf8.count
-                return .literal
-            }
+        let literal: StaticString? = switch byte {
+        case UInt8(ascii: "t"): "true"
+        case UInt8(ascii: "f"): "false"
+        case UInt8(ascii: "n"): "null"
+        default: nil
+        }
+        if let literal {
+            let count = literal.utf8CodeUnitCount
+            guard position + count <= bytes.count,
+                  (0..<count).allSatisfy({ bytes[position + $0] == literal.utf8Start[$0] }) else { throw failure("expected a value") }
+            position += count
+            return .literal
         }
         // -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
         let start = position
@@ -261,6 +277,24 @@ struct MetadataParser {
 
     // MARK: - Fields
 
+    static func member(named key: String, in context: Context) -> Member {
+        switch (context, key) {
+        case (.top, "tag"): .tag
+        case (.top, "time"): .time
+        case (.top, "producer"): .producer
+        case (.top, "garbageList"): .garbageList
+        case (.top, "collector"): .collector
+        case (.top, "allocator"): .allocator
+        case (.top, "watched"): .watched
+        case (.collector, "thresholds"): .thresholds
+        case (.collector, "counts"): .counts
+        case (.collector, "generations"): .generations
+        case (.watchedEntry, "id"): .id
+        case (.watchedEntry, "description"): .description
+        default: .other
+        }
+    }
+
     static func keysMatter(in context: Context) -> Bool {
         switch context {
         case .top, .collector, .generation, .allocator, .watchedEntry: true
@@ -271,31 +305,31 @@ struct MetadataParser {
     /// What the container opening as the current member of `parent` is; resets the field it
     /// starts, or marks the field it breaks.
     mutating func open(isObject: Bool, in parent: Frame) -> Context {
-        switch (parent.context, parent.key) {
-        case (.top, "collector"):
+        switch (parent.context, parent.member) {
+        case (.top, .collector):
             metadata.thresholds = nil; metadata.counts = nil; metadata.generationStats = nil
             return isObject ? .collector : .ignored
-        case (.top, "allocator"):
+        case (.top, .allocator):
             metadata.allocator = isObject ? [:] : nil
             allocatorValid = true
             return isObject ? .allocator : .ignored
-        case (.top, "watched"):
+        case (.top, .watched):
             metadata.watched = isObject ? nil : [:]
             watchedValid = true
             return isObject ? .ignored : .watchedList
-        case (.top, "tag"): metadata.tag = nil
-        case (.top, "time"): metadata.time = nil
-        case (.top, "producer"): metadata.producer = nil
-        case (.top, "garbageList"): metadata.garbageListID = nil
-        case (.collector, "thresholds"):
+        case (.top, .tag): metadata.tag = nil
+        case (.top, .time): metadata.time = nil
+        case (.top, .producer): metadata.producer = nil
+        case (.top, .garbageList): metadata.garbageListID = nil
+        case (.collector, .thresholds):
             metadata.thresholds = isObject ? nil : []
             thresholdsValid = true
             return isObject ? .ignored : .thresholds
-        case (.collector, "counts"):
+        case (.collector, .counts):
             metadata.counts = isObject ? nil : []
             countsValid = true
             return isObject ? .ignored : .counts
-        case (.collector, "generations"):
+        case (.collector, .generations):
             metadata.generationStats = isObject ? nil : []
             generationsValid = true
             return isObject ? .ignored : .generations
@@ -312,48 +346,53 @@ struct MetadataParser {
             entryID = nil
             entryDescription = nil
             return .watchedEntry
-        case (.watchedEntry, "id"): entryID = nil
-        case (.watchedEntry, "description"): entryDescription = nil
+        case (.watchedEntry, .id): entryID = nil
+        case (.watchedEntry, .description): entryDescription = nil
         default: break
         }
         return .ignored
     }
 
     mutating func scalar(in parent: Frame) throws(SnapshotError) {
-        let keep: Bool = switch (parent.context, parent.key) {
-        case (.top, "tag"), (.top, "time"), (.top, "producer"), (.watchedEntry, "description"): true
+        let keep: Bool = switch (parent.context, parent.member) {
+        case (.top, .tag), (.top, .time), (.top, .producer), (.watchedEntry, .description): true
         default: false
         }
         let value = try readScalar(keepingStrings: keep)
         var text: String? { if case let .string(text) = value { text } else { nil } }
         var int: Int? { if case let .number(digits?) = value { Int(digits) } else { nil } }
         var unsigned: UInt64? { if case let .number(digits?) = value { UInt64(digits) } else { nil } }
-        switch (parent.context, parent.key) {
-        case (.top, "tag"): metadata.tag = text
-        case (.top, "time"): metadata.time = text
-        case (.top, "producer"): metadata.producer = text
-        case (.top, "garbageList"): metadata.garbageListID = unsigned
-        case (.top, "collector"): metadata.thresholds = nil; metadata.counts = nil; metadata.generationStats = nil
-        case (.top, "allocator"): metadata.allocator = nil
-        case (.top, "watched"): metadata.watched = nil
-        case (.collector, "thresholds"): metadata.thresholds = nil
-        case (.collector, "counts"): metadata.counts = nil
-        case (.collector, "generations"): metadata.generationStats = nil
+        switch (parent.context, parent.member) {
+        case (.top, .tag): metadata.tag = text
+        case (.top, .time): metadata.time = text
+        case (.top, .producer): metadata.producer = text
+        case (.top, .garbageList): metadata.garbageListID = unsigned
+        case (.top, .collector): metadata.thresholds = nil; metadata.counts = nil; metadata.generationStats = nil
+        case (.top, .allocator): metadata.allocator = nil
+        case (.top, .watched): metadata.watched = nil
+        case (.collector, .thresholds): metadata.thresholds = nil
+        case (.collector, .counts): metadata.counts = nil
+        case (.collector, .generations): metadata.generationStats = nil
         case (.thresholds, _):
             if let int { metadata.thresholds?.append(int) } else { thresholdsValid = false }
         case (.counts, _):
             if let int { metadata.counts?.append(int) } else { countsValid = false }
         case (.generations, _): generationsValid = false
-        case (.generation, let key):
-            if let int, let last = metadata.generationStats?.indices.last { metadata.generationStats?[last][key] = int }
+        case (.generation, _):
+            if let int, let last = metadata.generationStats?.indices.last { metadata.generationStats?[last][parent.key] = int }
             else { generationsValid = false }
-        case (.allocator, let key):
-            if let int { metadata.allocator?[key] = int } else { allocatorValid = false }
+        case (.allocator, _):
+            if let int { metadata.allocator?[parent.key] = int } else { allocatorValid = false }
         case (.watchedList, _): watchedValid = false
-        case (.watchedEntry, "id"): entryID = unsigned
-        case (.watchedEntry, "description"):
+        case (.watchedEntry, .id): entryID = unsigned
+        case (.watchedEntry, .description):
             // Equal descriptions share one buffer: a host often gives thousands the same text.
-            entryDescription = text.map { descriptions.insert($0).memberAfterInsert }
+            // The pool is bounded, so that unique descriptions cost no more than themselves.
+            entryDescription = text.map { text in
+                if let index = descriptions.firstIndex(of: text) { return descriptions[index] }
+                if descriptions.count < Self.descriptionPoolLimit { descriptions.insert(text) }
+                return text
+            }
         default: break
         }
     }
