@@ -6,6 +6,7 @@
 //
 // --watch N watches the first N lists (each with a description, as LeakyApp's closed
 // sessions), so the metadata carries N watched entries; --tag sets the snapshot's tag.
+// --leakyapp-requests N instead reads back what LeakyApp writes (LeakyAppSnapshot.swift).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,9 @@ let path = option("--path") ?? "/tmp/heapgraph-benchmark.heapgraph"
 let runs = option("--runs").flatMap { Int($0) } ?? 3
 let watchCount = option("--watch").flatMap { Int($0) } ?? 0
 let tag = option("--tag") ?? "benchmark"
+if let requests = option("--leakyapp-requests").flatMap({ Int($0) }) {
+    exit(runLeakyAppSnapshotBenchmark(requests: requests, runs: runs))
+}
 
 // Each list refers to three others (the next one and two pseudo-random ones): 3 edges per
 // node, and every list reachable from the first, which the program holds.

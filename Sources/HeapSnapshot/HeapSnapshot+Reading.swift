@@ -158,10 +158,17 @@ extension HeapSnapshot {
         guard edgeCount64 < UInt64(UInt32.max) else { throw .tooLarge(reason: "\(edgeCount64) edges (at most 2^32 - 1)") }
         let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
 
+        let recordsAreReal = Self.hasNoHole(fd: fd, from: offsets.nodes, to: offsets.strings)
+        guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
         var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
         defer { reader.deallocate() }
-        // The columns grow as records are read (capacity doubling from 64 Ki, never past the
-        // count), not to the header's counts at once.
+        // The columns are never filled ahead of the records: reserving capacity touches no
+        // page, so resident memory follows the records read. Where the record sections are all
+        // data, the full counts are reserved at once (no copies as they grow); where the file
+        // has a hole there (sparse: the counts are not backed by real bytes), the columns
+        // double from 64 Ki as records arrive, so address space is not claimed for them either.
         var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
         var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
         var edgeStart: [UInt32] = [0]
@@ -169,7 +176,7 @@ extension HeapSnapshot {
         var edgeSum: UInt64 = 0
         for node in 0..<nodeCount {
             if node == nodeCapacity {
-                nodeCapacity = Self.grownCapacity(nodeCapacity, limit: nodeCount)
+                nodeCapacity = recordsAreReal ? nodeCount : Self.grownCapacity(nodeCapacity, limit: nodeCount)
                 ids.reserveCapacity(nodeCapacity); referenceCounts.reserveCapacity(nodeCapacity)
                 typeIndices.reserveCapacity(nodeCapacity); valueLabels.reserveCapacity(nodeCapacity)
                 shallowSizes.reserveCapacity(nodeCapacity); externalCounts.reserveCapacity(nodeCapacity)
@@ -204,7 +211,7 @@ extension HeapSnapshot {
         var edgeCapacity = 0
         for edge in 0..<edgeCount {
             if edge == edgeCapacity {
-                edgeCapacity = Self.grownCapacity(edgeCapacity, limit: edgeCount)
+                edgeCapacity = recordsAreReal ? edgeCount : Self.grownCapacity(edgeCapacity, limit: edgeCount)
                 edgeTargets.reserveCapacity(edgeCapacity)
                 edgeLabels.reserveCapacity(edgeCapacity)
             }
@@ -277,6 +284,21 @@ extension HeapSnapshot {
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
                   edgeLabels: edgeLabels)
+    }
+
+    /// False when the file has a hole between the two offsets (a sparse file); true when it has
+    /// none, or when its file system cannot tell (`lseek` with `SEEK_HOLE` unsupported). Moves
+    /// the file offset.
+    static func hasNoHole(fd: Int32, from start: UInt64, to end: UInt64) -> Bool {
+        guard start < end else { return true }
+        // SEEK_HOLE: the first hole at or after `start`, the end of the file when there is none.
+        #if canImport(Darwin)
+        let seekHole = SEEK_HOLE
+        #else
+        let seekHole: Int32 = 4                     // Linux's value; Swift's Glibc does not export it
+        #endif
+        let hole = lseek(fd, off_t(start), seekHole)
+        return hole < 0 || UInt64(hole) >= end
     }
 
     /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,

@@ -95,6 +95,27 @@ struct LargeSnapshotTests {
         return usage.ru_maxrss < 200 * 1024 ? 0 : 2                   // kilobytes; the columns were 921 MB
     }
 
+    /// The reader reserves the full columns only where the record sections are all data.
+    @Test func aHoleInTheRecordsIsFound() throws {
+        let path = temporaryPath("holes-\(UUID().uuidString).bin")
+        defer { unlink(path) }
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        try #require(fd >= 0)
+        defer { close(fd) }
+        let size = 64 << 20
+        let data = [UInt8](repeating: 1, count: 1 << 20)
+        try #require(ftruncate(fd, off_t(size)) == 0)
+        try #require(pwrite(fd, data, data.count, 0) == data.count)
+        var info = stat()
+        try #require(fstat(fd, &info) == 0)
+        // Only where the file system keeps the hole (it does on ext4, xfs, btrfs and tmpfs).
+        if Int(info.st_blocks) * 512 < size / 2 {
+            #expect(!HeapSnapshot.hasNoHole(fd: fd, from: 128, to: UInt64(size)))
+        }
+        #expect(HeapSnapshot.hasNoHole(fd: fd, from: 128, to: 1 << 20))
+        #expect(HeapSnapshot.hasNoHole(fd: fd, from: 128, to: 128))
+    }
+
     /// A file that ends before its header's length once reading has begun (it shrank, or a
     /// read failed) is reported as such, at the byte where reading stopped, not as a header
     /// that disagrees with the file.
