@@ -159,6 +159,13 @@ extension HeapSnapshot {
         let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
 
         let recordsAreReal = Self.hasNoHole(fd: fd, from: offsets.nodes, to: offsets.strings)
+        if !recordsAreReal {
+            // A writer leaves no holes. Before anything is built from records that are not
+            // there, the checksum must vouch for them: one pass through the buffer, which
+            // costs reading holes (no disk), and no memory.
+            let actual = try Self.checksumAfterHeader(fd: fd, path: path)
+            guard actual == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actual) }
+        }
         guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
@@ -299,6 +306,18 @@ extension HeapSnapshot {
         #endif
         let hole = lseek(fd, off_t(start), seekHole)
         return hole < 0 || UInt64(hole) >= end
+    }
+
+    /// The checksum of the bytes after the header, read through a 4 MiB buffer.
+    static func checksumAfterHeader(fd: Int32, path: String) throws(SnapshotError) -> UInt64 {
+        guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
+        defer { reader.deallocate() }
+        while reader.fill(1) { reader.consume(reader.end - reader.start) }
+        guard reader.readError == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(reader.readError))) }
+        return reader.checksum.finish()
     }
 
     /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,
