@@ -2,12 +2,14 @@
 // HeapGraph: a managed object heap with CPython's memory model (HeapRuntime),
 // and the tools that turn its graph into leak reports and pictures.
 //
-// Layers, each depending only on those above it:
-//   1. HeapRuntime     objects, ownership, allocator, collector, introspection
-//   2. snapshot graph  the file format and the compact graph
-//   3. HeapAnalysis    queries, reports, DOT
-//   4. GraphvizRender  pictures, over the CGraphviz system library
-//   5. front ends      heapgraph, minipy, HeapTesting, samples
+// Layers, each depending only on those above it (docs/architecture.md):
+//   1. HeapGraphFormat      the .heapgraph file: constants, records, labels, writer, reader
+//   2. HeapRuntime          objects, ownership, allocator, collector; writes through the format
+//      HeapGraphModel       the compact, source-neutral graph (reads files; never the runtime)
+//   3. HeapRuntimeSnapshot  a live heap's graph without a file (the runtime-to-graph bridge)
+//      HeapAnalysis         queries, reports, DOT, over the graph
+//   4. GraphvizRender       pictures, over the CGraphviz system library
+//   5. front ends           heapgraph (no runtime linked), samples
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -18,8 +20,10 @@ let package = Package(
     name: "HeapGraph",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "HeapGraphFormat", targets: ["HeapGraphFormat"]),
         .library(name: "HeapRuntime", targets: ["HeapRuntime"]),
-        .library(name: "HeapSnapshot", targets: ["HeapSnapshot"]),
+        .library(name: "HeapGraphModel", targets: ["HeapGraphModel"]),
+        .library(name: "HeapRuntimeSnapshot", targets: ["HeapRuntimeSnapshot"]),
         .library(name: "HeapAnalysis", targets: ["HeapAnalysis"]),
         .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
         .executable(name: "heapgraph", targets: ["heapgraph"]),
@@ -29,13 +33,15 @@ let package = Package(
     ],
     targets: [
         // Layer 1
-        .target(name: "HeapRuntime", swiftSettings: strict),
+        .target(name: "HeapGraphFormat", swiftSettings: strict),
 
         // Layer 2
-        .target(name: "HeapSnapshot", dependencies: ["HeapRuntime"], swiftSettings: strict),
+        .target(name: "HeapRuntime", dependencies: ["HeapGraphFormat"], swiftSettings: strict),
+        .target(name: "HeapGraphModel", dependencies: ["HeapGraphFormat"], swiftSettings: strict),
 
         // Layer 3
-        .target(name: "HeapAnalysis", dependencies: ["HeapSnapshot"], swiftSettings: strict),
+        .target(name: "HeapRuntimeSnapshot", dependencies: ["HeapRuntime", "HeapGraphModel"], swiftSettings: strict),
+        .target(name: "HeapAnalysis", dependencies: ["HeapGraphModel", "HeapGraphFormat"], swiftSettings: strict),
 
         // Layer 4
         .systemLibrary(
@@ -43,13 +49,13 @@ let package = Package(
             pkgConfig: "libgvc",
             providers: [.apt(["libgraphviz-dev"])]
         ),
-        .target(name: "GraphvizRender", dependencies: ["CGraphviz"], swiftSettings: strict),
+        .target(name: "GraphvizRender", dependencies: ["CGraphviz", "HeapGraphFormat"], swiftSettings: strict),
 
         // Layer 5
         .executableTarget(
             name: "heapgraph",
             dependencies: [
-                "HeapSnapshot", "HeapAnalysis", "GraphvizRender",
+                "HeapGraphFormat", "HeapGraphModel", "HeapAnalysis", "GraphvizRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -78,19 +84,19 @@ let package = Package(
         ),
         .executableTarget(
             name: "SnapshotBenchmarks",
-            dependencies: ["BenchmarkSupport", "HeapRuntime", "HeapSnapshot"],
+            dependencies: ["BenchmarkSupport", "HeapRuntime", "HeapGraphModel"],
             path: "Benchmarks/SnapshotBenchmarks",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "ObjgraphBenchmarks",
-            dependencies: ["BenchmarkSupport", "HeapRuntime", "HeapSnapshot", "HeapAnalysis"],
+            dependencies: ["BenchmarkSupport", "HeapRuntime", "HeapGraphModel", "HeapRuntimeSnapshot", "HeapAnalysis"],
             path: "Benchmarks/ObjgraphBenchmarks",
             swiftSettings: strict
         ),
         .executableTarget(
             name: "LeakBenchmarks",
-            dependencies: ["HeapRuntime", "HeapSnapshot", "HeapAnalysis"],
+            dependencies: ["HeapRuntime", "HeapGraphModel", "HeapRuntimeSnapshot", "HeapAnalysis"],
             path: "Benchmarks/LeakBenchmarks",
             swiftSettings: strict
         ),
@@ -102,12 +108,20 @@ let package = Package(
         ),
 
         .testTarget(name: "HeapRuntimeTests", dependencies: ["HeapRuntime"], swiftSettings: strict),
-        .testTarget(name: "HeapSnapshotTests", dependencies: ["HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
-        .testTarget(name: "HeapAnalysisTests", dependencies: ["HeapAnalysis", "HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "HeapSnapshotTests",
+            dependencies: ["HeapGraphFormat", "HeapGraphModel", "HeapRuntime", "HeapRuntimeSnapshot"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HeapAnalysisTests",
+            dependencies: ["HeapAnalysis", "HeapGraphModel", "HeapRuntime", "HeapRuntimeSnapshot"],
+            swiftSettings: strict
+        ),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
         .testTarget(
             name: "HeapgraphTests",
-            dependencies: ["heapgraph", "HeapRuntime", "HeapSnapshot"],
+            dependencies: ["heapgraph", "HeapRuntime", "HeapGraphModel"],
             exclude: ["Golden"],       // expected outputs, read by path
             swiftSettings: strict
         ),

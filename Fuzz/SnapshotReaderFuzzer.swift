@@ -2,8 +2,8 @@
 // or a SnapshotError, never a trap, a hang or an allocation the file's size cannot justify;
 // and every graph the reader accepts must go through every analyzer without a trap.
 //
-// Built and run by scripts/fuzz-snapshot (swiftc -sanitize=fuzzer,address, with the runtime's,
-// the reader's and the analyzers' sources compiled into this one module).
+// Built and run by scripts/fuzz-snapshot (swiftc -sanitize=fuzzer,address, linked with the
+// HeapGraphFormat, HeapGraphModel and HeapAnalysis modules as they are).
 //
 // Random bytes almost never carry a right checksum, so plain mutation stops at the header.
 // The custom mutator below mutates as libFuzzer would, then (most of the time) repairs what
@@ -19,6 +19,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HeapGraphModel
+@testable import HeapAnalysis
 
 private let inputPath = "heapgraph-fuzz-\(getpid()).heapgraph"
 

@@ -7,7 +7,8 @@
 import Foundation
 import HeapAnalysis
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 
 /// A heap of about `objects` objects in units of eight: a list holding a Node instance
 /// whose `next` is another Node holding an int `value` and a dict {unique str: int}, and a

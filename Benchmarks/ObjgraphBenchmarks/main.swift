@@ -12,7 +12,8 @@ import Glibc
 import BenchmarkSupport
 import HeapAnalysis
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 
 
 /// Times `body` `runs` times after one warm-up and prints the median as a JSON line.

@@ -8,7 +8,7 @@
 import Glibc
 #endif
 import BenchmarkSupport
-import HeapSnapshot
+import HeapGraphModel
 
 func runLeakyAppSnapshotBenchmark(requests: Int, runs: Int) -> Int32 {
     // LeakyApp is built beside this executable.

@@ -12,7 +12,7 @@ import Glibc
 #endif
 import BenchmarkSupport
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
 
 let arguments = CommandLine.arguments
 let nodes = option("--nodes").flatMap { Int($0) } ?? 10_000_000

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HeapGraphFormat
 
 /// Where rendered bytes or a report go: standard output, or a file named by its path's
 /// bytes, written without harming what the path names.
@@ -316,59 +317,4 @@ public struct FileIdentity: Sendable, Hashable {
     }
 }
 
-#if canImport(Glibc)
-private let systemWrite = Glibc.write
-#elseif canImport(Darwin)
-private let systemWrite = Darwin.write
-#endif
-
 func cString(_ path: [UInt8]) -> [CChar] { SystemCall.cString(path) }
-
-/// The system calls OutputFile makes, each retried when a signal interrupts it (EINTR),
-/// in one place.
-public enum SystemCall {
-    /// Runs `call` until it does not fail with EINTR; returns its result (errno is left as
-    /// the call set it).
-    @inline(__always)
-    public static func retrying<T: FixedWidthInteger & SignedInteger>(_ call: () -> T) -> T {
-        while true {
-            let result = call()
-            if result == -1 && errno == EINTR { continue }
-            return result
-        }
-    }
-
-    /// Writes all of `buffer` to `descriptor`, continuing after short writes and
-    /// interrupts. Returns nil when everything was written, or the error number.
-    public static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32? {
-        var offset = 0
-        while offset < buffer.count {
-            guard let base = buffer.baseAddress else { return nil }
-            let written = retrying { systemWrite(descriptor, base + offset, buffer.count - offset) }
-            if written < 0 { return errno }
-            if written == 0 { return EIO }
-            offset += written
-        }
-        return nil
-    }
-
-    /// A NUL-terminated copy of path bytes for a system call. A path with a NUL byte
-    /// inside cannot name a file; it is cut there, as C would read it.
-    public static func cString(_ path: [UInt8]) -> [CChar] {
-        var bytes = path.prefix { $0 != 0 }.map { CChar(bitPattern: $0) }
-        bytes.append(0)
-        return bytes
-    }
-
-    /// The system's text for an error number (`No space left on device`).
-    public static func message(_ code: Int32) -> String {
-        String(cString: strerror(code))
-    }
-
-    /// Seconds on a clock that never goes back.
-    public static func monotonicSeconds() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
-}

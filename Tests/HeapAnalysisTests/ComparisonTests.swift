@@ -1,5 +1,6 @@
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 import Foundation
 import Testing
 @testable import HeapAnalysis

@@ -1,6 +1,7 @@
 import HeapAnalysis
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 import Testing
 
 /// Edge labels, merged duplicates, weak edges and the two caps (too_many, max nodes).

@@ -1,7 +1,8 @@
 import Foundation
 import HeapAnalysis
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 import Testing
 
 @Suite struct DOTEscapingTests {

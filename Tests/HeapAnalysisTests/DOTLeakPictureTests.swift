@@ -1,6 +1,7 @@
 import HeapAnalysis
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 import Testing
 
 @Suite struct DOTLeakPictureTests {

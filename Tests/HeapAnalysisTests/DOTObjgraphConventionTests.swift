@@ -1,6 +1,7 @@
 import HeapAnalysis
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 import Testing
 
 /// objgraph's own DOT tests (single node, two-node chain, extra attributes, culling),

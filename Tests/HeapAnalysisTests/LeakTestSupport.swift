@@ -1,5 +1,5 @@
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
 import Testing
 
 /// The ordinal of the object with `id` (an `ObjectRef.id`) in `graph`.

@@ -1,6 +1,7 @@
 import Foundation
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 import Testing
 @testable import HeapAnalysis
 

@@ -1,5 +1,5 @@
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
 
 /// A host object like objgraph's tests' `TestObject`: a name for its repr and an optional
 /// unlabelled reference to another object.

@@ -1,5 +1,6 @@
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
+import HeapRuntimeSnapshot
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML

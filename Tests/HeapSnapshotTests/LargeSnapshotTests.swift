@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import HeapRuntime
-@testable import HeapSnapshot
+@testable import HeapGraphModel
+import HeapRuntimeSnapshot
 
 /// Snapshots larger than the reader's 4 MiB buffer in their metadata or in one string, which
 /// the runtime writes and the reader must read back, and a sparse file whose header claims
@@ -111,10 +112,10 @@ struct LargeSnapshotTests {
         try #require(fstat(fd, &info) == 0)
         // Only where the file system keeps the hole (it does on ext4, xfs, btrfs and tmpfs).
         if Int(info.st_blocks) * 512 < size / 2 {
-            #expect(!HeapSnapshot.hasNoHole(fd: fd, from: 128, to: UInt64(size)))
+            #expect(!SnapshotHeader.hasNoHole(fd: fd, from: 128, to: UInt64(size)))
         }
-        #expect(HeapSnapshot.hasNoHole(fd: fd, from: 128, to: 1 << 20))
-        #expect(HeapSnapshot.hasNoHole(fd: fd, from: 128, to: 128))
+        #expect(SnapshotHeader.hasNoHole(fd: fd, from: 128, to: 1 << 20))
+        #expect(SnapshotHeader.hasNoHole(fd: fd, from: 128, to: 128))
     }
 
     /// A file that ends before its header's length once reading has begun (it shrank, or a

@@ -1,7 +1,8 @@
 import Foundation
 import Testing
 import HeapRuntime
-@testable import HeapSnapshot
+@testable import HeapGraphModel
+import HeapRuntimeSnapshot
 
 /// A heap with a bit of everything: containers, atoms, a class with instances, a cycle,
 /// a weak reference, a legacy finalizer in garbage, a watched object, a frozen object.

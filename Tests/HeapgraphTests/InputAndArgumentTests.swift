@@ -1,5 +1,5 @@
 import Foundation
-import HeapSnapshot
+import HeapGraphModel
 import Testing
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import Foundation
 import HeapRuntime
-import HeapSnapshot
+import HeapGraphModel
 import Testing
 
 @Suite("heapgraph backrefs, refs, chain, dominators, growth", .serialized)

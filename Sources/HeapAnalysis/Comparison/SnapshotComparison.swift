@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// Growth between two or more snapshots of the same heap: per-type counts and bytes in each,
 /// the types that grew at every step, and the objects new in the last one.

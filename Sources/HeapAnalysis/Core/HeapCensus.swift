@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// Totals of a snapshot: what `heapgraph summary` prints above its type table.
 public struct HeapCensus: Sendable, Hashable {

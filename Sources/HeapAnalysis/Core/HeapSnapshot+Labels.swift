@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// How type names are written: objgraph's `shortnames=True` (`Node`, `dict`) or
 /// `shortnames=False` (`shapes.Node`, `builtins.dict`).

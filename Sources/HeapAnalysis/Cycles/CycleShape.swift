@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// What a leaking group of objects looks like, independent of where it sits in the heap:
 /// its fingerprint, its types, and one example cycle as text.

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// The leaks among the objects the host no longer holds: uncollectable cycles (kept in
 /// `gc.garbage`) and cyclic garbage (unreachable cycles the collector has not freed).

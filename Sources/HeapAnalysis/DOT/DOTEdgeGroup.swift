@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// All edges between one drawn pair of nodes, drawn as one DOT edge: the labels of the
 /// edges (list indexes, dict keys, attribute names), their number when more than one, and

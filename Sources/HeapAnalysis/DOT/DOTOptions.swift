@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// What ``HeapSnapshot/showRefs(_:options:)`` and ``HeapSnapshot/showBackrefs(_:options:)``
 /// draw: objgraph's keyword arguments, plus a cap on the nodes drawn.

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension HeapSnapshot {
     /// objgraph's `show_refs`: DOT of what `starts` refer to, breadth-first to

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension HeapSnapshot {
     /// The picture of one leak group: its leak trace drawn as a back-reference chain when it

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// Draws the neighbourhood of some nodes as DOT, the way objgraph's `show_refs` and
 /// `show_backrefs` do (see docs/objgraph.md for the conventions kept and improved).

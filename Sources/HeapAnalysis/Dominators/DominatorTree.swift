@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// Who keeps whom alive: node d dominates node v when every strong path from the roots to
 /// v passes through d, so freeing d frees v. The retained size of d is the shallow size of

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// objgraph's `growth` and `show_growth`: which types have more objects than ever before.
 ///

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension HeapSnapshot {
     /// objgraph's `find_ref_chain(obj, predicate)`: the shortest chain of strong references

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension HeapSnapshot {
     /// objgraph's `get_leaking_objects()`: tracked nodes that no tracked node refers to

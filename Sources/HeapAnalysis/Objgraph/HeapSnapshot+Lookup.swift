@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension HeapSnapshot {
     /// objgraph's `at(addr)`: the node whose object id is `id`, or nil.

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension HeapSnapshot {
     /// objgraph's `count(typename)`: how many objects have the type. A dotted name

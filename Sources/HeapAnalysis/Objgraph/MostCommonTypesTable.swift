@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// objgraph's `show_most_common_types` text: one line per row, `'%-*s %i'` with the width
 /// of the longest name.

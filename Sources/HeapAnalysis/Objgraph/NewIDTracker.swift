@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// objgraph's `get_new_ids`: the ids of objects that appeared since the previous call.
 ///

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// Which nodes the objgraph-style counts look at.
 public enum ObjectScope: Sendable, Hashable {

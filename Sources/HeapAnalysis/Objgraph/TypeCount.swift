@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// One row of ``HeapSnapshot/mostCommonTypes(limit:style:scope:filter:)``: a type name, how
 /// many objects have it, and the sum of their shallow sizes.

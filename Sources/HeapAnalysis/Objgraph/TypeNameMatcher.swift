@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// objgraph's rule for naming a type in a query: a name with a dot matches module-qualified
 /// names (`shapes.Node`, `builtins.dict`), any other name matches short names (`Node`).

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension HeapSnapshot {
     /// The first strong edge from `source` to `target`: the one a leak trace follows.

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension LeakTrace {
     /// The trace in LeakCanary's layout (see the type's example). `colors` adds ANSI

@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// A path from a root to an object, in the words LeakCanary prints it: each object on the
 /// way and the reference followed from it to the next.

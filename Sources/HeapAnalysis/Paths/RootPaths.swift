@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// Shortest strong paths from the roots (the nodes the host program holds) to every node.
 ///

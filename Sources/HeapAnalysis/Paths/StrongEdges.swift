@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// The strong (non-weak) edges of a graph as plain compressed sparse rows: what every
 /// reachability question here walks. Built once per analysis so the hot loops read two flat

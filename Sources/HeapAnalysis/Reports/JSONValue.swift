@@ -1,3 +1,5 @@
+import HeapGraphFormat
+
 /// A JSON value with its object keys in a fixed order, written compactly by
 /// ``serialized()``: reports write the same bytes for the same input on every run.
 indirect enum JSONValue: Sendable, Equatable {
@@ -57,23 +59,9 @@ indirect enum JSONValue: Sendable, Equatable {
         }
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped
-    /// (RFC 8259 §7); everything else as UTF-8.
+    /// A JSON string literal (the format module's one escaper, shared with the snapshot
+    /// metadata writer).
     static func writeString(_ text: String, to output: inout String) {
-        output += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case let control where control.value < 0x20:
-                let hex = String(control.value, radix: 16)
-                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        output += "\""
+        JSONText.appendQuoted(text, to: &output)
     }
 }

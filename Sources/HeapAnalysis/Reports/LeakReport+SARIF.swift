@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 extension LeakReport {
     /// The report as SARIF 2.1.0 (GitHub code scanning and other viewers): one run by the

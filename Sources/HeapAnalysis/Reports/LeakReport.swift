@@ -1,4 +1,4 @@
-import HeapSnapshot
+import HeapGraphModel
 
 /// Everything a snapshot says is leaking, grouped so that one bug reads as one entry:
 /// uncollectable cycles, cyclic garbage, watched objects still alive, and (given baseline

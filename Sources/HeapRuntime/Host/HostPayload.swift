@@ -1,18 +1,8 @@
-/// How an outgoing reference is named, for introspection, reports and pictures.
-public enum EdgeLabel: Hashable, Sendable {
-    /// A list or tuple index.
-    case index(Int)
-    /// A dict key, as its repr.
-    case key(String)
-    /// A dict value reached through its key object (the edge to the key itself).
-    case dictKey
-    /// An instance attribute or class attribute name.
-    case attribute(String)
-    /// A name a host type chose.
-    case named(String)
-    /// An edge with nothing to say about it (a set element, a class's base).
-    case none
-}
+import HeapGraphFormat
+
+/// How an outgoing reference is named, for introspection, reports and pictures: the
+/// format's one label model, with keys and attribute names as text.
+public typealias EdgeLabel = EdgeLabelOf<String>
 
 /// The data of a host-defined type: how an embedding program puts its own objects into
 /// the heap. The collector and the analyzer treat host objects exactly like built-ins.

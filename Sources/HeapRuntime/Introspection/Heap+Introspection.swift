@@ -1,3 +1,5 @@
+import HeapGraphFormat
+
 // Looking at a live heap without changing it: no operation here takes or drops a count, so
 // what is observed stays as it was (objgraph's tests check the same of count/typestats).
 
@@ -20,15 +22,11 @@ extension Heap {
         check(object)
         var result: [Reference] = []
         HeapCore.forEachLabelledReferent(object.pointer, core: core) { target, label, weak in
-            let text: EdgeLabel
-            switch label {
-            case .none: text = .none
-            case .dictKey: text = .dictKey
-            case .index(let i): text = .index(i)
-            case .key(let key): text = .key(HeapCore.keyLabel(key, core: core))
-            case .attribute(let name): text = .attribute(String(decoding: HeapCore.textBytes(name), as: UTF8.self))
-            case .named(let name): text = .named(name)
-            case .host(let label): text = label
+            let text = label.map { name in
+                switch name {
+                case .object(let key): HeapCore.keyLabel(key, core: core)
+                case .text(let text): text
+                }
             }
             result.append(Reference(target: ObjectRef(target), label: text, isWeak: weak))
         }
@@ -165,16 +163,15 @@ extension HeapCore {
         }
     }
 
-    /// How the runtime names a reference before a caller turns it into text
-    /// (``EdgeLabel``) or into snapshot ordinals: keys and attribute names stay objects.
-    enum ReferenceLabel {
-        case none, dictKey
-        case index(Int)
-        case key(UnsafeMutableRawPointer)
-        case attribute(UnsafeMutableRawPointer)
-        case named(String)
-        case host(EdgeLabel)
+    /// How the runtime names a dict key or an attribute before a caller turns it into text
+    /// (``EdgeLabel``) or into a snapshot ordinal: the key or name object, or a host's text.
+    enum ReferenceName: Hashable, @unchecked Sendable {
+        case object(UnsafeMutableRawPointer)
+        case text(String)
     }
+
+    /// A reference's label as the runtime's walk gives it.
+    typealias ReferenceLabel = EdgeLabelOf<ReferenceName>
 
     /// `forEachReferent` with labels, and weak references included (flagged): the one
     /// labelled traversal, shared by `referents(of:)` and snapshots.
@@ -188,7 +185,7 @@ extension HeapCore {
         case .dict:
             HashTable(object: object).forEachEntry { key, value in
                 visit(key, .dictKey, false)
-                if let value { visit(value, .key(key), false) }
+                if let value { visit(value, .key(.object(key)), false) }
             }
         case .set:
             HashTable(object: object).forEachEntry { key, _ in visit(key, .none, false) }
@@ -200,7 +197,7 @@ extension HeapCore {
             for i in 0..<count {
                 let name = HeapCore.attributeName(object, i)
                 if ownsNames { visit(name, .dictKey, false) }
-                visit(HeapCore.attributeValueAddress(object, i).load(as: UnsafeMutableRawPointer.self), .attribute(name), false)
+                visit(HeapCore.attributeValueAddress(object, i).load(as: UnsafeMutableRawPointer.self), .attribute(.object(name)), false)
             }
         case .class:
             visit(object.field(Layout.className, as: UnsafeMutableRawPointer.self), .named("__name__"), false)
@@ -217,7 +214,7 @@ extension HeapCore {
             if let context = object.field(Layout.weakCallback, as: UnsafeMutableRawPointer?.self) { visit(context, .named("__callback__"), false) }
         case .host:
             core.pointee.hostTypes[info.pointee.hostIndex].traverse(object + Layout.hostPayload) { ref, label in
-                visit(ref.pointer, .host(label), false)
+                visit(ref.pointer, label.map { .text($0) }, false)
             }
         case .none, .bool, .int, .float, .str, .bytes:
             return

@@ -1,3 +1,5 @@
+import HeapGraphFormat
+
 /// A numbered, read-only view of every visible object, for writing snapshots and building
 /// compact graphs (see docs/snapshot-format.md). Made by ``Heap/withSnapshotView(_:)``.
 ///
@@ -17,18 +19,7 @@ public struct SnapshotView {
     public var count: Int { objects.count }
 
     /// Node flags, as the snapshot format stores them.
-    public struct Flags: OptionSet, Sendable, Hashable {
-        public let rawValue: UInt8
-        public init(rawValue: UInt8) { self.rawValue = rawValue }
-        public static let tracked = Flags(rawValue: 1)
-        public static let finalized = Flags(rawValue: 2)
-        public static let hasFinalizer = Flags(rawValue: 4)
-        public static let legacyFinalizer = Flags(rawValue: 8)
-        public static let inGarbage = Flags(rawValue: 16)
-        public static let watched = Flags(rawValue: 32)
-        public static let weakReference = Flags(rawValue: 64)
-        public static let immortal = Flags(rawValue: 128)
-    }
+    public typealias Flags = NodeFlags
 
     /// Everything a snapshot records of one object.
     public struct Node {
@@ -46,25 +37,13 @@ public struct SnapshotView {
     }
 
     /// How an edge is labelled, by ordinals where the label is itself an object.
-    public enum Label: Hashable, Sendable {
-        case none
-        case index(Int)
-        /// The edge from a dict (or an instance's attribute table) to a key object.
-        case dictKey
-        /// The edge from a dict to a value, labelled by the key object (its ordinal).
-        case key(Int)
-        /// The edge from an instance to an attribute's value, labelled by the name (a str
-        /// object, by ordinal).
-        case attribute(Int)
-        /// A fixed name (`__class__`, a host type's label).
-        case named(String)
-    }
+    public typealias Label = EdgeLabelOf<Int>
 
     /// The object numbered `ordinal`.
     public func object(_ ordinal: Int) -> ObjectRef { ObjectRef(objects[ordinal]) }
 
     /// What a snapshot records of object `ordinal` (its type name: ``typeName(_:)``, or
-    /// ``SnapshotStringTable/typeIndex(of:in:)`` to intern it by type).
+    /// ``SnapshotTypeNames/typeIndex(of:in:strings:)`` to intern it by type).
     public func node(_ ordinal: Int) -> Node {
         let object = objects[ordinal]
         let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
@@ -125,18 +104,13 @@ public struct SnapshotView {
         HeapCore.forEachLabelledReferent(object, core: core) { target, label, weak in
             let named: Label
             switch label {
-            case .none: named = .none
-            case .dictKey: named = .dictKey
-            case .index(let i): named = .index(i)
-            case .key(let key): named = .key(Self.ordinal(of: key))
-            case .attribute(let name): named = .attribute(Self.ordinal(of: name))
-            case .named(let name): named = .named(name)
-            case .host(let label):
-                switch label {
-                case .none: named = .none
-                case .index(let i): named = .index(i)
-                case .dictKey: named = .dictKey
-                case .named(let text), .attribute(let text), .key(let text): named = .named(text)
+            case .key(.text(let text)), .attribute(.text(let text)):
+                // Format version 1 has no key or attribute named by text.
+                named = .named(text)
+            default:
+                named = label.map { name in
+                    if case .object(let object) = name { return Self.ordinal(of: object) }
+                    return 0
                 }
             }
             body(Self.ordinal(of: target), named, weak)
@@ -298,50 +272,23 @@ extension Heap {
     }
 }
 
-extension SnapshotView.Label {
-    /// The label as a snapshot edge record stores it: kind and value, with `intern` giving
-    /// string indexes (docs/snapshot-format.md).
-    public func encoded(_ intern: (String) -> UInt32) -> (kind: SnapshotFormat.EdgeKind, value: UInt32) {
-        switch self {
-        case .none: (.none, 0)
-        case .index(let i): (.index, UInt32(clamping: i))
-        case .dictKey: (.dictKey, 0)
-        case .key(let key): (.key, UInt32(key))
-        case .attribute(let name): (.attribute, UInt32(name))
-        case .named(let name): (.named, intern(name))
-        }
-    }
-}
-
-/// The string table of a snapshot as it is being made: each string once, in first-use order,
-/// and type names looked up by type rather than by text (most neighbours share a type).
-public struct SnapshotStringTable {
-    /// The strings, indexed as ``intern(_:)`` numbered them.
-    public private(set) var strings: [String] = []
-    private var index: [String: UInt32] = [:]
+/// Type names of a snapshot's nodes, looked up by type rather than by text (most neighbours
+/// share a type) and interned into the snapshot's string table.
+public struct SnapshotTypeNames {
     private var typeIndexes: [UInt: UInt32] = [:]
     private var lastType: (key: UInt, index: UInt32)? = nil
 
     public init() {}
 
-    /// The index of `text`, adding it when new.
-    public mutating func intern(_ text: String) -> UInt32 {
-        if let known = index[text] { return known }
-        let new = UInt32(strings.count)
-        index[text] = new
-        strings.append(text)
-        return new
-    }
-
-    /// The index of object `ordinal`'s type name.
-    public mutating func typeIndex(of ordinal: Int, in view: SnapshotView) -> UInt32 {
+    /// The string index of object `ordinal`'s type name in `strings`.
+    public mutating func typeIndex(of ordinal: Int, in view: SnapshotView, strings: inout SnapshotStrings) -> UInt32 {
         let key = view.typeKey(ordinal)
         if let last = lastType, last.key == key { return last.index }
         let found: UInt32
         if let known = typeIndexes[key] {
             found = known
         } else {
-            found = intern(view.typeName(ordinal))
+            found = strings.intern(view.typeName(ordinal))
             typeIndexes[key] = found
         }
         lastType = (key, found)

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 /// Which object a command is about: `--id`, or `--type` with `--nth`.
 struct ObjectSelection: ParsableArguments {

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 /// `heapgraph chain`: the shortest reference chain from an object to one of a type
 /// (objgraph's find_ref_chain).

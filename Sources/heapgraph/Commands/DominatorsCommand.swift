@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 /// `heapgraph dominators`: the objects that retain the most bytes (Eclipse MAT's dominator
 /// tree, top entries).

@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 /// `heapgraph growth`: per-type counts and bytes across snapshots of one heap.
 struct GrowthCommand: ParsableCommand {

@@ -1,8 +1,9 @@
+import HeapGraphFormat
 import ArgumentParser
 import Foundation
 import GraphvizRender
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 /// `heapgraph leaks`: the leak report, for people and for CI.
 struct LeaksCommand: ParsableCommand {

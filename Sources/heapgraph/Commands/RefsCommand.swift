@@ -1,6 +1,6 @@
 import ArgumentParser
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 /// `heapgraph refs`: what objects refer to (objgraph's show_refs).
 struct RefsCommand: ParsableCommand {

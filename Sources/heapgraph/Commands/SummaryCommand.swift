@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 /// `heapgraph summary`: what is in a snapshot, objgraph's most common types with bytes.
 struct SummaryCommand: ParsableCommand {

@@ -1,3 +1,4 @@
+import HeapGraphFormat
 import ArgumentParser
 import GraphvizRender
 

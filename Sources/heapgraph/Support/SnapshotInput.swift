@@ -1,7 +1,8 @@
+import HeapGraphFormat
 import ArgumentParser
 import GraphvizRender
 import HeapAnalysis
-import HeapSnapshot
+import HeapGraphModel
 
 #if canImport(Glibc)
 import Glibc

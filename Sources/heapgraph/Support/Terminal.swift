@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import HeapGraphFormat
 import Foundation
 import GraphvizRender
 import Synchronization

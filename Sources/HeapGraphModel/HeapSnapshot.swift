@@ -1,4 +1,4 @@
-import HeapRuntime
+import HeapGraphFormat
 
 /// The compact graph of a heap: what a `.heapgraph` file holds, or what a live heap gives
 /// through ``init(heap:)``, in one form the analyzer uses directly.
@@ -18,7 +18,7 @@ import HeapRuntime
 /// ```
 public struct HeapSnapshot: Sendable {
     /// Node flags, as the file stores them (the format's definition, shared with the writer).
-    public typealias NodeFlags = SnapshotView.Flags
+    public typealias NodeFlags = HeapGraphFormat.NodeFlags
 
     /// What labels an edge (see docs/snapshot-format.md).
     public typealias EdgeKind = SnapshotFormat.EdgeKind
@@ -33,12 +33,13 @@ public struct HeapSnapshot: Sendable {
         public var isWeak: Bool
 
         @inlinable
-        init(source: Int, target: Int, packedLabel label: UInt32) {
+        init(source: Int, target: Int, packedLabel raw: UInt32) {
+            let label = PackedEdgeLabel(rawValue: raw)
             self.source = source
             self.target = target
-            kind = EdgeKind(rawValue: UInt8((label >> HeapSnapshot.valueBits) & 7)) ?? .none
-            value = Int(label & HeapSnapshot.valueMask)
-            isWeak = label & HeapSnapshot.weakMask != 0
+            kind = label.kind
+            value = label.value
+            isWeak = label.isWeak
         }
     }
 
@@ -103,15 +104,6 @@ public struct HeapSnapshot: Sendable {
     @usableFromInline var edgeLabels: [UInt32]
     @usableFromInline var reverseStart: [UInt32]
     @usableFromInline var reverseSources: [UInt32]
-
-    // An edge label packs the kind (3 bits) and the weak bit above a 28-bit value.
-    @usableFromInline static let valueBits: UInt32 = 28
-    @usableFromInline static let valueMask: UInt32 = (1 << 28) - 1
-    @usableFromInline static let weakMask: UInt32 = 1 << 31
-
-    static func packLabel(kind: UInt8, value: UInt32, weak: Bool) -> UInt32 {
-        (UInt32(kind) << valueBits) | (value & valueMask) | (weak ? weakMask : 0)
-    }
 
     // MARK: Nodes
 

@@ -5,14 +5,14 @@ import Darwin
 #endif
 
 /// Writes a snapshot's buffers to its file on a second thread, checksumming them there, so
-/// that the heap walk (which must stay on the heap's thread) and the `write` system calls
+/// that the producer's walk (a heap walk must stay on the heap's thread) and the `write` system calls
 /// overlap. On this machine the kernel's copy into the page cache is about a third of a
 /// 10M-object write; done in line it added to the walk, done here it runs beside it.
 ///
 /// The walk fills one buffer while the sink writes others: ``next(after:count:)`` hands
 /// a full buffer over and returns an empty one, waiting only when all are in flight.
 /// Buffers are written in the order they were handed over, so the checksum is the same as
-/// a sequential writer's. The sink touches only its own buffers and the file, never the heap.
+/// a sequential writer's. The sink touches only its own buffers and the file, never the producer's data.
 final class SnapshotFileSink: @unchecked Sendable {
     static let bufferCount = 4
     let fd: Int32
@@ -111,7 +111,7 @@ final class SnapshotFileSink: @unchecked Sendable {
             if !failed {   // after a failure, buffers are only recycled
                 let bytes = UnsafeRawBufferPointer(start: buffer, count: count)
                 checksum.update(bytes)
-                error = Self.writeAll(fd: fd, bytes, at: nil)
+                error = SystemCall.writeAll(fd: fd, bytes, at: nil)
             }
 
             lock()
@@ -120,22 +120,6 @@ final class SnapshotFileSink: @unchecked Sendable {
             pthread_cond_broadcast(changed)
             unlock()
         }
-    }
-
-    /// Writes all of `bytes` at the file's offset, or at `offset`; errno on failure, 0 on
-    /// success. Retries short writes and interrupts.
-    static func writeAll(fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int?) -> Int32 {
-        var done = 0
-        while done < bytes.count {
-            let base = bytes.baseAddress.unsafelyUnwrapped + done
-            let result = offset.map { pwrite(fd, base, bytes.count - done, off_t($0 + done)) } ?? write(fd, base, bytes.count - done)
-            if result < 0 {
-                if errno == EINTR { continue }
-                return errno
-            }
-            done += result
-        }
-        return 0
     }
 
     private func lock() { pthread_mutex_lock(mutex) }

@@ -1,3 +1,5 @@
+import HeapGraphFormat
+
 // Raw accessors the analyzer needs for its whole-heap passes: counting types by their
 // string index (no String hashing per node), walking every edge without building an `Edge`
 // per edge through the opaque `edges(of:)` collection (which costs ~25 ns an edge across
@@ -50,7 +52,7 @@ extension HeapSnapshot {
     public func forEachEdge(_ body: (_ source: Int, _ target: Int, _ isWeak: Bool) -> Void) {
         for source in 0..<nodeCount {
             for edge in Int(edgeStart[source])..<Int(edgeStart[source + 1]) {
-                body(source, Int(edgeTargets[edge]), edgeLabels[edge] & Self.weakMask != 0)
+                body(source, Int(edgeTargets[edge]), edgeLabels[edge] & PackedEdgeLabel.weakMask != 0)
             }
         }
     }

@@ -1,0 +1,218 @@
+import Foundation
+import HeapGraphFormat
+
+extension HeapSnapshot {
+    /// Reads a `.heapgraph` file, checking everything: magic, version, every count against
+    /// the file's size (before allocating for it), every section's bounds, every string and
+    /// edge target, and the checksum. Never traps on bad input; throws a ``SnapshotError``
+    /// that names the problem and where.
+    ///
+    /// Memory grows with the records read, never ahead of them from a count the header
+    /// claims: a sparse file can claim millions of nodes from a few real bytes.
+    ///
+    /// - Complexity: O(file size) time; memory ``HeapSnapshot`` describes plus a 4 MiB buffer
+    ///   (and, while reading, the metadata's bytes and a string longer than the buffer).
+    public init(contentsOf path: String) throws(SnapshotError) {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw .unreadable(path: path, reason: "not a regular file") }
+        let size = Int(info.st_size)
+        let header = try SnapshotHeader.read(fd: fd, size: size)
+        let (nodeCount64, edgeCount64, stringCount64) = (header.nodeCount, header.edgeCount, header.stringCount)
+        let offsets = (nodes: header.nodesOffset, edges: header.edgesOffset, strings: header.stringsOffset,
+                       metadata: header.metadataOffset)
+        let metadataLength = header.metadataLength
+        let expectedChecksum = header.checksum
+        guard nodeCount64 < UInt64(PackedEdgeLabel.valueMask) else { throw .tooLarge(reason: "\(nodeCount64) nodes (at most 2^28)") }
+        guard edgeCount64 < UInt64(UInt32.max) else { throw .tooLarge(reason: "\(edgeCount64) edges (at most 2^32 - 1)") }
+        let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
+
+        let recordsAreReal = SnapshotHeader.hasNoHole(fd: fd, from: offsets.nodes, to: offsets.strings)
+        if !recordsAreReal {
+            // A writer leaves no holes. Before anything is built from records that are not
+            // there, the checksum must vouch for them: one pass through the buffer, which
+            // costs reading holes (no disk), and no memory.
+            let actual = try SnapshotHeader.checksumAfterHeader(fd: fd, path: path)
+            guard actual == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actual) }
+        }
+        guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
+        defer { reader.deallocate() }
+        // The columns are never filled ahead of the records: reserving capacity touches no
+        // page, so resident memory follows the records read. Where the record sections are all
+        // data, the full counts are reserved at once (no copies as they grow); where the file
+        // has a hole there (sparse: the counts are not backed by real bytes), the columns
+        // double from 64 Ki as records arrive, so address space is not claimed for them either.
+        var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
+        var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
+        var edgeStart: [UInt32] = [0]
+        var nodeCapacity = 0
+        var edgeSum: UInt64 = 0
+        for node in 0..<nodeCount {
+            if node == nodeCapacity {
+                nodeCapacity = recordsAreReal ? nodeCount : Self.grownCapacity(nodeCapacity, limit: nodeCount)
+                ids.reserveCapacity(nodeCapacity); referenceCounts.reserveCapacity(nodeCapacity)
+                typeIndices.reserveCapacity(nodeCapacity); valueLabels.reserveCapacity(nodeCapacity)
+                shallowSizes.reserveCapacity(nodeCapacity); externalCounts.reserveCapacity(nodeCapacity)
+                generations.reserveCapacity(nodeCapacity); nodeFlags.reserveCapacity(nodeCapacity)
+                edgeStart.reserveCapacity(nodeCapacity + 1)
+            }
+            guard reader.fill(SnapshotFormat.nodeRecordSize) else { throw reader.failure(reading: "node \(node)", fileSize: size) }
+            let record = reader.nodeRecord()
+            let typeIndex = record.typeName
+            let valueLabel = record.valueLabel
+            edgeSum += UInt64(record.edgeCount)
+            guard edgeSum <= edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
+            guard typeIndex < UInt32(clamping: stringCount) else {
+                throw .stringIndexOutOfRange(node: node, index: typeIndex, strings: stringCount)
+            }
+            guard valueLabel == SnapshotFormat.noString || valueLabel < UInt32(clamping: stringCount) else {
+                throw .stringIndexOutOfRange(node: node, index: valueLabel, strings: stringCount)
+            }
+            ids.append(record.id)
+            referenceCounts.append(UInt32(clamping: record.referenceCount))
+            typeIndices.append(typeIndex)
+            valueLabels.append(valueLabel)
+            shallowSizes.append(record.shallowSize)
+            externalCounts.append(record.externalCount)
+            generations.append(record.generation)
+            nodeFlags.append(record.flags.rawValue)
+            edgeStart.append(UInt32(edgeSum))
+            reader.consume(SnapshotFormat.nodeRecordSize)
+        }
+        guard edgeSum == edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
+
+        var edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        var edgeCapacity = 0
+        for edge in 0..<edgeCount {
+            if edge == edgeCapacity {
+                edgeCapacity = recordsAreReal ? edgeCount : Self.grownCapacity(edgeCapacity, limit: edgeCount)
+                edgeTargets.reserveCapacity(edgeCapacity)
+                edgeLabels.reserveCapacity(edgeCapacity)
+            }
+            guard reader.fill(SnapshotFormat.edgeRecordSize) else { throw reader.failure(reading: "edge \(edge)", fileSize: size) }
+            let (target, value, kindByte) = reader.edgeRecord()
+            reader.consume(SnapshotFormat.edgeRecordSize)
+            guard Int(target) < nodeCount else { throw .badEdge(edge: edge, reason: "points at node \(target) of \(nodeCount)") }
+            guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & ~SnapshotFormat.weakBit) else {
+                throw .badEdge(edge: edge, reason: "has unknown kind \(kindByte & ~SnapshotFormat.weakBit)")
+            }
+            switch kind {
+            case .key, .attribute:
+                guard Int(value) < nodeCount else { throw .badEdge(edge: edge, reason: "is labelled by node \(value) of \(nodeCount)") }
+            case .named:
+                guard Int(value) < stringCount else { throw .badEdge(edge: edge, reason: "is labelled by string \(value) of \(stringCount)") }
+            case .index, .none, .dictKey:
+                break
+            }
+            edgeTargets.append(target)
+            edgeLabels.append(PackedEdgeLabel(kind: kind, value: value, isWeak: kindByte & SnapshotFormat.weakBit != 0).rawValue)
+        }
+
+        var strings: [String] = []
+        strings.reserveCapacity(min(stringCount, 1 << 16))
+        let stringsEnd = Int(offsets.metadata)
+        for index in 0..<stringCount {
+            let offset = reader.position
+            guard offset + 4 <= stringsEnd else { throw .badString(index: index, offset: offset, reason: "runs past its section") }
+            guard reader.fill(4) else { throw reader.failure(reading: "string \(index)", fileSize: size) }
+            let length = Int(reader.load(0, as: UInt32.self))
+            guard offset + 4 + length <= stringsEnd else { throw .badString(index: index, offset: offset, reason: "of \(length) bytes runs past its section") }
+            reader.consume(4)
+            let text: String?
+            if length <= ChunkedReader.capacity {
+                guard reader.fill(length) else { throw reader.failure(reading: "string \(index)", fileSize: size) }
+                text = String(validating: reader.bytes(length), as: UTF8.self)
+                reader.consume(length)
+            } else {
+                // Longer than the buffer: gathered a buffer at a time.
+                var bytes: [UInt8] = []
+                guard reader.gather(length, appendingTo: &bytes) else { throw reader.failure(reading: "string \(index)", fileSize: size) }
+                text = String(validating: bytes, as: UTF8.self)
+            }
+            guard let text else { throw .badString(index: index, offset: offset, reason: "is not UTF-8") }
+            strings.append(text)
+        }
+        guard reader.position == stringsEnd else {
+            throw .badHeader(field: "metadata offset", reason: "\(stringsEnd) is not where the strings end (\(reader.position))")
+        }
+        // Reserved (not touched) up to 64 MiB, so that the usual metadata is gathered without
+        // doubling; a larger one grows as it is read.
+        var metadataBytes: [UInt8] = []
+        metadataBytes.reserveCapacity(min(Int(metadataLength), 64 << 20))
+        guard reader.gather(Int(metadataLength), appendingTo: &metadataBytes) else {
+            throw reader.failure(reading: "the metadata", fileSize: size)
+        }
+        // Nothing may follow; the checksum covers every byte after the header.
+        if reader.fill(1) {
+            throw .readFailed(offset: reader.position, what: "the end of the file",
+                              reason: "more bytes follow, but the file had \(size) when opened (it changed while being read)")
+        }
+        let actualChecksum = reader.checksum.finish()
+        guard actualChecksum == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actualChecksum) }
+        let metadata = try SnapshotMetadata(parsing: metadataBytes)
+
+        self.init(strings: strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
+                  valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
+                  generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
+                  edgeLabels: edgeLabels)
+    }
+
+    /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,
+    /// at most `limit`.
+    static func grownCapacity(_ capacity: Int, limit: Int) -> Int {
+        min(limit, max(1 << 16, capacity * 2))
+    }
+
+    /// Builds the reverse index (a counting sort of the edges by target) and stores all:
+    /// the columns as every maker of a graph (the reader, the builder, a live heap's bridge)
+    /// fills them.
+    package init(strings: [String], metadata: SnapshotMetadata, ids: [UInt64], referenceCounts: [UInt32], typeIndices: [UInt32],
+         valueLabels: [UInt32], shallowSizes: [UInt32], externalCounts: [Int32], generations: [UInt8], nodeFlags: [UInt8],
+         edgeStart: [UInt32], edgeTargets: [UInt32], edgeLabels: [UInt32]) {
+        let nodeCount = ids.count
+        var reverseStart = [UInt32](repeating: 0, count: nodeCount + 1)
+        for target in edgeTargets { reverseStart[Int(target) + 1] &+= 1 }
+        for node in 0..<nodeCount { reverseStart[node + 1] &+= reverseStart[node] }
+        var reverseSources = [UInt32](repeating: 0, count: edgeTargets.count)
+        var fill = reverseStart
+        for source in 0..<nodeCount {
+            for edge in Int(edgeStart[source])..<Int(edgeStart[source + 1]) {
+                let target = Int(edgeTargets[edge])
+                reverseSources[Int(fill[target])] = UInt32(source)
+                fill[target] &+= 1
+            }
+        }
+        self.nodeCount = nodeCount
+        self.edgeCount = edgeTargets.count
+        self.strings = strings
+        self.metadata = metadata
+        self.ids = ids
+        self.referenceCounts = referenceCounts
+        self.typeIndices = typeIndices
+        self.valueLabels = valueLabels
+        self.shallowSizes = shallowSizes
+        self.externalCounts = externalCounts
+        self.generations = generations
+        self.nodeFlags = nodeFlags
+        self.edgeStart = edgeStart
+        self.edgeTargets = edgeTargets
+        self.edgeLabels = edgeLabels
+        self.reverseStart = reverseStart
+        self.reverseSources = reverseSources
+    }
+}
+
+extension SnapshotMetadata {
+    /// Parses the metadata section (see ``MetadataParser``).
+    init(parsing bytes: [UInt8]) throws(SnapshotError) {
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw .badMetadata(reason: "not UTF-8") }
+        self = try MetadataParser.parse(text)
+    }
+}
+

@@ -1,0 +1,49 @@
+import HeapGraphFormat
+import HeapGraphModel
+import HeapRuntime
+
+// The bridge between a live HeapRuntime heap and the compact graph: the one module that
+// depends on both, so that the graph (and the command line, which only reads files) never
+// links the runtime.
+
+extension HeapSnapshot {
+    /// The same compact graph, taken from a live heap without going through a file.
+    /// - Complexity: O(objects + references).
+    public init(heap: Heap, tag: String = "") {
+        var strings = SnapshotStrings()
+        var typeNames = SnapshotTypeNames()
+        var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
+        var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
+        var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        heap.withSnapshotView { view in
+            for ordinal in 0..<view.count {
+                let node = view.node(ordinal)
+                ids.append(node.id)
+                referenceCounts.append(UInt32(clamping: node.referenceCount))
+                typeIndices.append(typeNames.typeIndex(of: ordinal, in: view, strings: &strings))
+                valueLabels.append(node.valueLabel.map { strings.intern($0) } ?? SnapshotFormat.noString)
+                shallowSizes.append(UInt32(clamping: node.shallowSize))
+                externalCounts.append(Int32(clamping: node.externalCount))
+                generations.append(node.generation)
+                nodeFlags.append(node.flags.rawValue)
+                view.forEachEncodedEdge(of: ordinal, intern: { strings.intern($0) }) { target, kind, value in
+                    edgeTargets.append(target)
+                    let edgeKind = SnapshotFormat.EdgeKind(rawValue: kind & ~SnapshotFormat.weakBit) ?? .none
+                    edgeLabels.append(PackedEdgeLabel(kind: edgeKind, value: value, isWeak: kind & SnapshotFormat.weakBit != 0).rawValue)
+                }
+                edgeStart.append(UInt32(edgeTargets.count))
+            }
+        }
+        var metadata = SnapshotMetadata()
+        metadata.tag = tag
+        metadata.producer = "HeapRuntime (live)"
+        metadata.garbageListID = heap.gc.garbageID.map { UInt64(UInt(bitPattern: $0)) }
+        metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
+            (UInt64(UInt(bitPattern: $0.object.id)), $0.description)
+        }, uniquingKeysWith: { first, _ in first })
+        self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
+                  valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
+                  generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
+                  edgeLabels: edgeLabels)
+    }
+}
