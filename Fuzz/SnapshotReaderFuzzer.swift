@@ -13,6 +13,10 @@
 // graph building and the analyzers. One mutation in 16 is left unrepaired, so the header
 // checks are still fuzzed.
 //
+// Every input also drives the writer: it is read as a recipe for a graph (HeapGraphBuilder),
+// which is written through SnapshotWriter, read back, and must equal the graph built in
+// memory (RoundTripFuzzer.swift).
+//
 // At exit it prints how many inputs ran, how many had a valid checksum, how many parsed and
 // which errors rejected the rest (`fuzz-stats:` lines), also when run over a corpus with
 // `-runs=0` to measure it.
@@ -36,6 +40,7 @@ nonisolated(unsafe) private var stats = Stats()
 nonisolated(unsafe) private var statsRegistered = false
 
 private func printStats() {
+    print("fuzz-stats: round trips \(roundTrips.graphs), nodes \(roundTrips.nodes), edges \(roundTrips.edges)")
     print("fuzz-stats: inputs \(stats.inputs), checksum valid \(stats.checksumValid), parsed \(stats.parsed), nodes analyzed \(stats.analyzedNodes)")
     for (kind, count) in stats.errors.sorted(by: { $0.value > $1.value }) {
         print("fuzz-stats: rejected \(count): \(kind)")
@@ -76,11 +81,15 @@ private func hasValidChecksum(_ data: UnsafePointer<UInt8>, _ size: Int) -> Bool
 private func repairHeader(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, clearReserved: Bool) {
     guard size >= SnapshotFormat.headerSize else { return }
     let nodes = load64(data, 16), edges = load64(data, 24), strings = load64(data, 32)
+    let version = UInt32(littleEndian: UnsafeRawPointer(data).loadUnaligned(fromByteOffset: 8, as: UInt32.self))
     let edgesOffset = 128 &+ nodes &* 48
-    let stringsOffset = edgesOffset &+ edges &* 12
+    let rootsOffset = edgesOffset &+ edges &* 12
+    // Version 2 keeps its root records between the edges and the strings.
+    let stringsOffset = version >= 2 ? rootsOffset &+ load64(data, 96) &* 12 : rootsOffset
     store64(data, 40, 128)
     store64(data, 48, edgesOffset)
     store64(data, 56, stringsOffset)
+    if version >= 2 { store64(data, 104, rootsOffset) }
     // Walk the string table; it can only have S entries of at least 4 bytes.
     if stringsOffset <= UInt64(size), strings <= UInt64(size) / 4 {
         var position = Int(stringsOffset)
@@ -95,7 +104,7 @@ private func repairHeader(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, clea
     }
     store64(data, 72, UInt64(size) &- load64(data, 64))
     store64(data, 80, UInt64(size))
-    if clearReserved { for offset in 96..<128 { data[offset] = 0 } }
+    if clearReserved { for offset in (version >= 2 ? 112 : 96)..<128 { data[offset] = 0 } }
     store64(data, 88, checksum(data, size))
 }
 
@@ -138,6 +147,7 @@ public func fuzzSnapshotReader(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int
         atexit { printStats() }
     }
     stats.inputs += 1
+    roundTrip(data, size)
     if hasValidChecksum(data, size) { stats.checksumValid += 1 }
     let fd = open(inputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
     guard fd >= 0 else { return 0 }

@@ -2,8 +2,9 @@
 /// heap to the file and back into a graph.
 ///
 /// `Name` is how a label names a dict key or an attribute: a host program gives text
-/// (`EdgeLabelOf<String>`, which HeapRuntime calls `EdgeLabel`); a runtime walking its own objects gives the key object, which a
-/// snapshot then refers to by node ordinal. ``map(_:)`` turns one into the other.
+/// (`EdgeLabelOf<String>`, which HeapRuntime calls `EdgeLabel`); a runtime walking its own
+/// objects gives the key object; a snapshot refers to it by node ordinal or by text
+/// (``LabelName``). ``map(_:)`` turns one into another.
 public enum EdgeLabelOf<Name: Hashable & Sendable>: Hashable, Sendable {
     /// A list or tuple index.
     case index(Int)
@@ -13,8 +14,14 @@ public enum EdgeLabelOf<Name: Hashable & Sendable>: Hashable, Sendable {
     case dictKey
     /// An instance or class attribute, by its name.
     case attribute(Name)
-    /// A fixed name (`__class__`, `referent`), or a name a host type chose.
+    /// A fixed or internal name (`__class__`, `referent`), or a name a host type chose.
     case named(String)
+    /// A variable a closure captured, by its name.
+    case closureVariable(String)
+    /// A reference the program cannot see (V8's hidden edges), by its index.
+    case hidden(Int)
+    /// A shortcut past intermediate objects (V8's shortcut edges), by its name.
+    case shortcut(String)
     /// An edge with nothing to say about it (a set element).
     case none
 
@@ -27,6 +34,9 @@ public enum EdgeLabelOf<Name: Hashable & Sendable>: Hashable, Sendable {
         case .key: .key
         case .attribute: .attribute
         case .named: .named
+        case .closureVariable: .closureVariable
+        case .hidden: .hidden
+        case .shortcut: .shortcut
         }
     }
 
@@ -39,44 +49,86 @@ public enum EdgeLabelOf<Name: Hashable & Sendable>: Hashable, Sendable {
         case .key(let name): .key(transform(name))
         case .attribute(let name): .attribute(transform(name))
         case .named(let text): .named(text)
+        case .closureVariable(let text): .closureVariable(text)
+        case .hidden(let i): .hidden(i)
+        case .shortcut(let text): .shortcut(text)
         }
     }
 }
 
-extension EdgeLabelOf where Name == Int {
-    /// The label as an edge record stores it: kind and value, names being node ordinals and
-    /// `intern` giving string indexes (docs/snapshot-format.md).
+/// How a snapshot's label names a key or an attribute: another node (a key object, an
+/// attribute's str), or text when there is no such node (a host's label, a V8 property).
+public enum LabelName: Hashable, Sendable {
+    case node(Int)
+    case text(String)
+}
+
+extension EdgeLabelOf where Name == LabelName {
+    /// The label as an edge record stores it: the kind byte (kind, text-name bit; the caller
+    /// adds the weak bit) and the value, with `intern` giving string indexes
+    /// (docs/snapshot-format.md).
     @inlinable
-    public func encoded(_ intern: (String) -> UInt32) -> (kind: SnapshotFormat.EdgeKind, value: UInt32) {
+    public func encoded(_ intern: (String) -> UInt32) -> (kind: UInt8, value: UInt32) {
+        func name(_ kind: SnapshotFormat.EdgeKind, _ name: LabelName) -> (kind: UInt8, value: UInt32) {
+            switch name {
+            case .node(let node): (kind.rawValue, UInt32(truncatingIfNeeded: node))
+            case .text(let text): (kind.rawValue | SnapshotFormat.textNameBit, intern(text))
+            }
+        }
         switch self {
-        case .none: (.none, 0)
-        case .index(let i): (.index, UInt32(clamping: i))
-        case .dictKey: (.dictKey, 0)
-        case .key(let key): (.key, UInt32(truncatingIfNeeded: key))
-        case .attribute(let name): (.attribute, UInt32(truncatingIfNeeded: name))
-        case .named(let name): (.named, intern(name))
+        case .none: return (SnapshotFormat.EdgeKind.none.rawValue, 0)
+        case .index(let i): return (SnapshotFormat.EdgeKind.index.rawValue, UInt32(clamping: i))
+        case .dictKey: return (SnapshotFormat.EdgeKind.dictKey.rawValue, 0)
+        case .key(let key): return name(.key, key)
+        case .attribute(let attribute): return name(.attribute, attribute)
+        case .named(let text): return (SnapshotFormat.EdgeKind.named.rawValue, intern(text))
+        case .closureVariable(let text): return (SnapshotFormat.EdgeKind.closureVariable.rawValue, intern(text))
+        case .hidden(let i): return (SnapshotFormat.EdgeKind.hidden.rawValue, UInt32(clamping: i))
+        case .shortcut(let text): return (SnapshotFormat.EdgeKind.shortcut.rawValue, intern(text))
         }
     }
 }
 
-/// An edge label packed into 32 bits, as a compact graph keeps one per edge: the kind
-/// (3 bits) and the weak bit above a 28-bit value.
+/// An edge label packed into 32 bits, as a compact graph keeps one per edge: the weak bit,
+/// a 4-bit code (the file's kind, or 9 and 10 for a key and an attribute named by a string),
+/// and a 27-bit value (a node ordinal, a string index or an index, clamped).
 public struct PackedEdgeLabel: Hashable, Sendable {
     public var rawValue: UInt32
     @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
 
-    public static let valueBits: UInt32 = 28
+    public static let valueBits: UInt32 = 27
     /// The largest value a packed label holds (larger ones are clamped to it).
-    public static let valueMask: UInt32 = (1 << 28) - 1
+    public static let valueMask: UInt32 = (1 << 27) - 1
     public static let weakMask: UInt32 = 1 << 31
+    @usableFromInline static let textKey: UInt32 = 9
+    @usableFromInline static let textAttribute: UInt32 = 10
 
+    /// From an edge record's kind byte (weak and text-name bits included) and value; nil for
+    /// a kind byte no version of the format defines.
     @inlinable
-    public init(kind: SnapshotFormat.EdgeKind, value: UInt32, isWeak: Bool) {
-        rawValue = (UInt32(kind.rawValue) << Self.valueBits) | min(value, Self.valueMask) | (isWeak ? Self.weakMask : 0)
+    public init?(kindByte: UInt8, value: UInt32) {
+        guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & SnapshotFormat.kindMask) else { return nil }
+        var code = UInt32(kind.rawValue)
+        if kindByte & SnapshotFormat.textNameBit != 0 {
+            switch kind {
+            case .key: code = Self.textKey
+            case .attribute: code = Self.textAttribute
+            default: return nil
+            }
+        }
+        rawValue = (code << Self.valueBits) | min(value, Self.valueMask) | (kindByte & SnapshotFormat.weakBit != 0 ? Self.weakMask : 0)
     }
 
     @inlinable public var kind: SnapshotFormat.EdgeKind {
-        SnapshotFormat.EdgeKind(rawValue: UInt8((rawValue >> Self.valueBits) & 7)) ?? .none
+        let code = (rawValue >> Self.valueBits) & 15
+        if code == Self.textKey { return .key }
+        if code == Self.textAttribute { return .attribute }
+        return SnapshotFormat.EdgeKind(rawValue: UInt8(code)) ?? .none
+    }
+    /// Whether a key or attribute is named by a string index rather than a node.
+    @inlinable public var nameIsText: Bool {
+        let code = (rawValue >> Self.valueBits) & 15
+        return code == Self.textKey || code == Self.textAttribute
     }
     @inlinable public var value: Int { Int(rawValue & Self.valueMask) }
     @inlinable public var isWeak: Bool { rawValue & Self.weakMask != 0 }

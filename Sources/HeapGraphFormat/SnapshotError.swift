@@ -27,6 +27,10 @@ public enum SnapshotError: Error, Equatable, Sendable {
     case edgeCountMismatch(header: UInt64, sumOfNodes: UInt64)
     /// An edge points past the last node, or its label refers to something missing.
     case badEdge(edge: Int, reason: String)
+    /// A node record is wrong (version 2: an unknown node kind).
+    case badNode(node: Int, reason: String)
+    /// A root record names a node or string that does not exist, or an unknown category.
+    case badRoot(root: Int, reason: String)
     /// A string's length runs past its section, or the bytes are not UTF-8.
     case badString(index: Int, offset: Int, reason: String)
     /// The metadata is not a JSON object.
@@ -41,7 +45,7 @@ extension SnapshotError: CustomStringConvertible {
         case let .unreadable(path, reason): "cannot read \(path): \(reason)"
         case let .truncatedHeader(size): "not a snapshot: \(size) bytes, shorter than the 128-byte header"
         case .notASnapshot: "not a snapshot: the file does not start with \"HEAPGRPH\""
-        case let .unsupportedVersion(version): "snapshot format version \(version) is not supported (this reader reads version 1)"
+        case let .unsupportedVersion(version): "snapshot format version \(version) is not supported (this reader reads versions 1 and 2)"
         case let .badHeader(field, reason): "corrupt snapshot header: \(field) \(reason)"
         case let .lengthMismatch(expected, actual): "truncated or corrupt snapshot: the header says \(expected) bytes, the file has \(actual)"
         case let .readFailed(offset, what, reason): "cannot read the snapshot at byte \(offset) (\(what)): \(reason)"
@@ -51,6 +55,8 @@ extension SnapshotError: CustomStringConvertible {
         case let .stringIndexOutOfRange(node, index, strings): "corrupt snapshot: node \(node) names string \(index), but there are \(strings)"
         case let .edgeCountMismatch(header, sum): "corrupt snapshot: the header counts \(header) edges, the nodes \(sum)"
         case let .badEdge(edge, reason): "corrupt snapshot: edge \(edge) \(reason)"
+        case let .badNode(node, reason): "corrupt snapshot: node \(node) \(reason)"
+        case let .badRoot(root, reason): "corrupt snapshot: root \(root) \(reason)"
         case let .badString(index, offset, reason): "corrupt snapshot: string \(index) at byte \(offset) \(reason)"
         case let .badMetadata(reason): "corrupt snapshot metadata: \(reason)"
         case let .tooLarge(reason): "snapshot too large for this reader: \(reason)"

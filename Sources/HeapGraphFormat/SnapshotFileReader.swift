@@ -107,7 +107,18 @@ public struct ChunkedReader {
                            typeName: load(16, as: UInt32.self), valueLabel: load(20, as: UInt32.self),
                            shallowSize: load(24, as: UInt32.self), externalCount: load(28, as: Int32.self),
                            edgeCount: load(32, as: UInt32.self), generation: load(36, as: UInt8.self),
-                           flags: NodeFlags(rawValue: load(37, as: UInt8.self)))
+                           flags: NodeFlags(rawValue: load(37, as: UInt8.self)),
+                           kind: NodeKind(rawValue: load(38, as: UInt8.self)) ?? .object)
+    }
+
+    /// The byte after a node record's flags: its kind in version 2 (zero in version 1).
+    @inlinable @inline(__always)
+    public func nodeKindByte() -> UInt8 { load(38, as: UInt8.self) }
+
+    /// The root record at the read position: node, name (a string index), category byte.
+    @inlinable @inline(__always)
+    public func rootRecord() -> (node: UInt32, name: UInt32, category: UInt8) {
+        (load(0, as: UInt32.self), load(4, as: UInt32.self), load(8, as: UInt8.self))
     }
 
     /// The edge record at the read position: target, label value, kind byte (weak bit included).
@@ -131,6 +142,9 @@ public struct SnapshotHeader: Sendable, Equatable {
     public var metadataLength: UInt64
     public var fileLength: UInt64
     public var checksum: UInt64
+    /// Version 2: the root records (0 and the strings' offset in version 1).
+    public var rootCount: UInt64
+    public var rootsOffset: UInt64
 
     /// Reads and checks the header of the open file `fd`, `size` bytes long, from offset 0.
     /// Throws the ``SnapshotError`` naming the first problem.
@@ -160,8 +174,13 @@ public struct SnapshotHeader: Sendable, Equatable {
             version: version, nodeCount: field(16, UInt64.self), edgeCount: field(24, UInt64.self),
             stringCount: field(32, UInt64.self), nodesOffset: field(40, UInt64.self), edgesOffset: field(48, UInt64.self),
             stringsOffset: field(56, UInt64.self), metadataOffset: field(64, UInt64.self),
-            metadataLength: field(72, UInt64.self), fileLength: field(80, UInt64.self), checksum: field(88, UInt64.self))
-        guard header[96..<128].allSatisfy({ $0 == 0 }) else { throw .badHeader(field: "reserved bytes 96-127", reason: "are not zero") }
+            metadataLength: field(72, UInt64.self), fileLength: field(80, UInt64.self), checksum: field(88, UInt64.self),
+            rootCount: version >= 2 ? field(96, UInt64.self) : 0,
+            rootsOffset: version >= 2 ? field(104, UInt64.self) : field(56, UInt64.self))
+        let reserved = version >= 2 ? 112 : 96
+        guard header[reserved..<128].allSatisfy({ $0 == 0 }) else {
+            throw .badHeader(field: "reserved bytes \(reserved)-127", reason: "are not zero")
+        }
         try parsed.check(size: size)
         return parsed
     }
@@ -177,11 +196,18 @@ public struct SnapshotHeader: Sendable, Equatable {
             throw .countTooLarge(field: "edge count", count: edgeCount, fileSize: size)
         }
         guard stringCount <= fileSize / 4 else { throw .countTooLarge(field: "string count", count: stringCount, fileSize: size) }
+        guard rootCount <= fileSize / UInt64(SnapshotFormat.rootRecordSize) else {
+            throw .countTooLarge(field: "root count", count: rootCount, fileSize: size)
+        }
         let nodesEnd = UInt64(SnapshotFormat.headerSize) + nodeCount * UInt64(SnapshotFormat.nodeRecordSize)
         let edgesEnd = nodesEnd + edgeCount * UInt64(SnapshotFormat.edgeRecordSize)
+        let rootsEnd = edgesEnd + rootCount * UInt64(SnapshotFormat.rootRecordSize)
         guard nodesOffset == UInt64(SnapshotFormat.headerSize) else { throw .badHeader(field: "nodes offset", reason: "is \(nodesOffset), not 128") }
         guard edgesOffset == nodesEnd else { throw .badHeader(field: "edges offset", reason: "is \(edgesOffset), the nodes end at \(nodesEnd)") }
-        guard stringsOffset == edgesEnd else { throw .badHeader(field: "strings offset", reason: "is \(stringsOffset), the edges end at \(edgesEnd)") }
+        guard rootsOffset == edgesEnd else { throw .badHeader(field: "roots offset", reason: "is \(rootsOffset), the edges end at \(edgesEnd)") }
+        guard stringsOffset == rootsEnd else {
+            throw .badHeader(field: "strings offset", reason: "is \(stringsOffset), the \(version >= 2 ? "roots" : "edges") end at \(rootsEnd)")
+        }
         guard metadataOffset >= stringsOffset, metadataOffset <= fileSize else {
             throw .badHeader(field: "metadata offset", reason: "\(metadataOffset) is outside \(stringsOffset)...\(fileSize)")
         }

@@ -3,33 +3,50 @@
 public enum SnapshotFormat {
     public static let magic: [UInt8] = Array("HEAPGRPH".utf8)
     /// The version writers write.
-    public static let version: UInt32 = 1
+    public static let version: UInt32 = 2
     /// The versions the reader reads.
-    public static let readableVersions: ClosedRange<UInt32> = 1...1
+    public static let readableVersions: ClosedRange<UInt32> = 1...2
     public static let headerSize = 128
     public static let nodeRecordSize = 48
     public static let edgeRecordSize = 12
+    /// Version 2: one root record (node, name, category).
+    public static let rootRecordSize = 12
     /// "No string" in a node's value-label field.
     public static let noString: UInt32 = 0xFFFF_FFFF
 
-    /// Edge kinds (the low 7 bits of an edge's kind byte; bit 7 marks a weak edge). What the
-    /// label value means depends on the kind; ``EdgeLabelOf`` is the same model with its values.
+    /// Edge kinds (the low 6 bits of an edge's kind byte; bit 6 marks a key or attribute
+    /// named by a string, bit 7 a weak edge). What the label value means depends on the kind;
+    /// ``EdgeLabelOf`` is the same model with its values. Kinds 6 and up are version 2's.
     public enum EdgeKind: UInt8, Sendable, CaseIterable {
         /// Nothing to say (a set element); value 0.
         case none = 0
-        /// A list or tuple item; value: the index.
+        /// A list, tuple or array item; value: the index.
         case index = 1
         /// From a dict (or an attribute table) to a key object; value 0.
         case dictKey = 2
-        /// From a dict to a value; value: the key node's ordinal.
+        /// From a dict to a value; value: the key node's ordinal, or with the text-name bit a
+        /// string index (the key's repr).
         case key = 3
-        /// From an object to an attribute's value; value: the name's str node.
+        /// From an object to an attribute's value; value: the name's str node, or with the
+        /// text-name bit a string index.
         case attribute = 4
-        /// A fixed or host-given name (`__class__`, a host label); value: a string index.
+        /// An internal or fixed field (`__class__`, a host label, V8's internal edges); value:
+        /// a string index.
         case named = 5
+        /// From a closure (or its context) to a captured variable; value: a string index.
+        case closureVariable = 6
+        /// A reference the program cannot see (V8's hidden edges); value: an index.
+        case hidden = 7
+        /// A shortcut past intermediate objects (V8's shortcut edges); value: a string index.
+        case shortcut = 8
     }
     /// The weak-edge bit of an edge record's kind byte.
     public static let weakBit: UInt8 = 0x80
+    /// The bit of an edge record's kind byte saying a key or attribute is named by a string
+    /// index rather than a node (version 2).
+    public static let textNameBit: UInt8 = 0x40
+    /// The kind in an edge record's kind byte.
+    public static let kindMask: UInt8 = 0x3F
 
     /// The checksum of the bytes after the header: FNV-1a over 64-bit little-endian words
     /// (the last word zero-padded), then `h ^ (h >> 29)`.
@@ -92,4 +109,71 @@ public struct NodeFlags: OptionSet, Sendable, Hashable {
     /// A weak reference object.
     public static let weakReference = NodeFlags(rawValue: 64)
     public static let immortal = NodeFlags(rawValue: 128)
+}
+
+/// What a node is, beside its type name, so that analyses and pictures can treat heaps of
+/// different runtimes alike (version 2's node byte 38; version 1 files get it from the type
+/// name, see ``guess(typeName:)``).
+public enum NodeKind: UInt8, Sendable, CaseIterable {
+    /// An ordinary object (an instance, a host object), and anything not more specific.
+    case object = 0
+    /// A list, tuple or array.
+    case array = 1
+    case string = 2
+    /// An int, float, bool or other number.
+    case number = 3
+    /// A dict or other mapping.
+    case dictionary = 4
+    /// A class or type.
+    case type = 5
+    /// A function or closure.
+    case closure = 6
+    /// Compiled code.
+    case code = 7
+    /// Memory outside the managed heap (native buffers, V8's native nodes).
+    case native = 8
+    /// A node standing for a group or a root, not an object (V8's synthetic nodes).
+    case synthetic = 9
+    /// An object the program cannot see (V8's hidden nodes).
+    case hidden = 10
+
+    /// The kind of a node of a version 1 file (written by HeapRuntime), from its type name.
+    public static func guess(typeName: String) -> NodeKind {
+        switch typeName {
+        case "list", "tuple", "set", "frozenset": .array
+        case "str", "bytes": .string
+        case "int", "float", "bool": .number
+        case "dict": .dictionary
+        case "type": .type
+        default: .object
+        }
+    }
+}
+
+/// What kind of root a root record names (version 2).
+public enum RootCategory: UInt8, Sendable, CaseIterable {
+    /// A root the producer does not classify.
+    case other = 0
+    /// A module global (`app.REGISTRY`).
+    case global = 1
+    /// A frame's local variable (`thread 1: f (a.py:3)`).
+    case local = 2
+    /// A handle the host program holds (outside any frame).
+    case handle = 3
+    /// A runtime's own root, such as a collector's root category (V8's "(Strong roots)").
+    case runtime = 4
+    /// The list of objects the collector found but cannot free (CPython's `gc.garbage`).
+    case garbage = 5
+
+    /// How a report names the category ("module global").
+    public var description: String {
+        switch self {
+        case .other: "root"
+        case .global: "module global"
+        case .local: "local variable"
+        case .handle: "held by the host program"
+        case .runtime: "runtime root"
+        case .garbage: "gc.garbage"
+        }
+    }
 }

@@ -30,10 +30,13 @@ public struct SnapshotNodeRecord: Sendable, Equatable {
     /// 0...3, or 255 when untracked.
     public var generation: UInt8
     public var flags: NodeFlags
+    /// What the node is (version 2; a version 1 file's nodes are guessed from type names).
+    public var kind: NodeKind
 
     @inlinable
     public init(id: UInt64, referenceCount: Int64, typeName: UInt32, valueLabel: UInt32 = SnapshotFormat.noString,
-                shallowSize: UInt32, externalCount: Int32, edgeCount: UInt32, generation: UInt8 = 255, flags: NodeFlags = []) {
+                shallowSize: UInt32, externalCount: Int32, edgeCount: UInt32, generation: UInt8 = 255, flags: NodeFlags = [],
+                kind: NodeKind = .object) {
         self.id = id
         self.referenceCount = referenceCount
         self.typeName = typeName
@@ -43,6 +46,22 @@ public struct SnapshotNodeRecord: Sendable, Equatable {
         self.edgeCount = edgeCount
         self.generation = generation
         self.flags = flags
+        self.kind = kind
+    }
+}
+
+/// One root record (version 2): a node the program holds, under a name ("app.REGISTRY",
+/// "thread 1: f (a.py:3)", "(Strong roots)") and a category.
+public struct SnapshotRootRecord: Sendable, Equatable {
+    public var node: UInt32
+    /// A string index.
+    public var name: UInt32
+    public var category: RootCategory
+
+    public init(node: UInt32, name: UInt32, category: RootCategory) {
+        self.node = node
+        self.name = name
+        self.category = category
     }
 }
 
@@ -97,6 +116,8 @@ public struct SnapshotWriter {
     /// The strings the records refer to.
     public var strings = SnapshotStrings()
     public private(set) var nodeCount = 0
+    /// The root records, written at the end (a heap has few).
+    var roots: [SnapshotRootRecord] = []
     @usableFromInline var declaredEdges: UInt64 = 0
     @usableFromInline var writtenEdges = 0
     /// Edge records appended so far.
@@ -158,7 +179,8 @@ public struct SnapshotWriter {
         append(node.edgeCount)
         append(node.generation)
         append(node.flags.rawValue)
-        append(UInt16(0))
+        append(node.kind.rawValue)
+        append(UInt8(0))
         append(UInt64(0))
         declaredEdges += UInt64(node.edgeCount)
         nodeCountIncrement()
@@ -195,11 +217,16 @@ public struct SnapshotWriter {
         appendReservedEdge(target: target, kind: kind, value: value)
     }
 
-    /// Appends one edge record, its label given in the label model with node ordinals as
-    /// names (strings interned here).
-    public mutating func appendEdge(target: Int, label: EdgeLabelOf<Int>, isWeak: Bool) throws(SnapshotWriteError) {
+    /// Appends one edge record, its label given in the label model (strings interned here).
+    public mutating func appendEdge(target: Int, label: EdgeLabelOf<LabelName>, isWeak: Bool) throws(SnapshotWriteError) {
         let (kind, value) = label.encoded { strings.intern($0) }
-        try appendEdge(target: UInt32(truncatingIfNeeded: target), kind: kind.rawValue | (isWeak ? SnapshotFormat.weakBit : 0), value: value)
+        try appendEdge(target: UInt32(truncatingIfNeeded: target), kind: kind | (isWeak ? SnapshotFormat.weakBit : 0), value: value)
+    }
+
+    /// Adds a root record: node `node` (an ordinal) is held under `name`. Roots may be added
+    /// at any time before ``finish(metadata:)``; they are written after the edges.
+    public mutating func appendRoot(node: Int, name: String, category: RootCategory) {
+        roots.append(SnapshotRootRecord(node: UInt32(truncatingIfNeeded: node), name: strings.intern(name), category: category))
     }
 
     mutating func append(bytes: [UInt8]) throws(SnapshotWriteError) {
@@ -234,9 +261,19 @@ public struct SnapshotWriter {
             throw SnapshotWriteError(path: path, reason: "the nodes declare \(declaredEdges) edges, \(edgeCount) were written")
         }
         guard nodeCount < Int(UInt32.max) else { throw SnapshotWriteError(path: path, reason: "more than 4 billion nodes") }
+        if let bad = roots.first(where: { Int($0.node) >= nodeCount }) {
+            throw SnapshotWriteError(path: path, reason: "a root names node \(bad.node) of \(nodeCount)")
+        }
         let nodesOffset = SnapshotFormat.headerSize
         let edgesOffset = nodesOffset + nodeCount * SnapshotFormat.nodeRecordSize
-        let stringsOffset = edgesOffset + edgeCount * SnapshotFormat.edgeRecordSize
+        let rootsOffset = edgesOffset + edgeCount * SnapshotFormat.edgeRecordSize
+        let stringsOffset = rootsOffset + roots.count * SnapshotFormat.rootRecordSize
+        for root in roots {
+            try reserve(SnapshotFormat.rootRecordSize)
+            append(root.node)
+            append(root.name)
+            append(UInt32(root.category.rawValue))   // category byte, then three reserved zero bytes
+        }
         for text in strings.strings {
             let utf8 = Array(text.utf8)
             try reserve(4)
@@ -269,6 +306,8 @@ public struct SnapshotWriter {
         put(UInt64(metadataBytes.count))
         put(UInt64(fileLength))
         put(checksum)
+        put(UInt64(roots.count))
+        put(UInt64(rootsOffset))
         header.append(contentsOf: repeatElement(0, count: SnapshotFormat.headerSize - header.count))
         let headerFailure = header.withUnsafeBytes { SystemCall.writeAll(fd: fd, $0, at: 0) }
         if headerFailure != 0 { throw SnapshotWriteError(path: path, reason: SystemCall.message(headerFailure)) }

@@ -31,6 +31,14 @@ extension HeapSnapshot {
     /// with the queries that depend on it.
     /// - Complexity: O(nodes + edges) time, 4 × (nodes + edges) bytes.
     public func buildReverseIndex() -> ReverseIndex {
+        Self.reverseIndex(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets)
+    }
+
+    /// The reverse index of forward edges in compressed sparse rows: a counting sort of the
+    /// edges by target (count per target, prefix sums, then each source placed in its slot),
+    /// so each node's referrers come out in source order. The one place it is built.
+    /// - Complexity: O(nodes + edges) time, 4 × (nodes + edges) bytes.
+    static func reverseIndex(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32]) -> ReverseIndex {
         var start = [UInt32](repeating: 0, count: nodeCount + 1)
         for target in edgeTargets { start[Int(target) + 1] &+= 1 }
         for node in 0..<nodeCount { start[node + 1] &+= start[node] }

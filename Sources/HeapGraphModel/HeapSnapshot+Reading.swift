@@ -26,7 +26,8 @@ extension HeapSnapshot {
                        metadata: header.metadataOffset)
         let metadataLength = header.metadataLength
         let expectedChecksum = header.checksum
-        guard nodeCount64 < UInt64(PackedEdgeLabel.valueMask) else { throw .tooLarge(reason: "\(nodeCount64) nodes (at most 2^28)") }
+        guard nodeCount64 < UInt64(PackedEdgeLabel.valueMask) else { throw .tooLarge(reason: "\(nodeCount64) nodes (at most 2^27 - 1)") }
+        let version = header.version
         guard edgeCount64 < UInt64(UInt32.max) else { throw .tooLarge(reason: "\(edgeCount64) edges (at most 2^32 - 1)") }
         let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
 
@@ -50,6 +51,7 @@ extension HeapSnapshot {
         // double from 64 Ki as records arrive, so address space is not claimed for them either.
         var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
         var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
+        var nodeKinds: [UInt8] = []
         var edgeStart: [UInt32] = [0]
         var nodeCapacity = 0
         var edgeSum: UInt64 = 0
@@ -60,6 +62,7 @@ extension HeapSnapshot {
                 typeIndices.reserveCapacity(nodeCapacity); valueLabels.reserveCapacity(nodeCapacity)
                 shallowSizes.reserveCapacity(nodeCapacity); externalCounts.reserveCapacity(nodeCapacity)
                 generations.reserveCapacity(nodeCapacity); nodeFlags.reserveCapacity(nodeCapacity)
+                nodeKinds.reserveCapacity(nodeCapacity)
                 edgeStart.reserveCapacity(nodeCapacity + 1)
             }
             guard reader.fill(SnapshotFormat.nodeRecordSize) else { throw reader.failure(reading: "node \(node)", fileSize: size) }
@@ -82,6 +85,11 @@ extension HeapSnapshot {
             externalCounts.append(record.externalCount)
             generations.append(record.generation)
             nodeFlags.append(record.flags.rawValue)
+            if version >= 2 {
+                let kind = reader.nodeKindByte()
+                guard NodeKind(rawValue: kind) != nil else { throw .badNode(node: node, reason: "has unknown kind \(kind)") }
+                nodeKinds.append(kind)
+            }
             edgeStart.append(UInt32(edgeSum))
             reader.consume(SnapshotFormat.nodeRecordSize)
         }
@@ -99,19 +107,39 @@ extension HeapSnapshot {
             let (target, value, kindByte) = reader.edgeRecord()
             reader.consume(SnapshotFormat.edgeRecordSize)
             guard Int(target) < nodeCount else { throw .badEdge(edge: edge, reason: "points at node \(target) of \(nodeCount)") }
-            guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & ~SnapshotFormat.weakBit) else {
-                throw .badEdge(edge: edge, reason: "has unknown kind \(kindByte & ~SnapshotFormat.weakBit)")
+            let kindBits = kindByte & ~SnapshotFormat.weakBit
+            guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & SnapshotFormat.kindMask),
+                  version >= 2 || (kindBits & SnapshotFormat.textNameBit == 0 && kind.rawValue <= SnapshotFormat.EdgeKind.named.rawValue),
+                  let label = PackedEdgeLabel(kindByte: kindByte, value: value) else {
+                throw .badEdge(edge: edge, reason: "has unknown kind \(kindBits)")
             }
             switch kind {
             case .key, .attribute:
-                guard Int(value) < nodeCount else { throw .badEdge(edge: edge, reason: "is labelled by node \(value) of \(nodeCount)") }
-            case .named:
+                if label.nameIsText {
+                    guard Int(value) < stringCount else { throw .badEdge(edge: edge, reason: "is labelled by string \(value) of \(stringCount)") }
+                } else {
+                    guard Int(value) < nodeCount else { throw .badEdge(edge: edge, reason: "is labelled by node \(value) of \(nodeCount)") }
+                }
+            case .named, .closureVariable, .shortcut:
                 guard Int(value) < stringCount else { throw .badEdge(edge: edge, reason: "is labelled by string \(value) of \(stringCount)") }
-            case .index, .none, .dictKey:
+            case .index, .none, .dictKey, .hidden:
                 break
             }
             edgeTargets.append(target)
-            edgeLabels.append(PackedEdgeLabel(kind: kind, value: value, isWeak: kindByte & SnapshotFormat.weakBit != 0).rawValue)
+            edgeLabels.append(label.rawValue)
+        }
+
+        var rootRecords: [(node: Int, name: Int, category: RootCategory)] = []
+        for root in 0..<Int(header.rootCount) {
+            guard reader.fill(SnapshotFormat.rootRecordSize) else { throw reader.failure(reading: "root \(root)", fileSize: size) }
+            let (node, name, categoryByte) = reader.rootRecord()
+            reader.consume(SnapshotFormat.rootRecordSize)
+            guard Int(node) < nodeCount else { throw .badRoot(root: root, reason: "names node \(node) of \(nodeCount)") }
+            guard Int(name) < stringCount else { throw .badRoot(root: root, reason: "is named by string \(name) of \(stringCount)") }
+            guard let category = RootCategory(rawValue: categoryByte) else {
+                throw .badRoot(root: root, reason: "has unknown category \(categoryByte)")
+            }
+            rootRecords.append((Int(node), Int(name), category))
         }
 
         var strings: [String] = []
@@ -156,11 +184,22 @@ extension HeapSnapshot {
         let actualChecksum = reader.checksum.finish()
         guard actualChecksum == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actualChecksum) }
         let metadata = try SnapshotMetadata(parsing: metadataBytes)
+        if version < 2 {
+            // Version 1 has no node kinds: HeapRuntime's type names say them.
+            var kindOfType: [UInt32: UInt8] = [:]
+            nodeKinds = typeIndices.map { type in
+                if let known = kindOfType[type] { return known }
+                let kind = NodeKind.guess(typeName: strings[Int(type)]).rawValue
+                kindOfType[type] = kind
+                return kind
+            }
+        }
+        let roots = rootRecords.map { Root(node: $0.node, name: strings[$0.name], category: $0.category) }
 
         self.init(strings: strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
-                  generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
-                  edgeLabels: edgeLabels)
+                  generations: generations, nodeFlags: nodeFlags, nodeKinds: nodeKinds, roots: roots,
+                  edgeStart: edgeStart, edgeTargets: edgeTargets, edgeLabels: edgeLabels)
     }
 
     /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,
@@ -174,20 +213,9 @@ extension HeapSnapshot {
     /// fills them.
     package init(strings: [String], metadata: SnapshotMetadata, ids: [UInt64], referenceCounts: [UInt32], typeIndices: [UInt32],
          valueLabels: [UInt32], shallowSizes: [UInt32], externalCounts: [Int32], generations: [UInt8], nodeFlags: [UInt8],
-         edgeStart: [UInt32], edgeTargets: [UInt32], edgeLabels: [UInt32]) {
+         nodeKinds: [UInt8], roots: [Root], edgeStart: [UInt32], edgeTargets: [UInt32], edgeLabels: [UInt32]) {
         let nodeCount = ids.count
-        var reverseStart = [UInt32](repeating: 0, count: nodeCount + 1)
-        for target in edgeTargets { reverseStart[Int(target) + 1] &+= 1 }
-        for node in 0..<nodeCount { reverseStart[node + 1] &+= reverseStart[node] }
-        var reverseSources = [UInt32](repeating: 0, count: edgeTargets.count)
-        var fill = reverseStart
-        for source in 0..<nodeCount {
-            for edge in Int(edgeStart[source])..<Int(edgeStart[source + 1]) {
-                let target = Int(edgeTargets[edge])
-                reverseSources[Int(fill[target])] = UInt32(source)
-                fill[target] &+= 1
-            }
-        }
+        let reverse = Self.reverseIndex(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets)
         self.nodeCount = nodeCount
         self.edgeCount = edgeTargets.count
         self.strings = strings
@@ -200,11 +228,19 @@ extension HeapSnapshot {
         self.externalCounts = externalCounts
         self.generations = generations
         self.nodeFlags = nodeFlags
+        self.nodeKinds = nodeKinds
+        self.roots = roots
+        var rootIndex: [Int32] = []
+        if !roots.isEmpty {
+            rootIndex = [Int32](repeating: -1, count: nodeCount)
+            for (index, root) in roots.enumerated().reversed() { rootIndex[root.node] = Int32(index) }
+        }
+        self.rootIndex = rootIndex
         self.edgeStart = edgeStart
         self.edgeTargets = edgeTargets
         self.edgeLabels = edgeLabels
-        self.reverseStart = reverseStart
-        self.reverseSources = reverseSources
+        self.reverseStart = reverse.start
+        self.reverseSources = reverse.sources
     }
 }
 

@@ -6,9 +6,15 @@ import HeapGraphFormat
 /// Nodes are numbered 0..<``nodeCount``. Edges are stored as compressed sparse rows in
 /// both directions: a node's outgoing edges, and its incoming ones, are contiguous.
 ///
-/// Memory: 38 bytes per node (id 8, reference count 4, type 4, value label 4, shallow size
-/// 4, external count 4, generation 1, flags 1, edge start 4, reverse start 4) and 12 bytes
-/// per edge (target 4, label 4, reverse source 4), plus the string table.
+/// The graph is source-neutral: a node has a kind (``NodeKind``) beside its type name, an edge
+/// one of the format's kinds (attributes, indexes, dict keys and values, closure variables,
+/// internal, hidden, shortcut; weak or not), and a heap's named roots (``roots``) come with
+/// it; which runtime the heap came from is ``SnapshotMetadata/runtime``. CPython's notions
+/// (generations, `gc.garbage`, legacy finalizers) are data the analysis uses when present.
+///
+/// Memory: 39 bytes per node (id 8, reference count 4, type 4, value label 4, shallow size
+/// 4, external count 4, generation 1, flags 1, kind 1, edge start 4, reverse start 4) and 12
+/// bytes per edge (target 4, label 4, reverse source 4), plus the string table and roots.
 ///
 /// ```swift
 /// let graph = try HeapSnapshot(contentsOf: "app.heapgraph")
@@ -31,6 +37,8 @@ public struct HeapSnapshot: Sendable {
         /// The index, the key or attribute-name node, or the string index, by kind.
         public var value: Int
         public var isWeak: Bool
+        /// Whether a key or attribute is named by a string index (`value`) rather than a node.
+        public var nameIsText: Bool
 
         @inlinable
         init(source: Int, target: Int, packedLabel raw: UInt32) {
@@ -40,6 +48,7 @@ public struct HeapSnapshot: Sendable {
             kind = label.kind
             value = label.value
             isWeak = label.isWeak
+            nameIsText = label.nameIsText
         }
     }
 
@@ -84,6 +93,19 @@ public struct HeapSnapshot: Sendable {
         @inlinable public subscript(position: Int) -> Int { Int(sources[position]) }
     }
 
+    /// A root record: a node the program holds, under a name.
+    public struct Root: Hashable, Sendable {
+        public var node: Int
+        /// "app.REGISTRY", "thread 1: f (a.py:3)", "gc.garbage", "(Strong roots)".
+        public var name: String
+        public var category: RootCategory
+        public init(node: Int, name: String, category: RootCategory) {
+            self.node = node
+            self.name = name
+            self.category = category
+        }
+    }
+
     public let nodeCount: Int
     public let edgeCount: Int
     /// The strings the file's records refer to.
@@ -99,6 +121,11 @@ public struct HeapSnapshot: Sendable {
     var externalCounts: [Int32]
     var generations: [UInt8]
     var nodeFlags: [UInt8]
+    var nodeKinds: [UInt8]
+    /// The heap's named roots, in the file's order.
+    public let roots: [Root]
+    /// Per node, the index of its first root record, or -1; empty when there are none.
+    var rootIndex: [Int32]
     @usableFromInline var edgeStart: [UInt32]
     @usableFromInline var edgeTargets: [UInt32]
     @usableFromInline var edgeLabels: [UInt32]
@@ -123,8 +150,18 @@ public struct HeapSnapshot: Sendable {
     /// 0, 1, 2, 3 (permanent), or nil when untracked.
     public func generation(of node: Int) -> Int? { generations[node] == 255 ? nil : Int(generations[node]) }
     public func flags(of node: Int) -> NodeFlags { NodeFlags(rawValue: nodeFlags[node]) }
-    /// Whether the host program itself holds the node.
-    public func isRoot(_ node: Int) -> Bool { externalCounts[node] > 0 && !flags(of: node).contains(.immortal) }
+    /// What the node is, beside its type name.
+    public func kind(of node: Int) -> NodeKind { NodeKind(rawValue: nodeKinds[node]) ?? .object }
+    /// Whether the program holds the node: it has a root record, or references from outside
+    /// the heap (an external count).
+    public func isRoot(_ node: Int) -> Bool {
+        (externalCounts[node] > 0 && !flags(of: node).contains(.immortal)) || (!rootIndex.isEmpty && rootIndex[node] >= 0)
+    }
+    /// The node's first root record, if it has one.
+    public func namedRoot(of node: Int) -> Root? {
+        guard !rootIndex.isEmpty, rootIndex[node] >= 0 else { return nil }
+        return roots[Int(rootIndex[node])]
+    }
 
     // MARK: Edges
 
@@ -161,16 +198,23 @@ public struct HeapSnapshot: Sendable {
         case .none: return ""
         case .index: return "[\(edge.value)]"
         case .dictKey: return "(key)"
-        case .key: return valueLabel(of: edge.value).map { "[\($0)]" } ?? "[?]"
+        case .key:
+            if edge.nameIsText { return "[\(string(edge.value))]" }
+            return valueLabel(of: edge.value).map { "[\($0)]" } ?? "[?]"
         case .attribute:
+            if edge.nameIsText { return string(edge.value) }
             guard var name = valueLabel(of: edge.value) else { return "?" }
             if name.count >= 2, let first = name.first, first == "'" || first == "\"", name.last == first {
                 name = String(name.dropFirst().dropLast())
             }
             return name
-        case .named: return edge.value < strings.count ? strings[edge.value] : "?"
+        case .named, .shortcut: return string(edge.value)
+        case .closureVariable: return "(closure) " + string(edge.value)
+        case .hidden: return "(hidden)[\(edge.value)]"
         }
     }
+
+    private func string(_ index: Int) -> String { index < strings.count ? strings[index] : "?" }
 }
 
 /// What a snapshot file says about itself (its metadata JSON, docs/snapshot-format.md).
@@ -187,6 +231,9 @@ public struct SnapshotMetadata: Sendable, Equatable {
     public var generationStats: [[String: Int]]?
     /// Allocator counters by name.
     public var allocator: [String: Int]?
+    /// Which runtime the heap came from ("HeapRuntime", "CPython 3.12", "V8"), when the
+    /// producer said (version 2).
+    public var runtime: String?
     /// What the host said of each watched object, by id.
     public var watched: [UInt64: String]?
     /// The id of the `gc.garbage` list, when the heap had one: a root worth naming.

@@ -19,7 +19,7 @@ struct MetadataParser {
     /// The field a key names, in containers whose keys name fields; found once per key, so
     /// that what follows switches on enums, not strings.
     enum Member {
-        case other, tag, time, producer, garbageList, collector, allocator, watched, thresholds, counts, generations, id,
+        case other, tag, time, producer, runtime, garbageList, collector, allocator, watched, thresholds, counts, generations, id,
              description
     }
 
@@ -282,6 +282,7 @@ struct MetadataParser {
         case (.top, "tag"): .tag
         case (.top, "time"): .time
         case (.top, "producer"): .producer
+        case (.top, "runtime"): .runtime
         case (.top, "garbageList"): .garbageList
         case (.top, "collector"): .collector
         case (.top, "allocator"): .allocator
@@ -320,6 +321,7 @@ struct MetadataParser {
         case (.top, .tag): metadata.tag = nil
         case (.top, .time): metadata.time = nil
         case (.top, .producer): metadata.producer = nil
+        case (.top, .runtime): metadata.runtime = nil
         case (.top, .garbageList): metadata.garbageListID = nil
         case (.collector, .thresholds):
             metadata.thresholds = isObject ? nil : []
@@ -355,7 +357,7 @@ struct MetadataParser {
 
     mutating func scalar(in parent: Frame) throws(SnapshotError) {
         let keep: Bool = switch (parent.context, parent.member) {
-        case (.top, .tag), (.top, .time), (.top, .producer), (.watchedEntry, .description): true
+        case (.top, .tag), (.top, .time), (.top, .producer), (.top, .runtime), (.watchedEntry, .description): true
         default: false
         }
         let value = try readScalar(keepingStrings: keep)
@@ -366,6 +368,7 @@ struct MetadataParser {
         case (.top, .tag): metadata.tag = text
         case (.top, .time): metadata.time = text
         case (.top, .producer): metadata.producer = text
+        case (.top, .runtime): metadata.runtime = text
         case (.top, .garbageList): metadata.garbageListID = unsigned
         case (.top, .collector): metadata.thresholds = nil; metadata.counts = nil; metadata.generationStats = nil
         case (.top, .allocator): metadata.allocator = nil

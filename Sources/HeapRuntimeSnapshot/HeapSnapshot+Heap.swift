@@ -15,6 +15,8 @@ extension HeapSnapshot {
         var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
         var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
         var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        var nodeKinds: [UInt8] = []
+        var roots: [Root] = []
         heap.withSnapshotView { view in
             for ordinal in 0..<view.count {
                 let node = view.node(ordinal)
@@ -26,24 +28,26 @@ extension HeapSnapshot {
                 externalCounts.append(Int32(clamping: node.externalCount))
                 generations.append(node.generation)
                 nodeFlags.append(node.flags.rawValue)
+                nodeKinds.append(node.kind.rawValue)
                 view.forEachEncodedEdge(of: ordinal, intern: { strings.intern($0) }) { target, kind, value in
                     edgeTargets.append(target)
-                    let edgeKind = SnapshotFormat.EdgeKind(rawValue: kind & ~SnapshotFormat.weakBit) ?? .none
-                    edgeLabels.append(PackedEdgeLabel(kind: edgeKind, value: value, isWeak: kind & SnapshotFormat.weakBit != 0).rawValue)
+                    edgeLabels.append(PackedEdgeLabel(kindByte: kind, value: value)?.rawValue ?? 0)
                 }
                 edgeStart.append(UInt32(edgeTargets.count))
             }
+            if let garbage = view.garbageListOrdinal { roots.append(Root(node: garbage, name: "gc.garbage", category: .garbage)) }
         }
         var metadata = SnapshotMetadata()
         metadata.tag = tag
         metadata.producer = "HeapRuntime (live)"
+        metadata.runtime = "HeapRuntime"
         metadata.garbageListID = heap.gc.garbageID.map { UInt64(UInt(bitPattern: $0)) }
         metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
             (UInt64(UInt(bitPattern: $0.object.id)), $0.description)
         }, uniquingKeysWith: { first, _ in first })
         self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
-                  generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
-                  edgeLabels: edgeLabels)
+                  generations: generations, nodeFlags: nodeFlags, nodeKinds: nodeKinds, roots: roots,
+                  edgeStart: edgeStart, edgeTargets: edgeTargets, edgeLabels: edgeLabels)
     }
 }

@@ -17,7 +17,7 @@ struct FormatWriterTests {
                                                  externalCount: 1, edgeCount: 2, generation: 0, flags: [.tracked]))
         try writer.appendNode(SnapshotNodeRecord(id: 20, referenceCount: 1, typeName: writer.intern("str"), valueLabel: name,
                                                  shallowSize: 40, externalCount: 0, edgeCount: 0))
-        try writer.appendEdge(target: 1, label: .attribute(1), isWeak: false)
+        try writer.appendEdge(target: 1, label: .attribute(.node(1)), isWeak: false)
         try writer.appendEdge(target: 0, label: .named("self"), isWeak: true)
         let counts = try writer.finish { nodes, edges in "{\"producer\":\"test\",\"objects\":\(nodes),\"edges\":\(edges)}" }
         #expect(counts.nodes == 2 && counts.edges == 2)

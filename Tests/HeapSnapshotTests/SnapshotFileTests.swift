@@ -186,8 +186,8 @@ struct SnapshotBadInputTests {
     @Test func wrongVersionAndWrongMagic() throws {
         let bytes = try validFile()
         var future = bytes
-        future[8] = 2
-        #expect(read(future) == .unsupportedVersion(2))
+        future[8] = 3
+        #expect(read(future) == .unsupportedVersion(3))
         var notOurs = bytes
         notOurs[0] = UInt8(ascii: "X")
         #expect(read(notOurs) == .notASnapshot)

@@ -96,9 +96,11 @@ struct CycleShape {
             for edge in graph.edges(of: node) where !edge.isWeak && component[edge.target] == own {
                 let label: UInt64
                 switch edge.kind {
-                case .index, .dictKey, .none: label = 0
-                case .named: label = UInt64(edge.value) + 1
-                case .key, .attribute: label = graph.valueLabelIndex(of: edge.value).map { UInt64($0) + 1 } ?? 0
+                case .index, .dictKey, .none, .hidden: label = 0
+                case .named, .closureVariable, .shortcut: label = UInt64(edge.value) + 1
+                case .key, .attribute:
+                    // A string index, or the name node's label's: both index the same table.
+                    label = edge.nameIsText ? UInt64(edge.value) + 1 : graph.valueLabelIndex(of: edge.value).map { UInt64($0) + 1 } ?? 0
                 }
                 triples.append(source << 32 | UInt64(graph.typeIndex(of: edge.target)))
                 triples.append(UInt64(edge.kind.rawValue) << 40 | label)

@@ -41,12 +41,13 @@ struct DOTEdgeGroup {
             return nil
         case .index:
             return ("[\(edge.value)]", 1)
-        case .attribute:
+        case .attribute, .closureVariable:
             return (graph.labelText(edge), 2)
-        case .named:
+        case .named, .shortcut, .hidden:
             let name = graph.labelText(edge)
             return (name, name == "__dict__" ? 10 : 1)
         case .key:
+            if edge.nameIsText { return (graph.labelText(edge), 2) }
             let key = edge.value
             if let identifier = identifierKey(key, in: graph) { return (identifier, 2) }
             return (graph.typeName(of: key, style: style) + "\n" + graph.shortLabel(of: key), 1)

@@ -10,7 +10,10 @@ extension LeakTrace {
         let red = colors ? "\u{1B}[31m" : "", reset = colors ? "\u{1B}[0m" : ""
         let noun = rootReferences == 1 ? "reference" : "references"
         // A chain may start anywhere (find_ref_chain); only a held start is called a root.
-        let root = rootName == "gc.garbage" ? "Root: gc.garbage (objects the collector cannot free)"
+        let root = rootCategory == .garbage ? "Root: gc.garbage (objects the collector cannot free)"
+            : rootCategory == .other ? "Root: \(rootName ?? "")"
+            : rootCategory == .handle ? "Root: held by the host program (\(rootName ?? ""))"
+            : rootCategory != nil ? "Root: \(rootCategory?.description ?? "") \(rootName ?? "")"
             : rootReferences > 0 ? "Root: held by the host program (\(rootReferences) \(noun))"
             : "Start: not a root (the host program holds no reference to it)"
         var lines = ["┬───", "│ \(bold)\(root)\(reset)", "│"]

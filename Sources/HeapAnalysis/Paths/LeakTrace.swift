@@ -28,9 +28,11 @@ public struct LeakTrace: Sendable, Hashable {
     public var steps: [Step]
     /// References the host program holds on the first step (its external count).
     public var rootReferences: Int
-    /// What the root is, when the snapshot says: "gc.garbage" for the collector's list of
-    /// uncollectable objects.
+    /// What the root is, when the snapshot says: its root record's name ("app.REGISTRY",
+    /// "gc.garbage" for the collector's list of uncollectable objects).
     public var rootName: String?
+    /// The category of the first step's root record, when it has one.
+    public var rootCategory: RootCategory?
 
     /// The trace of `path` (root first, as ``RootPaths/path(to:)`` gives it). Consecutive
     /// nodes must be joined by a strong edge; the first such edge names the reference.
@@ -57,8 +59,13 @@ public struct LeakTrace: Sendable, Hashable {
         }
         self.steps = steps
         self.rootReferences = path.first.map(graph.externalCount(of:)) ?? 0
-        if let first = path.first, let garbage = graph.metadata.garbageListID, graph.id(of: first) == garbage {
+        if let first = path.first, let root = graph.namedRoot(of: first) {
+            rootName = root.name
+            rootCategory = root.category
+        } else if let first = path.first, let garbage = graph.metadata.garbageListID, graph.id(of: first) == garbage {
+            // A version 1 file names gc.garbage only in its metadata.
             rootName = "gc.garbage"
+            rootCategory = .garbage
         }
     }
 

@@ -34,10 +34,20 @@ public struct SnapshotView {
         /// For str, bytes, int, float, bool, None and classes: objgraph's short label
         /// (repr cut to 40 characters, or the class name); nil for the rest.
         public var valueLabel: String?
+        /// What the object is, beside its type name.
+        public var kind: NodeKind
     }
 
     /// How an edge is labelled, by ordinals where the label is itself an object.
-    public typealias Label = EdgeLabelOf<Int>
+    public typealias Label = EdgeLabelOf<LabelName>
+
+    /// The ordinal of `gc.garbage`, when the heap has that list and it is in the view: a
+    /// named root.
+    public var garbageListOrdinal: Int? {
+        guard let list = core.pointee.collector.garbage, objects.count > 0 else { return nil }
+        let ordinal = Self.ordinal(of: list)
+        return ordinal >= 0 && ordinal < objects.count && objects[ordinal] == list ? ordinal : nil
+    }
 
     /// The object numbered `ordinal`.
     public func object(_ ordinal: Int) -> ObjectRef { ObjectRef(objects[ordinal]) }
@@ -77,7 +87,19 @@ public struct SnapshotView {
         return Node(id: UInt64(UInt(bitPattern: object)),
                     shallowSize: HeapCore.shallowSize(object), referenceCount: count,
                     externalCount: flags.contains(.immortal) ? 0 : count - Int(heldInside[ordinal]),
-                    generation: generations[ordinal], flags: flags, valueLabel: label)
+                    generation: generations[ordinal], flags: flags, valueLabel: label,
+                    kind: Self.nodeKind(info.pointee.kind))
+    }
+
+    static func nodeKind(_ kind: ObjectKind) -> NodeKind {
+        switch kind {
+        case .tuple, .list, .set: .array
+        case .str, .bytes: .string
+        case .bool, .int, .float: .number
+        case .dict: .dictionary
+        case .class: .type
+        case .none, .instance, .weakref, .host: .object
+        }
     }
 
     /// A key identifying the object's type name cheaply: equal keys, equal names (the
@@ -96,21 +118,16 @@ public struct SnapshotView {
     /// making labels.
     public func edgeCount(of ordinal: Int) -> Int { Int(edgeCounts[ordinal]) }
 
-    /// Calls `body` for each outgoing edge of object `ordinal`: target ordinal, label,
-    /// whether it is weak. Weak edges point at objects that are always in the view.
+    /// Calls `body` for each outgoing edge of object `ordinal`: target ordinal, label (keys
+    /// and attribute names by ordinal, a host's by text), whether it is weak. Weak edges point at objects that are always in the view.
     /// - Complexity: O(edges of the object).
     public func forEachEdge(of ordinal: Int, _ body: (Int, Label, Bool) -> Void) {
         let object = objects[ordinal]
         HeapCore.forEachLabelledReferent(object, core: core) { target, label, weak in
-            let named: Label
-            switch label {
-            case .key(.text(let text)), .attribute(.text(let text)):
-                // Format version 1 has no key or attribute named by text.
-                named = .named(text)
-            default:
-                named = label.map { name in
-                    if case .object(let object) = name { return Self.ordinal(of: object) }
-                    return 0
+            let named: Label = label.map { name in
+                switch name {
+                case .object(let object): .node(Self.ordinal(of: object))
+                case .text(let text): .text(text)
                 }
             }
             body(Self.ordinal(of: target), named, weak)
@@ -118,7 +135,7 @@ public struct SnapshotView {
     }
 
     /// The edges of object `ordinal` already in the file's encoding (target ordinal, kind
-    /// byte with the weak bit, label value), lists and tuples without building labels —
+    /// byte with the weak and text-name bits, label value), lists and tuples without building labels —
     /// the snapshot writer's inner loop.
     public func forEachEncodedEdge(of ordinal: Int, intern: (String) -> UInt32, _ body: (UInt32, UInt8, UInt32) -> Void) {
         let object = objects[ordinal]
@@ -131,8 +148,8 @@ public struct SnapshotView {
             return
         }
         forEachEdge(of: ordinal) { target, label, weak in
-            let (edgeKind, value) = label.encoded(intern)
-            body(UInt32(truncatingIfNeeded: target), edgeKind.rawValue | (weak ? SnapshotFormat.weakBit : 0), value)
+            let (kindByte, value) = label.encoded(intern)
+            body(UInt32(truncatingIfNeeded: target), kindByte | (weak ? SnapshotFormat.weakBit : 0), value)
         }
     }
 

@@ -35,8 +35,10 @@ extension Heap {
                         id: node.id, referenceCount: Int64(node.referenceCount), typeName: typeIndex,
                         valueLabel: node.valueLabel.map { file.intern($0) } ?? SnapshotFormat.noString,
                         shallowSize: UInt32(clamping: node.shallowSize), externalCount: Int32(clamping: node.externalCount),
-                        edgeCount: UInt32(view.edgeCount(of: ordinal)), generation: node.generation, flags: node.flags))
+                        edgeCount: UInt32(view.edgeCount(of: ordinal)), generation: node.generation, flags: node.flags,
+                        kind: node.kind))
                 }
+                if let garbage = view.garbageListOrdinal { file.appendRoot(node: garbage, name: "gc.garbage", category: .garbage) }
                 for ordinal in 0..<view.count {
                     if ordinal % SnapshotView.touchBatch == 0 {
                         view.touchReferents(ofOrdinals: ordinal..<min(view.count, ordinal + SnapshotView.touchBatch))
@@ -85,7 +87,7 @@ extension Heap {
         // writing a snapshot must not create it).
         let garbage = core.pointee.collector.garbage.map { ",\"garbageList\":\(UInt64(UInt(bitPattern: $0)))" } ?? ""
         return """
-        {"format":"heapgraph","version":\(SnapshotFormat.version),"producer":"HeapRuntime","time":"\(time)","tag":\(JSONText.quoted(tag)),\
+        {"format":"heapgraph","version":\(SnapshotFormat.version),"producer":"HeapRuntime","runtime":"HeapRuntime","time":"\(time)","tag":\(JSONText.quoted(tag)),\
         "objects":\(objects),"edges":\(edges),\
         "collector":{"enabled":\(gc.isEnabled),"thresholds":[\(thresholds.0),\(thresholds.1),\(thresholds.2)],\
         "counts":[\(counts.0),\(counts.1),\(counts.2)],"generations":[\(stats.joined(separator: ","))]},\
