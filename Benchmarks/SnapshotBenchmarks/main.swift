@@ -104,6 +104,6 @@ print("file: \(size.st_size / 1_000_000) MB, \(graphNodes) nodes, \(graphEdges) 
 print("write: median \(median(writes)) s of \(writes.map { ($0 * 100).rounded() / 100 })")
 print("read:  median \(median(reads)) s of \(reads.map { ($0 * 100).rounded() / 100 })")
 print("reader memory: \(retained / 1_000_000) MB resident after reading; budget 40 B/node + 12 B/edge = \(budget / 1_000_000) MB")
-print("per node: \(Double(retained) / Double(max(graphNodes, 1))) bytes with edges, compact graph \(38 * graphNodes + 12 * graphEdges) bytes by construction")
+print("per node: \(Double(retained) / Double(max(graphNodes, 1))) bytes with edges, compact graph \(39 * graphNodes + 12 * graphEdges) bytes by construction")
 if let keep = option("--keep") { rename(path, keep) } else { unlink(path) }
 heap.release(first)

@@ -26,6 +26,7 @@ public enum EdgeLabelOf<Name: Hashable & Sendable>: Hashable, Sendable {
     case none
 
     /// The file's kind for this label.
+    @inlinable
     public var kind: SnapshotFormat.EdgeKind {
         switch self {
         case .none: .none
@@ -40,7 +41,8 @@ public enum EdgeLabelOf<Name: Hashable & Sendable>: Hashable, Sendable {
         }
     }
 
-    /// The same label with its names transformed.
+    /// The same label with its names transformed. Inlinable: producers call it per edge.
+    @inlinable
     public func map<Other>(_ transform: (Name) -> Other) -> EdgeLabelOf<Other> {
         switch self {
         case .none: .none

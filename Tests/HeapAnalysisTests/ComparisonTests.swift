@@ -7,41 +7,49 @@ import Testing
 
 @Suite("Growth between snapshots")
 struct ComparisonTests {
-    /// Three snapshots of one heap: Node instances 1 → 2 → 4 (grows every step), tuples of
-    /// five Nones 3 → 2 → 1 (shrinks; 80-byte blocks, so freed ones are not reused for
-    /// 64-byte instances), Blip instances 1 → 2 → 2 (grows, not every step).
-    func snapshots(_ heap: Heap, newNodeIDs: inout [Int]) throws -> [HeapSnapshot] {
-        heap.gc.disable()
-        let root = heap.list().unmanaged()
-        let tuples = heap.list().unmanaged()
-        try heap.append(tuples, to: root)
-        let node = try heap.makeClass("Node"), blip = try heap.makeClass("Blip")
-        try heap.append(node, to: root); try heap.append(blip, to: root)
-        func add(_ cls: borrowing OwnedRef, _ count: Int) throws -> [Int] {
-            var ids: [Int] = []
-            for _ in 0..<count {
-                let object = try heap.instance(of: cls)
-                ids.append(object.id)
-                try heap.append(object, to: root)
+    /// Three snapshots of one heap, made by hand with the ids a heap would keep: Node
+    /// instances 1 → 2 → 4 (grows every step; 64 B each), tuples 3 → 2 → 1 (shrinks, the
+    /// oldest dropped first; 80 B each), Blip instances 1 → 2 → 2 (grows, not every step).
+    /// Sizes are chosen here, not the allocator's.
+    func snapshots(newNodeIDs: inout [Int]) -> [HeapSnapshot] {
+        let nodeIDs: [UInt64] = [0x1000, 0x1040, 0x1080, 0x10c0]
+        let blipIDs: [UInt64] = [0x2000, 0x2040]
+        let tupleIDs: [UInt64] = [0x3000, 0x3050, 0x30a0]
+        newNodeIDs = nodeIDs.dropFirst().map { Int(UInt(truncatingIfNeeded: $0)) }
+        func graph(nodes: Int, blips: Int, droppedTuples: Int) -> HeapSnapshot {
+            HeapSnapshot.build(runtime: "HeapRuntime") { heap in
+                let tracked: NodeFlags = [.tracked]
+                let root = heap.node("list", kind: .array, size: 56, id: 0x100, externalCount: 1, generation: 0, flags: tracked)
+                let tuples = heap.node("list", kind: .array, size: 56, id: 0x140, generation: 0, flags: tracked)
+                let none = heap.node("NoneType", value: "None", id: 0x80, flags: [.immortal])
+                var items = [tuples]   // the tuples list, then its tuples
+                for id in tupleIDs.dropFirst(droppedTuples) {
+                    let tuple = heap.node("tuple", kind: .array, size: 80, id: id, generation: 0, flags: tracked)
+                    for index in 0..<5 { heap.edge(from: tuple, to: none, .index(index)) }
+                    heap.edge(from: tuples, to: tuple, .index(items.count - 1))
+                    items.append(tuple)
+                }
+                let node = heap.node("type", kind: .type, value: "Node", size: 88, id: 0x180, generation: 0, flags: tracked)
+                let blip = heap.node("type", kind: .type, value: "Blip", size: 88, id: 0x1c0, generation: 0, flags: tracked)
+                // What the root list holds, each instance with its class.
+                var held: [(item: Int, cls: Int?)] = [(tuples, nil), (node, nil), (blip, nil)]
+                for step in 0..<4 {
+                    if step < nodes { held.append((heap.node("Node", size: 64, id: nodeIDs[step], generation: 0, flags: tracked), node)) }
+                    if step < blips { held.append((heap.node("Blip", size: 64, id: blipIDs[step], generation: 0, flags: tracked), blip)) }
+                }
+                for (index, (item, cls)) in held.enumerated() {
+                    heap.edge(from: root, to: item, .index(index))
+                    if let cls { heap.edge(from: item, to: cls, .named("__class__")) }
+                }
             }
-            return ids
         }
-        _ = try add(node, 1); _ = try add(blip, 1)
-        for _ in 0..<3 { try heap.append(heap.tuple(Array(repeating: heap.none.ref, count: 5)), to: tuples) }
-        var graphs = [HeapSnapshot(heap: heap)]
-        newNodeIDs += try add(node, 1); _ = try add(blip, 1)
-        try heap.remove(at: 0, from: tuples)
-        graphs.append(HeapSnapshot(heap: heap))
-        newNodeIDs += try add(node, 2)
-        try heap.remove(at: 0, from: tuples)
-        graphs.append(HeapSnapshot(heap: heap))
-        return graphs
+        return [graph(nodes: 1, blips: 1, droppedTuples: 0), graph(nodes: 2, blips: 2, droppedTuples: 1),
+                graph(nodes: 4, blips: 2, droppedTuples: 2)]
     }
 
     @Test func countsBytesAndStepsAcrossThreeSnapshots() throws {
-        let heap = Heap()
         var newIDs: [Int] = []
-        let graphs = try snapshots(heap, newNodeIDs: &newIDs)
+        let graphs = snapshots(newNodeIDs: &newIDs)
         let comparison = SnapshotComparison(graphs)
         let node = try #require(comparison.rows.first { $0.name == "Node" })
         #expect(node.counts == [1, 2, 4])
@@ -80,9 +88,8 @@ struct ComparisonTests {
     }
 
     @Test func growthSuspectsInTheLeakReport() throws {
-        let heap = Heap()
         var newIDs: [Int] = []
-        let graphs = try snapshots(heap, newNodeIDs: &newIDs)
+        let graphs = snapshots(newNodeIDs: &newIDs)
         let last = try #require(graphs.last)
         let report = LeakReport.analyze(last, baselines: Array(graphs.dropLast()))
         let growth = report.findings(in: [.growth])
@@ -143,9 +150,14 @@ struct UncollectableTraceTests {
         let garbageID = try #require(heap.gc.garbageID)
         let graph = HeapSnapshot(heap: heap)
         #expect(graph.metadata.garbageListID == UInt64(UInt(bitPattern: garbageID)))
+        // The runtime names gc.garbage as a root of its own.
+        #expect(graph.roots.map(\.name) == ["gc.garbage"])
+        #expect(graph.roots.map(\.category) == [.garbage])
+        #expect(graph.roots.map { graph.id(of: $0.node) } == [UInt64(UInt(bitPattern: garbageID))])
         let group = try #require(LeakReport.analyze(graph).findings(in: [.uncollectable]).first)
         let trace = try #require(group.trace)
         #expect(trace.rootName == "gc.garbage")
+        #expect(trace.rootCategory == .garbage)
         #expect(trace.text().contains("│ Root: gc.garbage (objects the collector cannot free)"))
         #expect(trace.steps.map(\.typeName) == ["list", "Legacy"])
     }

@@ -92,6 +92,32 @@ struct FormatVersionTests {
         _ = root
     }
 
+    /// HeapRuntime writes gc.garbage as a named root, and its objects' kinds.
+    @Test func theRuntimeWritesGarbageAsANamedRootAndNodeKinds() throws {
+        let heap = Heap()
+        let legacy = try heap.makeClass("Legacy", finalizer: .legacy { _, _ in })
+        do {
+            let a = try heap.instance(of: legacy)
+            try heap.setAttribute("me", to: a, on: a)
+        }
+        heap.gc.collect()
+        let garbage = try #require(heap.gc.garbageID)
+        let text = heap.str("text"), dict = heap.dict(), number = heap.int(7)
+        let held = heap.list([text.ref, dict.ref, number.ref])
+        let path = temporaryPath("garbage-root-\(UUID().uuidString).heapgraph")
+        defer { unlink(path) }
+        try heap.writeSnapshot(to: path)
+        let graph = try HeapSnapshot(contentsOf: path)
+        #expect(graph.roots.map(\.name) == ["gc.garbage"])
+        #expect(graph.roots.map(\.category) == [.garbage])
+        #expect(graph.roots.map { graph.id(of: $0.node) } == [UInt64(UInt(bitPattern: garbage))])
+        let list = try #require((0..<graph.nodeCount).first { graph.id(of: $0) == UInt64(UInt(bitPattern: held.id)) })
+        #expect(graph.kind(of: list) == .array)
+        #expect(graph.edges(of: list).map { graph.kind(of: $0.target) } == [.string, .dictionary, .number])
+        let instance = try #require((0..<graph.nodeCount).first { graph.typeName(of: $0) == "Legacy" })
+        #expect(graph.kind(of: instance) == .object)
+    }
+
     @Test func namedRootsNodeKindsAndNewEdgeKindsRoundTrip() throws {
         var builder = HeapGraphBuilder(runtime: "CPython 3.12")
         let module = builder.node("module", value: "app")

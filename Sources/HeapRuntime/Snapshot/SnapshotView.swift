@@ -119,7 +119,8 @@ public struct SnapshotView {
     public func edgeCount(of ordinal: Int) -> Int { Int(edgeCounts[ordinal]) }
 
     /// Calls `body` for each outgoing edge of object `ordinal`: target ordinal, label (keys
-    /// and attribute names by ordinal, a host's by text), whether it is weak. Weak edges point at objects that are always in the view.
+    /// and attribute names by ordinal, a host's by text), whether it is weak. Weak edges
+    /// point at objects that are always in the view.
     /// - Complexity: O(edges of the object).
     public func forEachEdge(of ordinal: Int, _ body: (Int, Label, Bool) -> Void) {
         let object = objects[ordinal]
@@ -135,8 +136,8 @@ public struct SnapshotView {
     }
 
     /// The edges of object `ordinal` already in the file's encoding (target ordinal, kind
-    /// byte with the weak and text-name bits, label value), lists and tuples without building labels —
-    /// the snapshot writer's inner loop.
+    /// byte with the weak and text-name bits, label value), lists and tuples without
+    /// building labels — the snapshot writer's inner loop.
     public func forEachEncodedEdge(of ordinal: Int, intern: (String) -> UInt32, _ body: (UInt32, UInt8, UInt32) -> Void) {
         let object = objects[ordinal]
         let kind = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.kind
