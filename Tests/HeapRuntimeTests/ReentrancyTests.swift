@@ -208,6 +208,44 @@ struct ReentrancyTests {
         _ = ref3
     }
 
+    /// A basic weak reference queued for teardown is not handed out again: a finalizer that
+    /// runs while it waits in the queue asks for `weakref.ref(target)` and gets a new one.
+    @Test func basicWeakReferenceQueuedForTeardownIsNotReused() throws {
+        let heap = Heap()
+        let target = try heap.makeClass("Target")
+        let t = try heap.instance(of: target)
+        var answers: [Int] = []
+        var queued: Int?
+        var pendingWhenAsked: [Int?] = []
+        let asker = try heap.makeClass("Asker", finalizer: .modern { heap, _ in
+            pendingWhenAsked.append(heap.core.pointee.pendingDeallocation.map { Int(bitPattern: $0) })
+            if let wr = try? heap.weakReference(to: t) {
+                answers.append(wr.id)
+                #expect((try? heap.referent(of: wr))?.id == t.id)
+            }
+        })
+        let baseline = heap.objectCount
+        do {
+            // Lists nested so that the innermost one's items die just past the nesting
+            // limit; it holds [asker, weak]. The weak reference dies first (last item
+            // first) and is queued, then the asker, whose finalizer runs first when the
+            // queue drains, the weak reference still in it.
+            let weak = try heap.weakReference(to: t)
+            queued = weak.id
+            let a = try heap.instance(of: asker)
+            var chain = heap.list([a.ref, weak.ref])
+            a.release()
+            weak.release()
+            for _ in 0..<(HeapCore.deallocationNestingLimit - 1) { chain = heap.list([chain.ref]) }
+            chain.release()
+        }
+        #expect(pendingWhenAsked == [queued])
+        #expect(answers.count == 1)
+        #expect(answers.first != queued)
+        #expect(heap.weakReferenceCount(of: t) == 0)
+        #expect(heap.objectCount == baseline)
+    }
+
     /// test_weakref's test_getweakrefcount, with weak references that have callbacks and
     /// contexts (each its own object) and basic ones (shared).
     @Test func test_getweakrefcount() throws {

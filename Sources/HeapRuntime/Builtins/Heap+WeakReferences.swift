@@ -31,11 +31,12 @@ extension Heap {
         case .instance, .class, .set, .host: break
         default: throw .wrongType(expected: "an object that supports weak references", got: typeName(of: target))
         }
-        // The basic weak reference, if there is one, is first in the target's list.
+        // The basic weak reference, if there is one, is first in the target's list. One whose
+        // count is 0 is queued for teardown: handing it out would resurrect it.
         let head = core.pointee.weakLists[target.pointer]
         let basic = head.flatMap { core.isBasicWeakReference($0) ? $0 : nil }
         let isBasic = callback == nil && context == nil
-        if isBasic, let basic { return retain(ObjectRef(basic)) }
+        if isBasic, let basic, basic.field(0, as: Int.self) > 0 { return retain(ObjectRef(basic)) }
         let object = core.allocateContainer(core.pointee.type(.weakref), size: Layout.weakSize)
         object.setField(Layout.weakReferent, target.pointer as UnsafeMutableRawPointer?)
         if let context { HeapCore.retain(context.pointer) }
