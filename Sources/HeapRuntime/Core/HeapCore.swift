@@ -40,8 +40,8 @@ struct HeapCore {
     @inlinable static var generationCount: Int { 3 }
     @usableFromInline var collector = CollectorState()
 
-    /// Objects whose count reached zero, waiting to be torn down, linked through their
-    /// reference-count field. See `objectDied`.
+    /// Containers whose count reached zero, waiting to be torn down, untracked and linked
+    /// through the `prev` word of their collector heads. See `objectDied`.
     @usableFromInline static var deallocationNestingLimit: Int { 16 }
     @usableFromInline var pendingDeallocation: UnsafeMutableRawPointer? = nil
     /// How many deallocations are running, one inside another.
@@ -123,6 +123,20 @@ struct HeapCore {
         object.setGCNext(head)
         last.setGCNext(object)
         head.setGCPreviousKeepingFlags(object)
+    }
+
+    /// Takes a dying object out of its generation. Besides unlinking it drops the flags that
+    /// only mean something inside a list (being collected, frozen), so an object a finalizer
+    /// tracks again starts clean.
+    @inline(__always)
+    func untrackDying(_ object: UnsafeMutableRawPointer) {
+        let next = object.gcNext.unsafelyUnwrapped
+        let word = object.gcPreviousRaw
+        let previous = UnsafeMutableRawPointer(bitPattern: word & ~UnsafeMutableRawPointer.gcFlagMask).unsafelyUnwrapped
+        previous.setGCNext(next)
+        next.setGCPreviousKeepingFlags(previous)
+        object.setGCNext(nil)
+        object.setGCPreviousRaw(word & (GCFlags.finalized | GCFlags.hasWeakReferences))
     }
 
     @inlinable @inline(__always)
@@ -259,15 +273,24 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     /// instance's values. Those are torn down at once, inside the first deallocation, while
     /// the dying container's memory is still in cache: freeing a list of ten million
     /// instances is then one pass over memory, in the order CPython frees them. Past
-    /// `deallocationNestingLimit` deaths one inside another, a death is queued instead,
-    /// and the outermost deallocation drains the queue in a loop, so a chain of ten million
-    /// nested lists frees in linear time with a bounded stack (CPython's "trashcan", which
-    /// nests 50 deep; the limit here is lower because debug builds' frames are large).
+    /// `deallocationNestingLimit` deaths one inside another, a container's death is queued
+    /// instead, and the outermost deallocation drains the queue in a loop, so a chain of ten
+    /// million nested lists frees in linear time with a bounded stack (CPython's "trashcan",
+    /// which nests 50 deep; the limit here is lower because debug builds' frames are large).
+    /// An atom's teardown releases nothing, so atoms are never queued.
+    ///
+    /// A queued container is untracked first and keeps its count at 0, as CPython's trashcan
+    /// does: a collection that runs while it waits (from a finalizer or callback, or an
+    /// allocation) cannot see it, and a weak reference to it reads as dead. Its collector
+    /// head, unused while untracked, holds the queue link.
     @usableFromInline
     func objectDied(_ object: UnsafeMutableRawPointer) {
         let depth = pointee.deallocationDepth
-        if depth >= HeapCore.deallocationNestingLimit {
-            object.storeBytes(of: pointee.pendingDeallocation, toByteOffset: 0, as: UnsafeMutableRawPointer?.self)
+        if depth >= HeapCore.deallocationNestingLimit
+            && object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.isContainer {
+            if object.isTracked { pointee.untrackDying(object) }
+            let flags = object.gcPreviousRaw & UnsafeMutableRawPointer.gcFlagMask
+            object.setGCPreviousRaw(flags | UInt(bitPattern: pointee.pendingDeallocation))
             pointee.pendingDeallocation = object
             return
         }
@@ -275,8 +298,9 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         deallocate(object)
         if depth == 0 {
             while let next = pointee.pendingDeallocation {
-                pointee.pendingDeallocation = next.load(as: UnsafeMutableRawPointer?.self)
-                next.setField(0, 0)
+                let word = next.gcPreviousRaw
+                pointee.pendingDeallocation = UnsafeMutableRawPointer(bitPattern: word & ~UnsafeMutableRawPointer.gcFlagMask)
+                next.setGCPreviousRaw(word & UnsafeMutableRawPointer.gcFlagMask)
                 deallocate(next)
             }
         }
