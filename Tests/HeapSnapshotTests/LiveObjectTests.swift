@@ -66,6 +66,17 @@ struct LiveObjectTests {
         #expect(file.externalCounts == snapshot.externalCounts)
     }
 
+    /// With no tracked object at all, the allocator's walk is the only source of nodes.
+    @Test func aHeapHoldingOnlyAnIntHasItAsItsOneNode() {
+        let heap = Heap()
+        let number = heap.int(1_000_000)
+        let snapshot = HeapSnapshot(heap: heap)
+        #expect(snapshot.nodeCount == 1)
+        #expect(snapshot.ids == [UInt64(UInt(bitPattern: number.id))])
+        #expect(snapshot.valueLabel(of: 0) == "1000000")
+        #expect(heap.objectCount - singletonCount == 1)
+    }
+
     /// Freed blocks, never-used blocks carved ahead, and pools reused for another size
     /// class after holding objects are not objects; the count still matches after churn.
     @Test func churnLeavesNoPhantomNodes() throws {

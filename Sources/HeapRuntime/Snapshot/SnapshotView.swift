@@ -250,11 +250,40 @@ extension Heap {
         defer { held.deallocate() }
         var index = 0
         var touchedUpTo = 0
-        // Singletons numbered so far (all but they are counted in `liveObjects`).
+        // Singletons numbered so far: the only objects `liveObjects` does not count.
         var singletons = 0
         var walkedAllocator = false
-        while true {
-        while index < objects.count {
+        // Objects that only the host holds (an untracked dict of atoms, an int in a Swift
+        // variable) are on no list and reached by nothing numbered: when the numbered
+        // objects fall short of the live count, the allocator's object blocks give the rest.
+        // Their referents are numbered already, singletons apart, which the walk over
+        // references below picks up. Returns whether there are objects left to walk.
+        func numberObjectsOnlyTheHostHolds() -> Bool {
+            walkedAllocator = true
+            if objects.count - singletons == core.pointee.liveObjects { return false }
+            core.pointee.allocator.forEachObjectBlock { block, contents in
+                let object = contents == .container ? block + Layout.gcHeadSize : block
+                // Tracked objects were numbered from the lists; numbered untracked ones are
+                // in `untracked`; singletons no object refers to stay out.
+                if contents == .container && object.isTracked { return }
+                if object.field(0, as: Int.self) >= HeapCore.immortalCount / 2 || !untracked.insert(object).inserted { return }
+                counts.append(object.field(0, as: Int.self))
+                object.setField(0, objects.count)
+                objects.append(object)
+                generations.append(255)
+            }
+            if objects.count > heldCapacity {
+                let capacity = max(objects.count, heldCapacity * 2)
+                let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
+                grown.moveInitialize(from: held, count: heldCapacity)
+                (grown + heldCapacity).initialize(repeating: 0, count: capacity - heldCapacity)
+                held.deallocate()
+                held = grown
+                heldCapacity = capacity
+            }
+            return index < objects.count
+        }
+        while index < objects.count || (!walkedAllocator && numberObjectsOnlyTheHostHolds()) {
             if index >= touchedUpTo {
                 touchedUpTo = min(objects.count, index + SnapshotView.touchBatch)
                 // The targets' headers, and then their counters in `held` (another random
@@ -298,35 +327,6 @@ extension Heap {
             edgeCounts.append(edges)
             index += 1
         }
-        // Objects that only the host holds (an untracked dict of atoms, an int in a Swift
-        // variable) are on no list and reached by nothing numbered: when the numbered
-        // objects fall short of the live count, the allocator's object blocks give the rest.
-        // Their referents are numbered already, singletons apart, which the loop above
-        // picks up on its next round.
-        if walkedAllocator || objects.count - singletons == core.pointee.liveObjects { break }
-        walkedAllocator = true
-        core.pointee.allocator.forEachObjectBlock { block, contents in
-            let object = contents == .container ? block + Layout.gcHeadSize : block
-            // Tracked objects were numbered from the lists; numbered untracked ones are in
-            // `untracked`; singletons no object refers to stay out.
-            if contents == .container && object.isTracked { return }
-            if object.field(0, as: Int.self) >= HeapCore.immortalCount / 2 || !untracked.insert(object).inserted { return }
-            counts.append(object.field(0, as: Int.self))
-            object.setField(0, objects.count)
-            objects.append(object)
-            generations.append(255)
-        }
-        if objects.count > heldCapacity {
-            let capacity = max(objects.count, heldCapacity * 2)
-            let grown = UnsafeMutablePointer<UInt32>.allocate(capacity: capacity)
-            grown.moveInitialize(from: held, count: heldCapacity)
-            (grown + heldCapacity).initialize(repeating: 0, count: capacity - heldCapacity)
-            held.deallocate()
-            held = grown
-            heldCapacity = capacity
-        }
-        }
-        assert(objects.count - singletons == core.pointee.liveObjects, "snapshot view: numbered objects differ from the live count")
         let heldInside = Array(UnsafeBufferPointer(start: held, count: objects.count))
         var garbage = Set<UnsafeMutableRawPointer>()
         if let list = core.pointee.collector.garbage {
