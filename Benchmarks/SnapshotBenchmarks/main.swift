@@ -2,6 +2,10 @@
 // read back into the compact graph, with the reader's memory.
 //
 //   swift run -c release SnapshotBenchmarks [--nodes N] [--runs N] [--path FILE] [--phases] [--replace]
+//                                           [--host-held]
+//
+// `--host-held` adds one int that only the program holds, so every write also walks the
+// allocator's pools for objects no tracked object reaches (docs/architecture.md).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -30,7 +34,8 @@ do {
     }
     first = heap.retain(lists[0]).unmanaged()
 }
-print("heap: \(nodes) lists, \(3 * nodes) edges")
+let hostHeld = arguments.contains("--host-held") ? heap.int(123_456_789).unmanaged() : nil
+print("heap: \(nodes) lists, \(3 * nodes) edges\(hostHeld == nil ? "" : ", and an int only the program holds")")
 
 if arguments.contains("--phases") {
     // Where a write's time goes: opening the view (the numbering walk and the held-count

@@ -7,9 +7,9 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         object.setField(8, typeWord | Layout.freedBit)
         pointee.liveObjects &-= 1
         if container {
-            pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize)
+            pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize, contents: .container)
         } else {
-            pointee.allocator.deallocate(object, size: size)
+            pointee.allocator.deallocate(object, size: size, contents: .atom)
         }
     }
 

@@ -107,7 +107,7 @@ struct HeapCore {
     /// never die, and recognisable to introspection as immortal (as in CPython 3.12).
     @inlinable static var immortalCount: Int { 1 << 40 }
     mutating func allocateImmortal(_ kind: ObjectKind, size: Int) -> UnsafeMutableRawPointer {
-        let object = allocator.allocate(size)
+        let object = allocator.allocate(size, contents: .atom)
         object.setField(0, Self.immortalCount)
         object.setField(8, builtinTypes[Int(kind.rawValue)])
         return object
@@ -240,7 +240,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     /// A new object of a non-container type with count 1.
     @inlinable @inline(__always)
     func allocateAtom(_ type: UnsafeMutablePointer<TypeInfo>, size: Int) -> UnsafeMutableRawPointer {
-        let object = pointee.allocator.allocate(size)
+        let object = pointee.allocator.allocate(size, contents: .atom)
         object.setField(0, 1)
         object.setField(8, type)
         pointee.liveObjects &+= 1
@@ -257,7 +257,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         if _slowPath(pointee.collector.generations.0.count > pointee.collector.trigger) {
             allocationCrossedThreshold()
         }
-        let object = pointee.allocator.allocate(size &+ Layout.gcHeadSize) + Layout.gcHeadSize
+        let object = pointee.allocator.allocate(size &+ Layout.gcHeadSize, contents: .container) + Layout.gcHeadSize
         object.setField(0, 1)
         object.setField(8, type)
         object.setGCNext(nil)
