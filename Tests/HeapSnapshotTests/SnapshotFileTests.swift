@@ -33,6 +33,16 @@ func sampleHeap() throws -> (Heap, ObjectRef) {
     return (heap, root)
 }
 
+/// A new directory under $TMPDIR (or /tmp) for the caller alone, or nil.
+func makeTemporaryDirectory() -> String? {
+    let parent = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    var template = Array((parent + "/heapgraph-test.XXXXXX").utf8CString)
+    return template.withUnsafeMutableBufferPointer { buffer -> String? in
+        guard let base = buffer.baseAddress, let made = mkdtemp(base) else { return nil }
+        return String(cString: made)
+    }
+}
+
 func temporaryPath(_ name: String) -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("heapgraph-tests-\(getpid())")
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -247,14 +257,19 @@ struct SnapshotWriteErrorTests {
             let heap = Heap()
             let root = heap.list().unmanaged()
             for _ in 0..<50_000 { try? heap.append(heap.list(), to: root) }
-            let path = "/tmp/heapgraph-write-error-\(getpid()).heapgraph"
-            defer { unlink(path) }
+            // A directory of the child's own; `exit` runs no `defer`, so it is removed
+            // explicitly before every exit.
+            guard let directory = makeTemporaryDirectory() else { exit(4) }
+            let path = directory + "/write-error.heapgraph"
+            let status: Int32
             do throws(SnapshotWriteError) {
                 try heap.writeSnapshot(to: path)
-                exit(1)                              // should not have fitted in 256 KiB
+                status = 1                           // should not have fitted in 256 KiB
             } catch {
-                exit(error.path == path && error.reason.contains("large") ? 0 : 2)
+                status = error.path == path && error.reason.contains("large") ? 0 : 2
             }
+            unlink(path)
+            exit(rmdir(directory) == 0 ? status : 5)
         }
     }
 
