@@ -223,27 +223,6 @@ struct SnapshotBadInputTests {
 }
 
 
-@Suite("Snapshot at exit")
-struct SnapshotAtExitTests {
-    static let path = "/tmp/heapgraph-snapshot-at-exit-test.heapgraph"
-
-    @Test func environmentVariableWritesASnapshotAtExit() async throws {
-        try? FileManager.default.removeItem(atPath: Self.path)
-        await #expect(processExitsWith: .success) {
-            setenv("HEAPGRAPH_SNAPSHOT", "/tmp/heapgraph-snapshot-at-exit-test.heapgraph", 1)
-            setenv("HEAPGRAPH_SNAPSHOT_TAG", "at exit", 1)
-            let heap = Heap()
-            let list = heap.list().unmanaged()
-            for i in 0..<10 { try? heap.append(heap.int(1000 + i), to: list) }
-            withExtendedLifetime(heap) { exit(0) }
-        }
-        let graph = try HeapSnapshot(contentsOf: Self.path)
-        #expect(graph.metadata.tag == "at exit")
-        #expect((0..<graph.nodeCount).filter { graph.typeName(of: $0) == "int" }.count == 10)
-        try? FileManager.default.removeItem(atPath: Self.path)
-    }
-}
-
 @Suite("Snapshot writing: errors")
 struct SnapshotWriteErrorTests {
     /// A write that fails on the writing thread (the file size limit is reached after the

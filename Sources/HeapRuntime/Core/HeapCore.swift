@@ -55,6 +55,9 @@ struct HeapCore {
     /// The `Heap` that owns this core, for finalizers; nil once it is gone.
     unowned(unsafe) var owner: Heap? = nil
 
+    /// Snapshot requests (SIGUSR2) this heap has seen at a safe point; see SnapshotAtExit.swift.
+    var snapshotRequestsServed = 0
+
     /// Count of live objects by kind, for quick totals and teardown checks.
     @usableFromInline var liveObjects = 0
 
@@ -241,6 +244,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         // `_PyObject_GC_Alloc`), which must not see the new object half made.
         pointee.collector.generations.0.count &+= 1
         if _slowPath(pointee.collector.generations.0.count > pointee.collector.trigger) {
+            serveSnapshotRequest()      // a safe point, as a collection's start is
             allocationCrossedThreshold()
         }
         let object = pointee.allocator.allocate(size &+ Layout.gcHeadSize) + Layout.gcHeadSize
