@@ -65,6 +65,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The README's example, built and run by a test that checks the README still
+        // shows exactly this file.
+        .executableTarget(
+            name: "ReadmeExample",
+            dependencies: ["HeapRuntime"],
+            path: "samples/ReadmeExample",
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "LeakyApp",
             dependencies: ["HeapRuntime"],
@@ -105,7 +114,11 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "HeapRuntimeTests", dependencies: ["HeapRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "HeapRuntimeTests",
+            dependencies: ["HeapRuntime", "LeakyApp", "ReadmeExample"],   // the samples are run as programs
+            swiftSettings: strict
+        ),
         .testTarget(name: "HeapSnapshotTests", dependencies: ["HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
         .testTarget(name: "HeapAnalysisTests", dependencies: ["HeapAnalysis", "HeapSnapshot", "HeapRuntime"], swiftSettings: strict),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
