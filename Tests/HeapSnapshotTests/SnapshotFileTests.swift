@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import HeapRuntime
 @testable import HeapSnapshot
@@ -46,7 +47,25 @@ func makeTemporaryDirectory() -> String? {
 func temporaryPath(_ name: String) -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("heapgraph-tests-\(getpid())")
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    removeAtExit(directory.path)
     return directory.appendingPathComponent(name).path
+}
+
+private let directoriesToRemove = Mutex<(paths: Set<String>, hookInstalled: Bool)>(([], false))
+
+/// Removes `path` (a directory of this process's own) when the test process exits, after
+/// every test that may use it has run.
+func removeAtExit(_ path: String) {
+    let install = directoriesToRemove.withLock { state -> Bool in
+        state.paths.insert(path)
+        defer { state.hookInstalled = true }
+        return !state.hookInstalled
+    }
+    if install {
+        atexit {
+            for path in directoriesToRemove.withLock({ $0.paths }) { try? FileManager.default.removeItem(atPath: path) }
+        }
+    }
 }
 
 @Suite("Snapshot file: round trip")
@@ -255,9 +274,20 @@ struct SnapshotWriteErrorTests {
     @Test func anUnwritablePathIsReported() throws {
         let heap = Heap()
         #expect(throws: SnapshotWriteError.self) { try heap.writeSnapshot(to: "/nonexistent-directory/x.heapgraph") }
+        // A full disk, from a /dev/full of the test's own (never the machine's device).
+        guard let directory = makeTemporaryDirectory() else {
+            Issue.record("cannot make a temporary directory")
+            return
+        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let full = directory + "/full"
+        guard mknod(full, S_IFCHR | 0o666, dev_t((1 << 8) | 7)) == 0 else {    // major 1, minor 7
+            print("skipped the full-disk case: mknod is not permitted here (\(String(cString: strerror(errno))))")
+            return
+        }
         do throws(SnapshotWriteError) {
-            try heap.writeSnapshot(to: "/dev/full")
-            Issue.record("writing to /dev/full succeeded")
+            try heap.writeSnapshot(to: full)
+            Issue.record("writing to a full device succeeded")
         } catch {
             #expect(error.reason.contains("space"))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// What one run of the built `heapgraph` executable did.
@@ -58,7 +59,24 @@ func scratchDirectory(_ name: String) throws -> String {
         .appendingPathComponent("heapgraph-cli-tests-\(getpid())/\(name)").path
     try? FileManager.default.removeItem(atPath: path)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    removeScratchDirectoriesAtExit()
     return path
+}
+
+private let scratchCleanupInstalled = Mutex(false)
+
+/// The scratch directories are shared by the tests of this process, so they go when the
+/// process exits, after every test has run, not after each test.
+func removeScratchDirectoriesAtExit() {
+    let install = scratchCleanupInstalled.withLock { installed in
+        defer { installed = true }
+        return !installed
+    }
+    guard install else { return }
+    atexit {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("heapgraph-cli-tests-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: root)
+    }
 }
 
 /// Replaces what changes from run to run (object addresses, the time a snapshot was
