@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 import Testing
 import HeapRuntime
 @testable import HeapSnapshot
@@ -51,19 +50,27 @@ func temporaryPath(_ name: String) -> String {
     return directory.appendingPathComponent(name).path
 }
 
-private let directoriesToRemove = Mutex<(paths: Set<String>, hookInstalled: Bool)>(([], false))
+/// Directories to remove at exit. Behind an NSLock (a pthread mutex), not a
+/// `Synchronization.Mutex`, whose contended path ThreadSanitizer cannot see on Linux.
+private final class DirectoriesToRemove: @unchecked Sendable {
+    let lock = NSLock()
+    var paths: Set<String> = []
+    var hookInstalled = false
+}
+private let directoriesToRemove = DirectoriesToRemove()
 
 /// Removes `path` (a directory of this process's own) when the test process exits, after
 /// every test that may use it has run.
 func removeAtExit(_ path: String) {
-    let install = directoriesToRemove.withLock { state -> Bool in
-        state.paths.insert(path)
-        defer { state.hookInstalled = true }
-        return !state.hookInstalled
+    let install = directoriesToRemove.lock.withLock {
+        directoriesToRemove.paths.insert(path)
+        defer { directoriesToRemove.hookInstalled = true }
+        return !directoriesToRemove.hookInstalled
     }
     if install {
         atexit {
-            for path in directoriesToRemove.withLock({ $0.paths }) { try? FileManager.default.removeItem(atPath: path) }
+            let paths = directoriesToRemove.lock.withLock { directoriesToRemove.paths }
+            for path in paths { try? FileManager.default.removeItem(atPath: path) }
         }
     }
 }

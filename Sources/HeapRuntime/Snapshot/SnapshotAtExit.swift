@@ -48,7 +48,28 @@ private struct SnapshotRegistry {
     var exitHookInstalled = false
     var signalInstalled = false
 }
-private let snapshotRegistry = Mutex(SnapshotRegistry())
+private let snapshotRegistry = RegistryLock()
+
+/// The registry behind a pthread mutex. Not `Synchronization.Mutex`: on Linux its contended
+/// path waits on a futex inside the uninstrumented runtime, so ThreadSanitizer reports
+/// heaps made or freed on two threads at once as a race; TSan understands pthread mutexes
+/// (as GraphvizRender's SessionLock does).
+private final class RegistryLock: @unchecked Sendable {
+    private let mutex: UnsafeMutablePointer<pthread_mutex_t>
+    private var registry = SnapshotRegistry()
+
+    init() {
+        mutex = .allocate(capacity: 1)
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+    }
+
+    func withLock<Result>(_ body: (inout SnapshotRegistry) -> Result) -> Result {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return body(&registry)
+    }
+}
 
 /// When a snapshot driven by `HEAPGRAPH_SNAPSHOT` is written.
 enum SnapshotOccasion {
