@@ -11,6 +11,8 @@ struct ChunkedReader {
     var end = 0
     var position: Int          // file offset of buffer[start]
     var checksum = SnapshotFormat.Checksum()
+    /// The `errno` of a failed `read`, or 0 when `fill` failed at the end of the file.
+    var readError: Int32 = 0
 
     init(fd: Int32, position: Int) {
         self.fd = fd
@@ -42,6 +44,7 @@ struct ChunkedReader {
         while end - start < count {
             let n = read(fd, base + end, Self.capacity - end)
             if n < 0 && errno == EINTR { continue }
+            if n < 0 { readError = errno }
             if n <= 0 { return false }
             checksum.update(UnsafeRawBufferPointer(start: base + end, count: n))
             end += n
@@ -52,6 +55,30 @@ struct ChunkedReader {
     mutating func consume(_ count: Int) {
         start += count
         position += count
+    }
+
+    /// Appends the next `count` bytes to `bytes`, a buffer at a time, so that what is
+    /// allocated follows what was read (a sparse file can declare anything its size allows);
+    /// false when the file ends first.
+    mutating func gather(_ count: Int, appendingTo bytes: inout [UInt8]) -> Bool {
+        var remaining = count
+        while remaining > 0 {
+            let chunk = min(remaining, Self.capacity)
+            guard fill(chunk) else { return false }
+            bytes.append(contentsOf: self.bytes(chunk))
+            consume(chunk)
+            remaining -= chunk
+        }
+        return true
+    }
+
+    /// Why `fill` failed, while reading `what`: the file was checked against its header's
+    /// length before reading, so running out of bytes means it changed meanwhile.
+    func failure(reading what: String, fileSize: Int) -> SnapshotError {
+        let reason = readError != 0
+            ? String(cString: strerror(readError))
+            : "the file ended there, but it had \(fileSize) bytes when opened (it changed while being read)"
+        return .readFailed(offset: position, what: what, reason: reason)
     }
 
     @inline(__always)
@@ -66,7 +93,11 @@ extension HeapSnapshot {
     /// edge target, and the checksum. Never traps on bad input; throws a ``SnapshotError``
     /// that names the problem and where.
     ///
-    /// - Complexity: O(file size) time; memory ``HeapSnapshot`` describes plus a 4 MiB buffer.
+    /// Memory grows with the records read, never ahead of them from a count the header
+    /// claims: a sparse file can claim millions of nodes from a few real bytes.
+    ///
+    /// - Complexity: O(file size) time; memory ``HeapSnapshot`` describes plus a 4 MiB buffer
+    ///   (and, while reading, the metadata's bytes and a string longer than the buffer).
     public init(contentsOf path: String) throws(SnapshotError) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .unreadable(path: path, reason: String(cString: strerror(errno))) }
@@ -127,46 +158,71 @@ extension HeapSnapshot {
         guard edgeCount64 < UInt64(UInt32.max) else { throw .tooLarge(reason: "\(edgeCount64) edges (at most 2^32 - 1)") }
         let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
 
+        let recordsAreReal = Self.hasNoHole(fd: fd, from: offsets.nodes, to: offsets.strings)
+        if !recordsAreReal {
+            // A writer leaves no holes. Before anything is built from records that are not
+            // there, the checksum must vouch for them: one pass through the buffer, which
+            // costs reading holes (no disk), and no memory.
+            let actual = try Self.checksumAfterHeader(fd: fd, path: path)
+            guard actual == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actual) }
+        }
+        guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
         var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
         defer { reader.deallocate() }
-        var ids = [UInt64](repeating: 0, count: nodeCount)
-        var referenceCounts = [UInt32](repeating: 0, count: nodeCount)
-        var typeIndices = [UInt32](repeating: 0, count: nodeCount)
-        var valueLabels = [UInt32](repeating: 0, count: nodeCount)
-        var shallowSizes = [UInt32](repeating: 0, count: nodeCount)
-        var externalCounts = [Int32](repeating: 0, count: nodeCount)
-        var generations = [UInt8](repeating: 0, count: nodeCount)
-        var nodeFlags = [UInt8](repeating: 0, count: nodeCount)
-        var edgeStart = [UInt32](repeating: 0, count: nodeCount + 1)
+        // The columns are never filled ahead of the records: reserving capacity touches no
+        // page, so resident memory follows the records read. Where the record sections are all
+        // data, the full counts are reserved at once (no copies as they grow); where the file
+        // has a hole there (sparse: the counts are not backed by real bytes), the columns
+        // double from 64 Ki as records arrive, so address space is not claimed for them either.
+        var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
+        var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
+        var edgeStart: [UInt32] = [0]
+        var nodeCapacity = 0
         var edgeSum: UInt64 = 0
         for node in 0..<nodeCount {
-            guard reader.fill(SnapshotFormat.nodeRecordSize) else { throw .lengthMismatch(expected: fileLength, actual: reader.position) }
-            ids[node] = reader.load(0, as: UInt64.self)
-            referenceCounts[node] = UInt32(clamping: reader.load(8, as: Int64.self))
-            typeIndices[node] = reader.load(16, as: UInt32.self)
-            valueLabels[node] = reader.load(20, as: UInt32.self)
-            shallowSizes[node] = reader.load(24, as: UInt32.self)
-            externalCounts[node] = reader.load(28, as: Int32.self)
-            let count = reader.load(32, as: UInt32.self)
-            generations[node] = reader.load(36, as: UInt8.self)
-            nodeFlags[node] = reader.load(37, as: UInt8.self)
-            reader.consume(SnapshotFormat.nodeRecordSize)
-            edgeSum += UInt64(count)
+            if node == nodeCapacity {
+                nodeCapacity = recordsAreReal ? nodeCount : Self.grownCapacity(nodeCapacity, limit: nodeCount)
+                ids.reserveCapacity(nodeCapacity); referenceCounts.reserveCapacity(nodeCapacity)
+                typeIndices.reserveCapacity(nodeCapacity); valueLabels.reserveCapacity(nodeCapacity)
+                shallowSizes.reserveCapacity(nodeCapacity); externalCounts.reserveCapacity(nodeCapacity)
+                generations.reserveCapacity(nodeCapacity); nodeFlags.reserveCapacity(nodeCapacity)
+                edgeStart.reserveCapacity(nodeCapacity + 1)
+            }
+            guard reader.fill(SnapshotFormat.nodeRecordSize) else { throw reader.failure(reading: "node \(node)", fileSize: size) }
+            let typeIndex = reader.load(16, as: UInt32.self)
+            let valueLabel = reader.load(20, as: UInt32.self)
+            edgeSum += UInt64(reader.load(32, as: UInt32.self))
             guard edgeSum <= edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
-            edgeStart[node + 1] = UInt32(edgeSum)
-            guard typeIndices[node] < UInt32(clamping: stringCount) else {
-                throw .stringIndexOutOfRange(node: node, index: typeIndices[node], strings: stringCount)
+            guard typeIndex < UInt32(clamping: stringCount) else {
+                throw .stringIndexOutOfRange(node: node, index: typeIndex, strings: stringCount)
             }
-            guard valueLabels[node] == SnapshotFormat.noString || valueLabels[node] < UInt32(clamping: stringCount) else {
-                throw .stringIndexOutOfRange(node: node, index: valueLabels[node], strings: stringCount)
+            guard valueLabel == SnapshotFormat.noString || valueLabel < UInt32(clamping: stringCount) else {
+                throw .stringIndexOutOfRange(node: node, index: valueLabel, strings: stringCount)
             }
+            ids.append(reader.load(0, as: UInt64.self))
+            referenceCounts.append(UInt32(clamping: reader.load(8, as: Int64.self)))
+            typeIndices.append(typeIndex)
+            valueLabels.append(valueLabel)
+            shallowSizes.append(reader.load(24, as: UInt32.self))
+            externalCounts.append(reader.load(28, as: Int32.self))
+            generations.append(reader.load(36, as: UInt8.self))
+            nodeFlags.append(reader.load(37, as: UInt8.self))
+            edgeStart.append(UInt32(edgeSum))
+            reader.consume(SnapshotFormat.nodeRecordSize)
         }
         guard edgeSum == edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
 
-        var edgeTargets = [UInt32](repeating: 0, count: edgeCount)
-        var edgeLabels = [UInt32](repeating: 0, count: edgeCount)
+        var edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        var edgeCapacity = 0
         for edge in 0..<edgeCount {
-            guard reader.fill(SnapshotFormat.edgeRecordSize) else { throw .lengthMismatch(expected: fileLength, actual: reader.position) }
+            if edge == edgeCapacity {
+                edgeCapacity = recordsAreReal ? edgeCount : Self.grownCapacity(edgeCapacity, limit: edgeCount)
+                edgeTargets.reserveCapacity(edgeCapacity)
+                edgeLabels.reserveCapacity(edgeCapacity)
+            }
+            guard reader.fill(SnapshotFormat.edgeRecordSize) else { throw reader.failure(reading: "edge \(edge)", fileSize: size) }
             let target = reader.load(0, as: UInt32.self)
             let value = reader.load(4, as: UInt32.self)
             let kindByte = reader.load(8, as: UInt8.self)
@@ -183,35 +239,50 @@ extension HeapSnapshot {
             case .index, .none, .dictKey:
                 break
             }
-            edgeTargets[edge] = target
-            edgeLabels[edge] = HeapSnapshot.packLabel(kind: kind.rawValue, value: min(value, HeapSnapshot.valueMask),
-                                                      weak: kindByte & SnapshotFormat.weakBit != 0)
+            edgeTargets.append(target)
+            edgeLabels.append(HeapSnapshot.packLabel(kind: kind.rawValue, value: min(value, HeapSnapshot.valueMask),
+                                                     weak: kindByte & SnapshotFormat.weakBit != 0))
         }
 
         var strings: [String] = []
-        strings.reserveCapacity(stringCount)
+        strings.reserveCapacity(min(stringCount, 1 << 16))
         let stringsEnd = Int(offsets.metadata)
         for index in 0..<stringCount {
             let offset = reader.position
-            guard offset + 4 <= stringsEnd, reader.fill(4) else { throw .badString(index: index, offset: offset, reason: "runs past its section") }
+            guard offset + 4 <= stringsEnd else { throw .badString(index: index, offset: offset, reason: "runs past its section") }
+            guard reader.fill(4) else { throw reader.failure(reading: "string \(index)", fileSize: size) }
             let length = Int(reader.load(0, as: UInt32.self))
             guard offset + 4 + length <= stringsEnd else { throw .badString(index: index, offset: offset, reason: "of \(length) bytes runs past its section") }
             reader.consume(4)
-            guard reader.fill(length) else { throw .badString(index: index, offset: offset, reason: "is cut short") }
-            let text = String(validating: reader.bytes(length), as: UTF8.self)
+            let text: String?
+            if length <= ChunkedReader.capacity {
+                guard reader.fill(length) else { throw reader.failure(reading: "string \(index)", fileSize: size) }
+                text = String(validating: reader.bytes(length), as: UTF8.self)
+                reader.consume(length)
+            } else {
+                // Longer than the buffer: gathered a buffer at a time.
+                var bytes: [UInt8] = []
+                guard reader.gather(length, appendingTo: &bytes) else { throw reader.failure(reading: "string \(index)", fileSize: size) }
+                text = String(validating: bytes, as: UTF8.self)
+            }
             guard let text else { throw .badString(index: index, offset: offset, reason: "is not UTF-8") }
             strings.append(text)
-            reader.consume(length)
         }
         guard reader.position == stringsEnd else {
             throw .badHeader(field: "metadata offset", reason: "\(stringsEnd) is not where the strings end (\(reader.position))")
         }
-        let metadataBytesCount = Int(metadataLength)
-        guard reader.fill(metadataBytesCount) else { throw .lengthMismatch(expected: fileLength, actual: reader.position) }
-        let metadataBytes = Array(reader.bytes(metadataBytesCount))
-        reader.consume(metadataBytesCount)
+        // Reserved (not touched) up to 64 MiB, so that the usual metadata is gathered without
+        // doubling; a larger one grows as it is read.
+        var metadataBytes: [UInt8] = []
+        metadataBytes.reserveCapacity(min(Int(metadataLength), 64 << 20))
+        guard reader.gather(Int(metadataLength), appendingTo: &metadataBytes) else {
+            throw reader.failure(reading: "the metadata", fileSize: size)
+        }
         // Nothing may follow; the checksum covers every byte after the header.
-        _ = reader.fill(1)
+        if reader.fill(1) {
+            throw .readFailed(offset: reader.position, what: "the end of the file",
+                              reason: "more bytes follow, but the file had \(size) when opened (it changed while being read)")
+        }
         let actualChecksum = reader.checksum.finish()
         guard actualChecksum == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actualChecksum) }
         let metadata = try SnapshotMetadata(parsing: metadataBytes)
@@ -220,6 +291,39 @@ extension HeapSnapshot {
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, edgeStart: edgeStart, edgeTargets: edgeTargets,
                   edgeLabels: edgeLabels)
+    }
+
+    /// False when the file has a hole between the two offsets (a sparse file); true when it has
+    /// none, or when its file system cannot tell (`lseek` with `SEEK_HOLE` unsupported). Moves
+    /// the file offset.
+    static func hasNoHole(fd: Int32, from start: UInt64, to end: UInt64) -> Bool {
+        guard start < end else { return true }
+        // SEEK_HOLE: the first hole at or after `start`, the end of the file when there is none.
+        #if canImport(Darwin)
+        let seekHole = SEEK_HOLE
+        #else
+        let seekHole: Int32 = 4                     // Linux's value; Swift's Glibc does not export it
+        #endif
+        let hole = lseek(fd, off_t(start), seekHole)
+        return hole < 0 || UInt64(hole) >= end
+    }
+
+    /// The checksum of the bytes after the header, read through a 4 MiB buffer.
+    static func checksumAfterHeader(fd: Int32, path: String) throws(SnapshotError) -> UInt64 {
+        guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
+            throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
+        defer { reader.deallocate() }
+        while reader.fill(1) { reader.consume(reader.end - reader.start) }
+        guard reader.readError == 0 else { throw .unreadable(path: path, reason: String(cString: strerror(reader.readError))) }
+        return reader.checksum.finish()
+    }
+
+    /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,
+    /// at most `limit`.
+    static func grownCapacity(_ capacity: Int, limit: Int) -> Int {
+        min(limit, max(1 << 16, capacity * 2))
     }
 
     /// Builds the reverse index (a counting sort of the edges by target) and stores all.
@@ -260,30 +364,10 @@ extension HeapSnapshot {
 }
 
 extension SnapshotMetadata {
+    /// Parses the metadata section (see ``MetadataParser``).
     init(parsing bytes: [UInt8]) throws(SnapshotError) {
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .badMetadata(reason: "not UTF-8") }
-        let object: Any
-        do { object = try JSONSerialization.jsonObject(with: Data(bytes)) } catch { throw .badMetadata(reason: "not JSON") }
-        guard let dictionary = object as? [String: Any] else { throw .badMetadata(reason: "not a JSON object") }
-        self.init(json: text)
-        tag = dictionary["tag"] as? String
-        time = dictionary["time"] as? String
-        producer = dictionary["producer"] as? String
-        if let collector = dictionary["collector"] as? [String: Any] {
-            thresholds = collector["thresholds"] as? [Int]
-            counts = collector["counts"] as? [Int]
-            generationStats = collector["generations"] as? [[String: Int]]
-        }
-        allocator = dictionary["allocator"] as? [String: Int]
-        garbageListID = (dictionary["garbageList"] as? NSNumber)?.uint64Value
-        if let list = dictionary["watched"] as? [[String: Any]] {
-            var descriptions: [UInt64: String] = [:]
-            for entry in list {
-                guard let id = (entry["id"] as? NSNumber)?.uint64Value else { continue }
-                descriptions[id] = entry["description"] as? String ?? ""
-            }
-            watched = descriptions
-        }
+        self = try MetadataParser.parse(text)
     }
 }
 

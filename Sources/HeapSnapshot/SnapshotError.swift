@@ -14,6 +14,9 @@ public enum SnapshotError: Error, Equatable, Sendable {
     case badHeader(field: String, reason: String)
     /// The file is not as long as its header says (truncated or padded).
     case lengthMismatch(expected: UInt64, actual: Int)
+    /// Reading failed part way, at `offset` while reading `what`: an I/O error, or the file
+    /// changed length after it was checked against its header.
+    case readFailed(offset: Int, what: String, reason: String)
     /// A count that the file's size cannot hold.
     case countTooLarge(field: String, count: UInt64, fileSize: Int)
     /// The bytes after the header do not match the header's checksum.
@@ -41,6 +44,7 @@ extension SnapshotError: CustomStringConvertible {
         case let .unsupportedVersion(version): "snapshot format version \(version) is not supported (this reader reads version 1)"
         case let .badHeader(field, reason): "corrupt snapshot header: \(field) \(reason)"
         case let .lengthMismatch(expected, actual): "truncated or corrupt snapshot: the header says \(expected) bytes, the file has \(actual)"
+        case let .readFailed(offset, what, reason): "cannot read the snapshot at byte \(offset) (\(what)): \(reason)"
         case let .countTooLarge(field, count, fileSize): "corrupt snapshot: \(field) \(count) cannot fit in a file of \(fileSize) bytes"
         case let .checksumMismatch(expected, actual):
             "corrupt snapshot: checksum 0x\(String(actual, radix: 16)) does not match the header's 0x\(String(expected, radix: 16))"
