@@ -1,4 +1,4 @@
-// swift-tools-version: 6.1
+// swift-tools-version: 6.2
 // HeapGraph: a managed object heap with CPython's memory model (HeapRuntime),
 // and the tools that turn its graph into leak reports and pictures.
 //
@@ -10,6 +10,11 @@
 //      HeapAnalysis         queries, reports, DOT, over the graph
 //   4. GraphvizRender       pictures, over the CGraphviz system library
 //   5. front ends           heapgraph (no runtime linked), samples
+//
+// Platforms: Linux only. The runtime calls Glibc directly (`mmap`, `write`, `exit`,
+// pthreads), and nothing has been built or tested on macOS or Windows, so no other
+// platform is claimed. Swift 6.2 or later: the exit tests (`#expect(processExitsWith:)`)
+// first shipped with Swift 6.2's swift-testing.
 import PackageDescription
 
 let strict: [SwiftSetting] = [
@@ -18,7 +23,6 @@ let strict: [SwiftSetting] = [
 
 let package = Package(
     name: "HeapGraph",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "HeapGraphFormat", targets: ["HeapGraphFormat"]),
         .library(name: "HeapRuntime", targets: ["HeapRuntime"]),
@@ -67,6 +71,15 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The README's example, built and run by a test that checks the README still
+        // shows exactly this file.
+        .executableTarget(
+            name: "ReadmeExample",
+            dependencies: ["HeapRuntime"],
+            path: "samples/ReadmeExample",
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "LeakyApp",
             dependencies: ["HeapRuntime"],
@@ -107,7 +120,11 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "HeapRuntimeTests", dependencies: ["HeapRuntime"], swiftSettings: strict),
+        .testTarget(
+            name: "HeapRuntimeTests",
+            dependencies: ["HeapRuntime", "LeakyApp", "ReadmeExample"],   // the samples are run as programs
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "HeapSnapshotTests",
             dependencies: ["HeapGraphFormat", "HeapGraphModel", "HeapRuntime", "HeapRuntimeSnapshot"],

@@ -2,11 +2,13 @@
 // read back into the compact graph, with the reader's memory.
 //
 //   swift run -c release SnapshotBenchmarks [--nodes N] [--runs N] [--path FILE] [--phases] [--replace]
-//                                           [--watch N] [--tag TEXT] [--keep FILE]
+//                                           [--watch N] [--tag TEXT] [--keep FILE] [--host-held]
 //
 // --watch N watches the first N lists (each with a description, as LeakyApp's closed
 // sessions), so the metadata carries N watched entries; --tag sets the snapshot's tag.
 // --leakyapp-requests N instead reads back what LeakyApp writes (LeakyAppSnapshot.swift).
+// `--host-held` adds one int that only the program holds, so every write also walks the
+// allocator's pools for objects no tracked object reaches (docs/architecture.md).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,7 +45,8 @@ do {
     }
     first = heap.retain(lists[0]).unmanaged()
 }
-print("heap: \(nodes) lists, \(3 * nodes) edges, \(min(watchCount, nodes)) watched")
+let hostHeld = arguments.contains("--host-held") ? heap.int(123_456_789).unmanaged() : nil
+print("heap: \(nodes) lists, \(3 * nodes) edges, \(min(watchCount, nodes)) watched\(hostHeld == nil ? "" : ", and an int only the program holds")")
 
 if arguments.contains("--phases") {
     // Where a write's time goes: opening the view (the numbering walk and the held-count

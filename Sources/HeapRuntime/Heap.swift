@@ -25,6 +25,12 @@
 /// _ = try heap.pop(from: b.ref)             // 2
 /// ```
 ///
+/// ## Snapshots
+/// ``writeSnapshot(to:tag:)`` writes the heap's graph to a `.heapgraph` file. Without code
+/// changes, `HEAPGRAPH_SNAPSHOT=PATH` makes every heap write one when it is freed or at exit,
+/// and on SIGUSR2 at its next safe point (``safePoint()``, or the start of an automatic
+/// collection); `docs/snapshot-format.md` gives the file names.
+///
 /// ## Misuse
 /// Using a freed object, releasing below zero, or storing an object of another heap stops
 /// the program with a precondition failure naming the object's type and id. These checks

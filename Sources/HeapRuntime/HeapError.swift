@@ -16,6 +16,9 @@ public enum HeapError: Error, Equatable, Sendable, CustomStringConvertible {
     case empty(type: String)
     /// A value Python would refuse: an integer too large, invalid UTF-8, a bad argument.
     case invalidValue(String)
+    /// Containers nested too deep to compare (more than 1000 levels, or a cycle in each
+    /// operand), as CPython's `RecursionError`.
+    case recursionLimitExceeded
 
     public var description: String {
         switch self {
@@ -26,6 +29,7 @@ public enum HeapError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .attributeNotFound(type, name): "AttributeError: '\(type)' object has no attribute '\(name)'"
         case let .empty(type): "IndexError: pop from empty \(type)"
         case let .invalidValue(message): "ValueError: \(message)"
+        case .recursionLimitExceeded: "RecursionError: maximum recursion depth exceeded in comparison"
         }
     }
 }

@@ -12,7 +12,8 @@
 //
 // Usage: LeakyApp OUTPUT-DIRECTORY [--requests N]
 // Writes OUTPUT-DIRECTORY/baseline.heapgraph (after the first fifth of the requests) and
-// OUTPUT-DIRECTORY/app.heapgraph (at the end).
+// OUTPUT-DIRECTORY/app.heapgraph (at the end), making the directory (and its parents) if
+// it does not exist.
 import HeapRuntime
 
 #if canImport(Glibc)
@@ -112,6 +113,28 @@ func runService(_ heap: Heap, options: Options) throws {
     _ = openSession
 }
 
+/// `mkdir -p`: makes `path` and any missing parents. Throws a message naming the first
+/// one that cannot be made, or that exists and is not a directory.
+func makeDirectories(_ path: String) throws(DirectoryError) {
+    var prefix = path.hasPrefix("/") ? "/" : ""
+    for component in path.split(separator: "/") {
+        prefix += component
+        if mkdir(prefix, 0o755) != 0 && errno != EEXIST {
+            throw DirectoryError(message: "cannot create directory \(prefix): \(String(cString: strerror(errno)))")
+        }
+        var info = stat()
+        guard stat(prefix, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw DirectoryError(message: "cannot create directory \(path): \(prefix) is not a directory")
+        }
+        prefix += "/"
+    }
+}
+
+struct DirectoryError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
 func printError(_ message: String) {
     var line = message + "\n"
     line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
@@ -122,6 +145,10 @@ func main() -> Int32 {
     do { options = try Options(arguments: CommandLine.arguments) } catch {
         printError("usage: LeakyApp OUTPUT-DIRECTORY [--requests N]")
         return 2
+    }
+    do { try makeDirectories(options.directory) } catch {
+        printError("LeakyApp: \(error)")
+        return 1
     }
     let heap = Heap()
     do { try runService(heap, options: options) } catch {

@@ -175,21 +175,23 @@ extension PoolAllocator {
             for p in 0..<arena.poolsCarved {
                 let pool = base + p * Self.poolSize
                 let header = PoolHeader(pool)
-                if header.usedBlocks == 0 && usedPools[Int(header.sizeClass)] != pool { free += 1 }
+                if header.usedBlocks == 0 && usedPools[Int(header.usedList)] != pool { free += 1 }
             }
             if free != Int(arena.freePoolCount) { return "arena \(i) counts \(arena.freePoolCount) free pools, has \(free)" }
             if free > 0 && !seen.contains(Int32(i)) { return "arena \(i) has free pools but is not usable" }
         }
-        // Every pool on a used list has a free block and belongs to that class; an empty one
-        // is its class's only pool.
-        for c in 0..<Self.sizeClassCount {
+        // Every pool on a used list has a free block and belongs to that list's class and
+        // contents; an empty one is its list's only pool.
+        for c in 0..<Self.usedListCount {
             var pool = usedPools[c]
             while let p = pool {
                 let header = PoolHeader(p)
-                if header.freeBlock == nil { return "full pool on used list of class \(c)" }
-                if Int(header.sizeClass) != c { return "pool of class \(header.sizeClass) on list \(c)" }
+                if header.freeBlock == nil { return "full pool on used list \(c)" }
+                if Int(header.usedList) != c || Int(header.sizeClass) != c % Self.sizeClassCount {
+                    return "pool of class \(header.sizeClass), list \(header.usedList) on list \(c)"
+                }
                 if header.usedBlocks == 0 && (header.previousPool != nil || header.nextPool != nil) {
-                    return "empty pool kept beside others in class \(c)"
+                    return "empty pool kept beside others on list \(c)"
                 }
                 pool = header.nextPool
             }

@@ -29,6 +29,11 @@ let processLargeBytes = Atomic<Int>(0)
 /// The allocator is *sized*: callers pass the size again when they free, as every object in
 /// the heap knows its own size. That replaces obmalloc's "is this address ours?" radix tree.
 ///
+/// Callers also say what a block holds (``BlockContents``): atoms, containers and buffers get
+/// pools of their own (one used list per size class and contents), and large object blocks
+/// are linked in a list, so ``forEachObjectBlock(_:)`` can enumerate every object in use
+/// without mistaking a list's item buffer or a hash table for one.
+///
 /// It is a value living inside the heap's core and reached through a pointer; it is not
 /// thread-safe, like the heap that owns it.
 ///
@@ -43,6 +48,11 @@ struct PoolAllocator {
     /// The largest request served from pools; above it, `malloc`.
     @inlinable static var smallRequestThreshold: Int { 512 }
     @inlinable static var sizeClassCount: Int { 32 }
+    /// Used lists: one per size class and ``BlockContents``, `contents * 32 + class`.
+    @inlinable static var usedListCount: Int { 3 * 32 }
+    /// Bytes in front of a large object block: links to the next and previous one, and
+    /// its contents (32 bytes, so the block stays 16-byte aligned).
+    @inlinable static var largeObjectLinkSize: Int { 32 }
     @inlinable static var poolSize: Int { 16 * 1024 }
     @inlinable static var poolMask: UInt { ~UInt(16 * 1024 - 1) }
     static var arenaSize: Int { 1 << 20 }
@@ -61,8 +71,9 @@ struct PoolAllocator {
         Int(bitPattern: ((UInt(bitPattern: pool) >> 14) & 63) << 6)
     }
 
-    /// `usedPools[c]`: the first pool of class `c` that has a free block, or nil.
-    /// Each such pool links to the next through its header.
+    /// `usedPools[l]`: the first pool of used list `l` (size class and contents, see
+    /// `usedList(sizeClass:contents:)`) that has a free block, or nil. Each such pool links
+    /// to the next through its header.
     @usableFromInline var usedPools: UnsafeMutablePointer<UnsafeMutableRawPointer?>
 
     /// Arena descriptors, indexed by the `arenaIndex` stored in each pool header.
@@ -84,10 +95,14 @@ struct PoolAllocator {
     /// Blocks handed out by `malloc` for requests above the threshold, and their bytes.
     @usableFromInline var largeBlocks = 0
     @usableFromInline var largeBytes = 0
+    /// Large blocks holding objects, oldest first, linked through the 32 bytes in front of
+    /// each (next at 0, previous at 8, `BlockContents` at 16); the block handed out follows.
+    var firstLargeObject: UnsafeMutableRawPointer? = nil
+    var lastLargeObject: UnsafeMutableRawPointer? = nil
 
     init() {
-        usedPools = .allocate(capacity: Self.sizeClassCount)
-        usedPools.initialize(repeating: nil, count: Self.sizeClassCount)
+        usedPools = .allocate(capacity: Self.usedListCount)
+        usedPools.initialize(repeating: nil, count: Self.usedListCount)
         arenaCapacity = 16
         arenas = .allocate(capacity: arenaCapacity)
         for i in 0..<arenaCapacity {
@@ -101,10 +116,7 @@ struct PoolAllocator {
     /// Returns every arena to the OS. Blocks still in use become invalid.
     mutating func releaseAll() {
         for i in 0..<arenaCapacity where arenas[i].base != nil {
-            if let base = arenas[i].base {
-                munmap(base, Self.arenaSize)
-                processMappedArenas.subtract(1, ordering: .relaxed)
-            }
+            if let base = arenas[i].base { Self.unmapArena(base) }
             arenas[i].base = nil
         }
         arenas.deinitialize(count: arenaCapacity)
@@ -124,15 +136,23 @@ struct PoolAllocator {
     @inlinable @inline(__always)
     static func blockSize(ofClass sizeClass: Int) -> Int { (sizeClass &+ 1) &<< 4 }
 
+    /// The used list of pools of `sizeClass` whose blocks hold `contents`.
+    @inlinable @inline(__always)
+    static func usedList(sizeClass: Int, contents: BlockContents) -> Int {
+        Int(contents.rawValue) &* sizeClassCount &+ sizeClass
+    }
+
     // MARK: - Allocation
 
-    /// Allocates `size` bytes, 16-byte aligned. Never returns nil: running out of memory
-    /// is fatal, as it is for Swift's own allocations.
+    /// Allocates `size` bytes, 16-byte aligned, for a block holding `contents`. Never
+    /// returns nil: running out of memory is fatal, as it is for Swift's own allocations.
     @inlinable @inline(__always)
-    mutating func allocate(_ size: Int) -> UnsafeMutableRawPointer {
+    mutating func allocate(_ size: Int, contents: BlockContents = .buffer) -> UnsafeMutableRawPointer {
         if _fastPath(size <= Self.smallRequestThreshold && size > 0) {
             let sizeClass = Self.sizeClass(of: size)
-            if let pool = usedPools[sizeClass] {
+            // `contents` is a constant where this is inlined: the list's index costs nothing.
+            let list = Self.usedList(sizeClass: sizeClass, contents: contents)
+            if let pool = usedPools[list] {
                 let header = PoolHeader(pool)
                 // A pool on the used list always has a free block.
                 let block = header.freeBlock.unsafelyUnwrapped
@@ -154,14 +174,16 @@ struct PoolAllocator {
                 }
                 return block
             }
-            return allocateFromNewPool(sizeClass: sizeClass)
+            return allocateFromNewPool(sizeClass: sizeClass, list: list)
         }
+        if contents != .buffer { return allocateLargeObject(size, contents: contents) }
         return allocateLarge(size)
     }
 
-    /// Frees a block obtained from `allocate(size)` with the same `size`.
+    /// Frees a block obtained from `allocate(size, contents:)` with the same `size` and
+    /// `contents`.
     @inlinable @inline(__always)
-    mutating func deallocate(_ block: UnsafeMutableRawPointer, size: Int) {
+    mutating func deallocate(_ block: UnsafeMutableRawPointer, size: Int, contents: BlockContents = .buffer) {
         if _fastPath(size <= Self.smallRequestThreshold && size > 0) {
             let pool = UnsafeMutableRawPointer(bitPattern: UInt(bitPattern: block) & Self.poolMask).unsafelyUnwrapped
             let header = PoolHeader(pool)
@@ -178,6 +200,7 @@ struct PoolAllocator {
             }
             return
         }
+        if contents != .buffer { return deallocateLargeObject(block, size: size) }
         deallocateLarge(block, size: size)
     }
 
@@ -201,7 +224,34 @@ struct PoolAllocator {
         free(block)
     }
 
-    /// Resizes a block: large blocks go through `realloc`, which moves big ones by
+    /// A large block for an object, linked last in the list of large object blocks.
+    @usableFromInline
+    mutating func allocateLargeObject(_ size: Int, contents: BlockContents) -> UnsafeMutableRawPointer {
+        let links = allocateLarge(size + Self.largeObjectLinkSize)
+        // Counted at the size asked for, as for other blocks.
+        largeBytes -= Self.largeObjectLinkSize
+        processLargeBytes.subtract(Self.largeObjectLinkSize, ordering: .relaxed)
+        links.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
+        links.storeBytes(of: lastLargeObject, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        links.storeBytes(of: contents, toByteOffset: 16, as: BlockContents.self)
+        if let last = lastLargeObject { last.storeBytes(of: links, as: UnsafeMutableRawPointer?.self) } else { firstLargeObject = links }
+        lastLargeObject = links
+        return links + Self.largeObjectLinkSize
+    }
+
+    @usableFromInline
+    mutating func deallocateLargeObject(_ block: UnsafeMutableRawPointer, size: Int) {
+        let links = block - Self.largeObjectLinkSize
+        let next = links.load(as: UnsafeMutableRawPointer?.self)
+        let previous = links.load(fromByteOffset: 8, as: UnsafeMutableRawPointer?.self)
+        if let previous { previous.storeBytes(of: next, as: UnsafeMutableRawPointer?.self) } else { firstLargeObject = next }
+        if let next { next.storeBytes(of: previous, toByteOffset: 8, as: UnsafeMutableRawPointer?.self) } else { lastLargeObject = previous }
+        largeBytes += Self.largeObjectLinkSize
+        processLargeBytes.add(Self.largeObjectLinkSize, ordering: .relaxed)
+        deallocateLarge(links, size: size + Self.largeObjectLinkSize)
+    }
+
+    /// Resizes a block (a buffer, never an object): large blocks go through `realloc`, which moves big ones by
     /// remapping pages instead of copying (growing a ten-million-item list would otherwise
     /// copy it a dozen times).
     mutating func reallocate(_ block: UnsafeMutableRawPointer?, oldSize: Int, newSize: Int) -> UnsafeMutableRawPointer {
@@ -231,7 +281,7 @@ struct PoolAllocator {
         }
         // Full: unlink from the front of the used list (it is the head there).
         let next = header.nextPool
-        usedPools[sizeClass] = next
+        usedPools[Int(header.usedList)] = next
         if let next { PoolHeader(next).previousPool = nil }
         header.nextPool = nil
         header.previousPool = nil
@@ -260,7 +310,7 @@ struct PoolAllocator {
     }
 
     @usableFromInline
-    mutating func allocateFromNewPool(sizeClass: Int) -> UnsafeMutableRawPointer {
+    mutating func allocateFromNewPool(sizeClass: Int, list: Int) -> UnsafeMutableRawPointer {
         if usableArenas < 0 {
             let index = newArena()
             usableArenas = index
@@ -296,6 +346,7 @@ struct PoolAllocator {
         let blockSize = Self.blockSize(ofClass: sizeClass)
         header.arenaIndex = arenaIndex
         header.sizeClass = Int32(sizeClass)
+        header.usedList = Int32(list)
         header.usedBlocks = 1
         header.carvingPhase = 0
         header.nextOffset = 0
@@ -307,9 +358,9 @@ struct PoolAllocator {
         header.freeBlock = second
         // Link at the front of the used list.
         header.previousPool = nil
-        header.nextPool = usedPools[sizeClass]
-        if let next = usedPools[sizeClass] { PoolHeader(next).previousPool = pool }
-        usedPools[sizeClass] = pool
+        header.nextPool = usedPools[list]
+        if let next = usedPools[list] { PoolHeader(next).previousPool = pool }
+        usedPools[list] = pool
         return first
     }
 
@@ -317,15 +368,15 @@ struct PoolAllocator {
     @usableFromInline
     mutating func poolChangedState(_ pool: UnsafeMutableRawPointer, wasFull: Bool) {
         let header = PoolHeader(pool)
-        let sizeClass = Int(header.sizeClass)
+        let list = Int(header.usedList)
         if wasFull {
-            // An empty pool is kept only while it is its class's only one: now it is not.
-            if let kept = usedPools[sizeClass], PoolHeader(kept).usedBlocks == 0 { releaseEmptyPool(kept) }
+            // An empty pool is kept only while it is its list's only one: now it is not.
+            if let kept = usedPools[list], PoolHeader(kept).usedBlocks == 0 { releaseEmptyPool(kept) }
             // Back on the used list, at the front: it is the likeliest to fill again.
             header.previousPool = nil
-            header.nextPool = usedPools[sizeClass]
-            if let next = usedPools[sizeClass] { PoolHeader(next).previousPool = pool }
-            usedPools[sizeClass] = pool
+            header.nextPool = usedPools[list]
+            if let next = usedPools[list] { PoolHeader(next).previousPool = pool }
+            usedPools[list] = pool
             if header.usedBlocks != 0 { return }
         }
         // Empty. While it is its class's only pool it stays on the used list: otherwise a
@@ -341,11 +392,10 @@ struct PoolAllocator {
     /// Takes an empty pool off its class's used list and gives it to its arena.
     mutating func releaseEmptyPool(_ pool: UnsafeMutableRawPointer) {
         let header = PoolHeader(pool)
-        let sizeClass = Int(header.sizeClass)
         if let previous = header.previousPool {
             PoolHeader(previous).nextPool = header.nextPool
         } else {
-            usedPools[sizeClass] = header.nextPool
+            usedPools[Int(header.usedList)] = header.nextPool
         }
         if let next = header.nextPool { PoolHeader(next).previousPool = header.previousPool }
         poolBecameFree(pool)
@@ -355,8 +405,8 @@ struct PoolAllocator {
     /// hold nothing else return to the OS.
     /// - Complexity: O(size classes).
     mutating func trim() {
-        for c in 0..<Self.sizeClassCount {
-            if let pool = usedPools[c], PoolHeader(pool).usedBlocks == 0 { releaseEmptyPool(pool) }
+        for list in 0..<Self.usedListCount {
+            if let pool = usedPools[list], PoolHeader(pool).usedBlocks == 0 { releaseEmptyPool(pool) }
         }
     }
 
@@ -435,8 +485,10 @@ struct PoolAllocator {
         // (measured: 10M instances made and freed 134 -> 113 ns per object, 10M lists
         // built 44 -> 32 ns). A heap's first arena stays lazy, so a small heap costs only
         // the pages it touches.
-        arena.pointee.base = Self.mapAlignedArena(populate: arenasCurrent > 0)
+        let base = Self.mapAlignedArena(populate: arenasCurrent > 0)
+        arena.pointee.base = base
         processMappedArenas.add(1, ordering: .relaxed)
+        LeakSanitizerRoots.register(base, byteCount: Self.arenaSize)
         arena.pointee.freePoolCount = Int32(Self.poolsPerArena)
         arenasAllocatedTotal += 1
         arenasCurrent += 1
@@ -446,14 +498,17 @@ struct PoolAllocator {
 
     mutating func releaseArena(_ index: Int32) {
         let arena = arenas + Int(index)
-        if let base = arena.pointee.base {
-            munmap(base, Self.arenaSize)
-            processMappedArenas.subtract(1, ordering: .relaxed)
-        }
+        if let base = arena.pointee.base { Self.unmapArena(base) }
         arena.pointee = ArenaDescriptor(nextArena: unusedArenas)
         unusedArenas = index
         arenasReclaimed += 1
         arenasCurrent -= 1
+    }
+
+    static func unmapArena(_ base: UnsafeMutableRawPointer) {
+        LeakSanitizerRoots.unregister(base, byteCount: arenaSize)
+        munmap(base, arenaSize)
+        processMappedArenas.subtract(1, ordering: .relaxed)
     }
 
     mutating func growArenaTable() {
@@ -509,12 +564,13 @@ struct ArenaDescriptor {
     init(nextArena: Int32) { self.nextArena = nextArena }
 }
 
-/// A typed view of a pool's 48-byte header, which sits in the pool's 64-byte header slot
+/// A typed view of a pool's 52-byte header, which sits in the pool's 64-byte header slot
 /// (see `PoolAllocator.headerOffset(ofPool:)`).
 ///
 /// Layout: `usedBlocks` Int32 @0, `sizeClass` Int32 @4, `freeBlock` @8, `nextPool` @16,
 /// `previousPool` @24, `arenaIndex` Int32 @32, `carvingPhase` Int32 @36, `nextOffset` Int32
-/// @40, `maxNextOffset` Int32 @44. Offsets of blocks are from the pool's start.
+/// @40, `maxNextOffset` Int32 @44, `usedList` Int32 @48 (which tells what its blocks hold).
+/// Offsets of blocks are from the pool's start.
 @usableFromInline
 struct PoolHeader {
     @usableFromInline let base: UnsafeMutableRawPointer
@@ -568,4 +624,25 @@ struct PoolHeader {
         @inline(__always) get { base.load(fromByteOffset: 44, as: Int32.self) }
         @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 44, as: Int32.self) }
     }
+    /// The used list the pool belongs to: `contents * 32 + sizeClass`.
+    var usedList: Int32 {
+        get { base.load(fromByteOffset: 48, as: Int32.self) }
+        nonmutating set { base.storeBytes(of: newValue, toByteOffset: 48, as: Int32.self) }
+    }
+    /// What the pool's blocks hold.
+    var contents: BlockContents {
+        BlockContents(rawValue: UInt8(truncatingIfNeeded: usedList / Int32(PoolAllocator.sizeClassCount))) ?? .buffer
+    }
+}
+
+/// What an allocated block holds. Pools never mix contents, and large object blocks are
+/// linked together, so the heap's objects can be enumerated from the allocator alone.
+@usableFromInline
+enum BlockContents: UInt8 {
+    /// Memory an object owns: a list's items, a hash table, an attribute pairs table.
+    case buffer = 0
+    /// An object with no collector head (int, float, str, bytes, the singletons).
+    case atom = 1
+    /// A container: the collector head, then the object at 16 bytes into the block.
+    case container = 2
 }

@@ -88,7 +88,7 @@ struct HashTable {
                 let e = entry(Int(ix))
                 let candidate = e.load(fromByteOffset: 8, as: UnsafeMutableRawPointer.self)
                 if candidate == key { return (i, Int(ix)) }
-                if e.load(as: Int.self) == hash && ValueSemantics.equals(candidate, key) { return (i, Int(ix)) }
+                if e.load(as: Int.self) == hash && ValueSemantics.keysEqual(candidate, key) { return (i, Int(ix)) }
             }
             perturb >>= 5
             i = (i &* 5 &+ Int(bitPattern: perturb) &+ 1) & mask

@@ -551,15 +551,48 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         return finalizer.kind == .legacy || object.gcPreviousRaw & GCFlags.finalized == 0
     }
 
-    /// Runs the finalizer of an object whose count reached zero, holding a temporary
-    /// reference (PEP 442). Returns true when the finalizer resurrected the object.
-    func runFinalizerOnDeath(_ object: UnsafeMutableRawPointer) -> Bool {
-        guard let heap = pointee.owner, let finalizer = finalizer(of: object) else { return false }
+    /// The part of a death by reference count that runs code, for an object with a
+    /// finalizer to run, in CPython's order (`subtype_dealloc`):
+    /// 1. the modern finalizer (`tp_finalize`), which may resurrect;
+    /// 2. weak references are cleared and their callbacks called, the object untracked, so
+    ///    a collection they start cannot see it;
+    /// 3. the legacy finalizer (`tp_del`), which may resurrect, and inside which weak
+    ///    references already read as dead;
+    /// 4. weak references the finalizers made are cleared without callbacks: they could see
+    ///    an object half torn down.
+    /// Returns true when a finalizer resurrected the object, which is then tracked again.
+    func finalizeOnDeath(_ object: UnsafeMutableRawPointer) -> Bool {
+        guard let heap = pointee.owner, let finalizer = finalizer(of: object) else {
+            if object.gcPreviousRaw & GCFlags.hasWeakReferences != 0 { clearWeakReferences(to: object, runCallbacks: false) }
+            return false
+        }
+        if finalizer.kind == .modern {
+            object.setGCPreviousRaw(object.gcPreviousRaw | GCFlags.finalized)
+            if runFinalizerOnDeath(object, finalizer, heap) { return true }
+        }
+        if object.gcPreviousRaw & GCFlags.hasWeakReferences != 0 {
+            clearWeakReferences(to: object, runCallbacks: true)
+        }
+        if finalizer.kind == .legacy {
+            if runFinalizerOnDeath(object, finalizer, heap) { return true }
+        }
+        if object.gcPreviousRaw & GCFlags.hasWeakReferences != 0 {
+            clearWeakReferences(to: object, runCallbacks: false)
+        }
+        return false
+    }
+
+    /// Runs a finalizer on a dying, untracked object, tracked again and holding a temporary
+    /// reference for the call (PEP 442): a collection inside the call sees a live object,
+    /// and one it resurrects stays tracked. Returns true when it resurrected the object.
+    private func runFinalizerOnDeath(_ object: UnsafeMutableRawPointer, _ finalizer: Finalizer, _ heap: Heap) -> Bool {
+        pointee.link(object, into: pointee.generationHeads[0])
         object.setField(0, 1)
-        if finalizer.kind == .modern { object.setGCPreviousRaw(object.gcPreviousRaw | GCFlags.finalized) }
         finalizer.body(heap, ObjectRef(object))
         let count = object.field(0, as: Int.self) - 1
         object.setField(0, count)
-        return count > 0
+        if count > 0 { return true }
+        if object.isTracked { pointee.untrackDying(object) }
+        return false
     }
 }

@@ -78,7 +78,8 @@ extension Heap {
             return HashTable(object: container.pointer).lookup(key.pointer, hash: try hashValue(of: key)).entry != nil
         case .list, .tuple:
             let (items, count) = try sequenceItems(container)
-            return (0..<count).contains { equals(ObjectRef(items[$0]), key) }
+            for i in 0..<count where try equals(ObjectRef(items[i]), key) { return true }
+            return false
         default:
             throw .wrongType(expected: "a container", got: typeName(of: container))
         }

@@ -165,7 +165,7 @@ extension Heap {
         let list = list.ref
         let (items, count) = try sequenceItems(list)
         guard list.kind == .list else { throw .wrongType(expected: "list", got: typeName(of: list)) }
-        for i in 0..<count where equals(ObjectRef(items[i]), value) {
+        for i in 0..<count where try equals(ObjectRef(items[i]), value) {
             _ = try pop(from: list, at: i)
             return
         }

@@ -19,6 +19,9 @@ extension Heap {
     /// unreachable objects are cleared before any finalizer runs, and the callback runs
     /// only when the weak reference itself is reachable, so a callback never sees a
     /// cleared or half-destroyed object.
+    ///
+    /// Without callback and context, the weak reference is the target's basic one: asking
+    /// again while it lives hands back the same object, as CPython's `weakref.ref(o)` does.
     public func weakReference(to target: borrowing some ObjectReference & ~Copyable, callback: WeakReferenceCallback? = nil,
                               context: ObjectRef? = nil) throws(HeapError) -> OwnedRef {
         let target = target.ref
@@ -28,40 +31,56 @@ extension Heap {
         case .instance, .class, .set, .host: break
         default: throw .wrongType(expected: "an object that supports weak references", got: typeName(of: target))
         }
+        // The basic weak reference, if there is one, is first in the target's list. One whose
+        // count is 0 is queued for teardown: handing it out would resurrect it.
+        let head = core.pointee.weakLists[target.pointer]
+        let basic = head.flatMap { core.isBasicWeakReference($0) ? $0 : nil }
+        let isBasic = callback == nil && context == nil
+        if isBasic, let basic, basic.field(0, as: Int.self) > 0 { return retain(ObjectRef(basic)) }
         let object = core.allocateContainer(core.pointee.type(.weakref), size: Layout.weakSize)
         object.setField(Layout.weakReferent, target.pointer as UnsafeMutableRawPointer?)
         if let context { HeapCore.retain(context.pointer) }
         object.setField(Layout.weakCallback, context?.pointer)
         if let callback { core.pointee.weakCallbacks[object] = callback }
-        // Link at the head of the target's list.
-        let head = core.pointee.weakLists[target.pointer]
-        object.setField(Layout.weakNext, head)
-        object.setField(Layout.weakPrevious, UnsafeMutableRawPointer?.none)
-        head?.setField(Layout.weakPrevious, object as UnsafeMutableRawPointer?)
-        core.pointee.weakLists[target.pointer] = object
+        // A basic reference goes first; one with a callback right after the basic one, so
+        // callbacks run newest first (CPython's list order). The table may have changed
+        // while allocating (a collection may clear references), so read it again.
+        let first = core.pointee.weakLists[target.pointer]
+        let after = isBasic ? nil : first.flatMap { core.isBasicWeakReference($0) ? $0 : nil }
+        let next = after.map { $0.field(Layout.weakNext, as: UnsafeMutableRawPointer?.self) } ?? first
+        object.setField(Layout.weakNext, next)
+        object.setField(Layout.weakPrevious, after)
+        next?.setField(Layout.weakPrevious, object as UnsafeMutableRawPointer?)
+        if let after { after.setField(Layout.weakNext, object as UnsafeMutableRawPointer?) } else {
+            core.pointee.weakLists[target.pointer] = object
+        }
         target.pointer.setGCPreviousRaw(target.pointer.gcPreviousRaw | GCFlags.hasWeakReferences)
         return OwnedRef(adopting: object)
     }
 
     /// Calls the weak reference (Python's `wr()`): a new owned reference to the referent,
-    /// or nil once it has died.
+    /// or nil once it has died. A referent whose count is 0 is dying (queued for teardown,
+    /// or in it) and reads as dead too, as in CPython (bpo-16602): taking a reference to it
+    /// would resurrect an object already on its way out.
     public func referent(of weakReference: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> OwnedRef? {
         let weakReference = weakReference.ref
         check(weakReference)
         guard weakReference.kind == .weakref else { throw .wrongType(expected: "weakref", got: typeName(of: weakReference)) }
-        guard let target = weakReference.pointer.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self) else { return nil }
+        guard let target = HeapCore.liveReferent(of: weakReference.pointer) else { return nil }
         return retain(ObjectRef(target))
     }
 
-    /// Whether the weak reference has been cleared (Python's `wr() is None`).
+    /// Whether the weak reference reads as dead (Python's `wr() is None`).
     public func isCleared(_ weakReference: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> Bool {
         let weakReference = weakReference.ref
         check(weakReference)
         guard weakReference.kind == .weakref else { throw .wrongType(expected: "weakref", got: typeName(of: weakReference)) }
-        return weakReference.pointer.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self) == nil
+        return HeapCore.liveReferent(of: weakReference.pointer) == nil
     }
 
-    /// Number of weak references to `object` (Python's `weakref.getweakrefcount`).
+    /// Number of weak references to `object` (Python's `weakref.getweakrefcount`). As in
+    /// CPython, every weak reference made without callback and context is one and the
+    /// same object (see ``weakReference(to:callback:context:)``), counted once.
     public func weakReferenceCount(of object: borrowing some ObjectReference & ~Copyable) -> Int {
         let object = object.ref
         check(object)
@@ -75,7 +94,22 @@ extension Heap {
     }
 }
 
+extension HeapCore {
+    /// The referent of a weak reference, or nil when it is cleared or its referent's count
+    /// is 0 (dying: queued for teardown, or being torn down).
+    static func liveReferent(of wr: UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? {
+        guard let target = wr.field(Layout.weakReferent, as: UnsafeMutableRawPointer?.self),
+              target.field(0, as: Int.self) > 0 else { return nil }
+        return target
+    }
+}
+
 extension UnsafeMutablePointer where Pointee == HeapCore {
+    /// A weak reference with neither callback nor context: the one `weakref.ref(o)` shares.
+    func isBasicWeakReference(_ wr: UnsafeMutableRawPointer) -> Bool {
+        wr.field(Layout.weakCallback, as: UnsafeMutableRawPointer?.self) == nil && pointee.weakCallbacks[wr] == nil
+    }
+
     /// Detaches a weak reference from its referent's list and clears it; the callback
     /// stays (CPython's `_PyWeakref_ClearRef`).
     func clearWeakReference(_ wr: UnsafeMutableRawPointer) {

@@ -49,7 +49,7 @@ struct CollectorState {
     var garbage: UnsafeMutableRawPointer? = nil
 
     init() {
-        let head = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+        let head = UnsafeMutableRawPointer.allocate(byteCount: Layout.sentinelBlockSize, alignment: 16)
         scratchHead = head + Layout.gcHeadSize
         scratchHead.setGCNext(scratchHead)
         scratchHead.setGCPrevious(scratchHead)
@@ -79,7 +79,7 @@ struct CollectorState {
 struct TransientList: ~Copyable {
     let head: UnsafeMutableRawPointer
     init() {
-        head = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16) + Layout.gcHeadSize
+        head = UnsafeMutableRawPointer.allocate(byteCount: Layout.sentinelBlockSize, alignment: 16) + Layout.gcHeadSize
         head.setGCNext(head)
         head.setGCPrevious(head)
     }

@@ -99,7 +99,8 @@ public struct GarbageCollector {
     }
 
     /// `gc.freeze()`: moves every tracked object to the permanent generation, which no
-    /// collection examines.
+    /// collection examines, and sets every generation's count to 0 (CPython's
+    /// `gc_freeze_impl`).
     /// - Complexity: O(tracked objects): each is marked frozen, which lets full collections
     ///   tell the permanent generation from the rest without a list walk.
     public func freeze() {
@@ -111,6 +112,7 @@ public struct GarbageCollector {
                 object = GCList.next(object)
             }
             GCList.merge(head, into: core.pointee.generationHeads[3])
+            core.pointee.collector[g].count = 0
         }
     }
 

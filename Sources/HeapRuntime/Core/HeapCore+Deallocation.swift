@@ -7,27 +7,31 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         object.setField(8, typeWord | Layout.freedBit)
         pointee.liveObjects &-= 1
         if container {
-            pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize)
+            pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize, contents: .container)
         } else {
-            pointee.allocator.deallocate(object, size: size)
+            pointee.allocator.deallocate(object, size: size, contents: .atom)
         }
     }
 
-    /// Tears down an object whose count reached zero: runs its finalizer (which may
-    /// resurrect it), detaches weak references, releases its referents and frees its block.
-    /// Called only from the drain loop, never recursively.
+    /// Tears down an object whose count reached zero: untracks it, runs its finalizers
+    /// (which may resurrect it), clears weak references to it and calls their callbacks,
+    /// releases its referents and frees its block. Called only from `objectDied`, never
+    /// recursively.
+    ///
+    /// The object is untracked before any code runs (CPython's `subtype_dealloc`): a
+    /// callback, a finalizer or an allocation they make may start a collection, which would
+    /// take a tracked object with count 0 for garbage and free it under our feet.
     @usableFromInline
     func deallocate(_ object: UnsafeMutableRawPointer) {
         let info = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self)
         let kind = info.pointee.kind
         if info.pointee.isContainer {
+            if object.isTracked { pointee.untrackDying(object) }
             if needsFinalizerOnDeath(object, kind: kind) {
-                if runFinalizerOnDeath(object) { return }  // resurrected
-            }
-            if object.gcPreviousRaw & GCFlags.hasWeakReferences != 0 {
+                if finalizeOnDeath(object) { return }  // resurrected
+            } else if object.gcPreviousRaw & GCFlags.hasWeakReferences != 0 {
                 clearWeakReferences(to: object, runCallbacks: pointee.owner != nil)
             }
-            if object.isTracked { pointee.unlink(object) }
             // CPython 3.11 counts every container deallocation against generation 0.
             if pointee.collector.generations.0.count > 0 { pointee.collector.generations.0.count &-= 1 }
         }

@@ -40,8 +40,8 @@ struct HeapCore {
     @inlinable static var generationCount: Int { 3 }
     @usableFromInline var collector = CollectorState()
 
-    /// Objects whose count reached zero, waiting to be torn down, linked through their
-    /// reference-count field. See `objectDied`.
+    /// Containers whose count reached zero, waiting to be torn down, untracked and linked
+    /// through the `prev` word of their collector heads. See `objectDied`.
     @usableFromInline static var deallocationNestingLimit: Int { 16 }
     @usableFromInline var pendingDeallocation: UnsafeMutableRawPointer? = nil
     /// How many deallocations are running, one inside another.
@@ -54,6 +54,9 @@ struct HeapCore {
     @usableFromInline var isOrphaned = false
     /// The `Heap` that owns this core, for finalizers; nil once it is gone.
     unowned(unsafe) var owner: Heap? = nil
+
+    /// Snapshot requests (SIGUSR2) this heap has seen at a safe point; see SnapshotAtExit.swift.
+    var snapshotRequestsServed = 0
 
     /// Count of live objects by kind, for quick totals and teardown checks.
     @usableFromInline var liveObjects = 0
@@ -85,7 +88,7 @@ struct HeapCore {
             (core.pointee.builtinTypes + Int(kind.rawValue)).initialize(to: makeType(kind, name, container: container))
         }
         for g in 0...Self.generationCount {
-            let head = UnsafeMutableRawPointer.allocate(byteCount: 16, alignment: 16)
+            let head = UnsafeMutableRawPointer.allocate(byteCount: Layout.sentinelBlockSize, alignment: 16)
             let sentinel = head + Layout.gcHeadSize  // an "object" address whose collector head is `head`
             (core.pointee.generationHeads + g).initialize(to: sentinel)
             sentinel.setGCNext(sentinel)
@@ -107,7 +110,7 @@ struct HeapCore {
     /// never die, and recognisable to introspection as immortal (as in CPython 3.12).
     @inlinable static var immortalCount: Int { 1 << 40 }
     mutating func allocateImmortal(_ kind: ObjectKind, size: Int) -> UnsafeMutableRawPointer {
-        let object = allocator.allocate(size)
+        let object = allocator.allocate(size, contents: .atom)
         object.setField(0, Self.immortalCount)
         object.setField(8, builtinTypes[Int(kind.rawValue)])
         return object
@@ -123,6 +126,20 @@ struct HeapCore {
         object.setGCNext(head)
         last.setGCNext(object)
         head.setGCPreviousKeepingFlags(object)
+    }
+
+    /// Takes a dying object out of its generation. Besides unlinking it drops the flags that
+    /// only mean something inside a list (being collected, frozen), so an object a finalizer
+    /// tracks again starts clean.
+    @inline(__always)
+    func untrackDying(_ object: UnsafeMutableRawPointer) {
+        let next = object.gcNext.unsafelyUnwrapped
+        let word = object.gcPreviousRaw
+        let previous = UnsafeMutableRawPointer(bitPattern: word & ~UnsafeMutableRawPointer.gcFlagMask).unsafelyUnwrapped
+        previous.setGCNext(next)
+        next.setGCPreviousKeepingFlags(previous)
+        object.setGCNext(nil)
+        object.setGCPreviousRaw(word & (GCFlags.finalized | GCFlags.hasWeakReferences))
     }
 
     @inlinable @inline(__always)
@@ -226,7 +243,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     /// A new object of a non-container type with count 1.
     @inlinable @inline(__always)
     func allocateAtom(_ type: UnsafeMutablePointer<TypeInfo>, size: Int) -> UnsafeMutableRawPointer {
-        let object = pointee.allocator.allocate(size)
+        let object = pointee.allocator.allocate(size, contents: .atom)
         object.setField(0, 1)
         object.setField(8, type)
         pointee.liveObjects &+= 1
@@ -241,9 +258,10 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         // `_PyObject_GC_Alloc`), which must not see the new object half made.
         pointee.collector.generations.0.count &+= 1
         if _slowPath(pointee.collector.generations.0.count > pointee.collector.trigger) {
+            serveSnapshotRequest()      // a safe point, as a collection's start is
             allocationCrossedThreshold()
         }
-        let object = pointee.allocator.allocate(size &+ Layout.gcHeadSize) + Layout.gcHeadSize
+        let object = pointee.allocator.allocate(size &+ Layout.gcHeadSize, contents: .container) + Layout.gcHeadSize
         object.setField(0, 1)
         object.setField(8, type)
         object.setGCNext(nil)
@@ -259,15 +277,24 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
     /// instance's values. Those are torn down at once, inside the first deallocation, while
     /// the dying container's memory is still in cache: freeing a list of ten million
     /// instances is then one pass over memory, in the order CPython frees them. Past
-    /// `deallocationNestingLimit` deaths one inside another, a death is queued instead,
-    /// and the outermost deallocation drains the queue in a loop, so a chain of ten million
-    /// nested lists frees in linear time with a bounded stack (CPython's "trashcan", which
-    /// nests 50 deep; the limit here is lower because debug builds' frames are large).
+    /// `deallocationNestingLimit` deaths one inside another, a container's death is queued
+    /// instead, and the outermost deallocation drains the queue in a loop, so a chain of ten
+    /// million nested lists frees in linear time with a bounded stack (CPython's "trashcan",
+    /// which nests 50 deep; the limit here is lower because debug builds' frames are large).
+    /// An atom's teardown releases nothing, so atoms are never queued.
+    ///
+    /// A queued container is untracked first and keeps its count at 0, as CPython's trashcan
+    /// does: a collection that runs while it waits (from a finalizer or callback, or an
+    /// allocation) cannot see it, and a weak reference to it reads as dead. Its collector
+    /// head, unused while untracked, holds the queue link.
     @usableFromInline
     func objectDied(_ object: UnsafeMutableRawPointer) {
         let depth = pointee.deallocationDepth
-        if depth >= HeapCore.deallocationNestingLimit {
-            object.storeBytes(of: pointee.pendingDeallocation, toByteOffset: 0, as: UnsafeMutableRawPointer?.self)
+        if depth >= HeapCore.deallocationNestingLimit
+            && object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.isContainer {
+            if object.isTracked { pointee.untrackDying(object) }
+            let flags = object.gcPreviousRaw & UnsafeMutableRawPointer.gcFlagMask
+            object.setGCPreviousRaw(flags | UInt(bitPattern: pointee.pendingDeallocation))
             pointee.pendingDeallocation = object
             return
         }
@@ -275,12 +302,22 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         deallocate(object)
         if depth == 0 {
             while let next = pointee.pendingDeallocation {
-                pointee.pendingDeallocation = next.load(as: UnsafeMutableRawPointer?.self)
-                next.setField(0, 0)
+                let word = next.gcPreviousRaw
+                pointee.pendingDeallocation = UnsafeMutableRawPointer(bitPattern: word & ~UnsafeMutableRawPointer.gcFlagMask)
+                next.setGCPreviousRaw(word & UnsafeMutableRawPointer.gcFlagMask)
                 deallocate(next)
             }
         }
         pointee.deallocationDepth = depth
     }
 
+}
+
+extension Layout {
+    /// Bytes of a list sentinel's block: a collector head and a header's worth after it.
+    /// A sentinel's address is its block plus `gcHeadSize`; with a 16-byte block that is one
+    /// past its end, which LeakSanitizer does not count as a pointer to the block, so it
+    /// reported every sentinel as leaked when a sanitized program exited with a heap alive.
+    /// With room after the head, the sentinel points inside its block.
+    @inlinable static var sentinelBlockSize: Int { gcHeadSize + 16 }
 }

@@ -49,7 +49,9 @@ extension Heap {
     public func retainedObjects(collectingFirst: Bool = true) -> [WatchedObject] {
         if collectingFirst { gc.collect() }
         let now = monotonicSeconds()
+        // A watched object queued for teardown (count 0) is dead already.
         return core.pointee.watches
+            .filter { $0.key.field(0, as: Int.self) > 0 }
             .map { WatchedObject(object: ObjectRef($0.key), description: $0.value.description, secondsWatched: now - $0.value.since) }
             .sorted { $0.secondsWatched > $1.secondsWatched }
     }

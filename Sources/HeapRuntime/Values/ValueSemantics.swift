@@ -9,11 +9,33 @@ import Darwin
 enum ValueSemantics {
     // MARK: Equality
 
+    /// How deep containers may nest in a comparison: CPython's default recursion limit,
+    /// which `a == b` on nested lists reaches as well (`RecursionError`).
+    static var comparisonDepthLimit: Int { 1000 }
+
     /// Python's `a == b` for the built-in types; identity for classes, instances and host
-    /// objects. `1 == 1.0 == True`.
-    static func equals(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer) -> Bool {
-        var pending: [(UnsafeMutableRawPointer, UnsafeMutableRawPointer)] = [(a, b)]
-        while let (x, y) = pending.popLast() {
+    /// objects. `1 == 1.0 == True`. Throws ``HeapError/recursionLimitExceeded`` when
+    /// containers nest more than ``comparisonDepthLimit`` deep, as CPython raises
+    /// `RecursionError`; that is also how a comparison of two cycles ends
+    /// (`a = [a]; b = [b]; a == b`), which would otherwise go on for ever.
+    static func equals(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer) throws(HeapError) -> Bool {
+        guard let equal = compare(a, b, depthLimit: comparisonDepthLimit) else { throw .recursionLimitExceeded }
+        return equal
+    }
+
+    /// Equality of two dict keys or set elements that were hashed. A hashable object holds
+    /// no list, dict or set, and a tuple cannot contain itself, so the walk ends without a
+    /// depth limit, and a key nested deeper than a comparison may go is still found.
+    static func keysEqual(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer) -> Bool {
+        compare(a, b, depthLimit: .max) ?? false
+    }
+
+    /// Depth-first, in the order CPython compares items, with an explicit stack that records
+    /// each pair's depth (the stack does not grow on a cycle, so depth is what ends it).
+    /// Nil when containers nest more than `depthLimit` deep before a difference is found.
+    static func compare(_ a: UnsafeMutableRawPointer, _ b: UnsafeMutableRawPointer, depthLimit: Int) -> Bool? {
+        var pending: [(UnsafeMutableRawPointer, UnsafeMutableRawPointer, depth: Int)] = [(a, b, 1)]
+        while let (x, y, depth) = pending.popLast() {
             if x == y { continue }
             let kx = kind(x), ky = kind(y)
             switch (kx, ky) {
@@ -33,19 +55,23 @@ enum ValueSemantics {
             case (.tuple, .tuple), (.list, .list):
                 let (ix, cx) = sequence(x), (iy, cy) = sequence(y)
                 if cx != cy { return false }
-                for i in stride(from: cx - 1, through: 0, by: -1) { pending.append((ix[i], iy[i])) }
+                if cx > 0 && depth >= depthLimit { return nil }
+                for i in stride(from: cx - 1, through: 0, by: -1) { pending.append((ix[i], iy[i], depth + 1)) }
             case (.dict, .dict):
                 let tx = HashTable(object: x), ty = HashTable(object: y)
                 if tx.count != ty.count { return false }
+                if tx.count > 0 && depth >= depthLimit { return nil }
                 var mismatch = false
+                var values: [(UnsafeMutableRawPointer, UnsafeMutableRawPointer, depth: Int)] = []
                 tx.forEachEntry { key, value in
                     guard !mismatch, let value else { return }
                     guard let hash = try? hash(key), let found = ty.lookup(key, hash: hash).entry,
                           let other = ty.entryValue(found)
                     else { mismatch = true; return }
-                    pending.append((value, other))
+                    values.append((value, other, depth + 1))
                 }
                 if mismatch { return false }
+                pending.append(contentsOf: values.reversed())   // first entry compared first
             case (.set, .set):
                 let tx = HashTable(object: x), ty = HashTable(object: y)
                 if tx.count != ty.count { return false }
@@ -300,11 +326,16 @@ enum ValueSemantics {
 
 extension Heap {
     /// Python's `a == b`.
-    public func equals(_ a: borrowing some ObjectReference & ~Copyable, _ b: borrowing some ObjectReference & ~Copyable) -> Bool {
+    ///
+    /// Throws ``HeapError/recursionLimitExceeded`` when containers nest more than 1000
+    /// deep, as CPython raises `RecursionError`; comparing two cycles (`a = [a]; b = [b];
+    /// a == b`) ends that way too.
+    /// - Complexity: O(objects compared), with no recursion.
+    public func equals(_ a: borrowing some ObjectReference & ~Copyable, _ b: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> Bool {
         let a = a.ref
         let b = b.ref
         check(a); check(b)
-        return ValueSemantics.equals(a.pointer, b.pointer)
+        return try ValueSemantics.equals(a.pointer, b.pointer)
     }
 
     /// Python's `hash(o)`; throws ``HeapError/unhashable(type:)`` for list, dict and set,

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// What one run of the built `heapgraph` executable did.
@@ -75,7 +76,22 @@ func scratchDirectory(_ name: String) throws -> String {
         .appendingPathComponent("heapgraph-cli-tests-\(getpid())/\(name)").path
     try? FileManager.default.removeItem(atPath: path)
     try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    removeScratchDirectoriesAtExit()
     return path
+}
+
+/// An atomic, not a `Synchronization.Mutex`, whose contended path ThreadSanitizer cannot
+/// see on Linux.
+private let scratchCleanupInstalled = Atomic<Bool>(false)
+
+/// The scratch directories are shared by the tests of this process, so they go when the
+/// process exits, after every test has run, not after each test.
+func removeScratchDirectoriesAtExit() {
+    guard !scratchCleanupInstalled.exchange(true, ordering: .acquiringAndReleasing) else { return }
+    atexit {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("heapgraph-cli-tests-\(getpid())").path
+        try? FileManager.default.removeItem(atPath: root)
+    }
 }
 
 /// Replaces what changes from run to run (object addresses, the time a snapshot was
