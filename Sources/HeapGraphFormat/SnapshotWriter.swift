@@ -96,7 +96,7 @@ public struct SnapshotStrings: Sendable {
 /// let type = writer.intern("Node")
 /// try writer.appendNode(SnapshotNodeRecord(id: 1, referenceCount: 1, typeName: type, shallowSize: 32, externalCount: 1, edgeCount: 1))
 /// try writer.appendNode(SnapshotNodeRecord(id: 2, referenceCount: 1, typeName: type, shallowSize: 32, externalCount: 0, edgeCount: 0))
-/// try writer.appendEdge(target: 1, label: .named(writer.intern("next")), isWeak: false)
+/// try writer.appendEdge(target: 1, label: .named("next"), isWeak: false)
 /// try writer.finish(metadata: { _, _ in "{}" })
 /// ```
 ///
