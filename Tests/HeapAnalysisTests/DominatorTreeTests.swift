@@ -1,6 +1,4 @@
-import HeapRuntime
 import HeapGraphModel
-import HeapRuntimeSnapshot
 import Testing
 @testable import HeapAnalysis
 
@@ -45,26 +43,24 @@ struct DominatorTreeTests {
     }
 
     @Test func unreachableRingHangsFromTheSuperRootAtItsFirstOrdinal() throws {
-        let heap = Heap()
-        heap.gc.disable()
-        let root = heap.list()
-        var ringIDs: [Int] = []
-        do {
-            let a = heap.list(), b = heap.list(), tail = heap.list()
-            try heap.append(b, to: a); try heap.append(a, to: b); try heap.append(tail, to: b)
-            ringIDs = [a.id, b.id, tail.id]
+        // root (held), then a ⇄ b → tail, which nothing held reaches; sizes chosen here.
+        let graph = HeapSnapshot.build { heap in
+            heap.node("list", kind: .array, size: 56, externalCount: 1)
+            let a = heap.node("list", kind: .array, size: 24)
+            let b = heap.node("list", kind: .array, size: 40)
+            let tail = heap.node("list", kind: .array, size: 72)
+            heap.edge(from: a, to: b, .index(0))
+            heap.edge(from: b, to: a, .index(0))
+            heap.edge(from: b, to: tail, .index(1))
         }
-        let graph = HeapSnapshot(heap: heap)
-        let a = try ordinal(of: ringIDs[0], in: graph), b = try ordinal(of: ringIDs[1], in: graph)
-        let tail = try ordinal(of: ringIDs[2], in: graph)
+        let (a, b, tail) = (1, 2, 3)
         let tree = DominatorTree(graph: graph)
-        let (first, second) = a < b ? (a, b) : (b, a)
-        #expect(tree.immediateDominator(of: first) == nil)
-        #expect(tree.immediateDominator(of: second) == first)
+        #expect(tree.immediateDominator(of: a) == nil)
+        #expect(tree.immediateDominator(of: b) == a)
         #expect(tree.immediateDominator(of: tail) == b)
-        #expect(tree.retainedSize(of: first) == graph.shallowSize(of: a) + graph.shallowSize(of: b) + graph.shallowSize(of: tail))
-        #expect(tree.topRetainers(limit: 1).first?.node == first)
-        _ = root
+        #expect(tree.retainedSize(of: a) == 24 + 40 + 72)
+        #expect(tree.retainedSize(of: b) == 40 + 72)
+        #expect(tree.topRetainers(limit: 1).first?.node == a)    // 136 bytes, more than the root's 56
     }
 
     @Test func topRetainersAreOrderedAndLimited() throws {
@@ -77,23 +73,23 @@ struct DominatorTreeTests {
     }
 
     @Test func millionLongChainNeedsNoDeepStack() throws {
-        let heap = Heap()
-        heap.gc.disable()
-        var head = heap.list()
-        let tailID = head.id
-        for _ in 1..<1_000_000 {
-            let next = heap.list()
-            try heap.append(head, to: next)
-            head = next
+        // Node n + 1 holds node n; the host holds the last. Node n is 16 + 8 × (n % 3) bytes.
+        let count = 1_000_000
+        func size(_ node: Int) -> Int { 16 + 8 * (node % 3) }
+        let graph = HeapSnapshot.build { heap in
+            for node in 0..<count {
+                heap.node("list", kind: .array, size: size(node), externalCount: node == count - 1 ? 1 : 0)
+                if node > 0 { heap.edge(from: node, to: node - 1, .index(0)) }
+            }
         }
-        let graph = HeapSnapshot(heap: heap)
-        let first = try ordinal(of: head.id, in: graph), last = try ordinal(of: tailID, in: graph)
+        let (first, last) = (count - 1, 0)
         let tree = DominatorTree(graph: graph)
-        let total = (0..<graph.nodeCount).reduce(0) { $0 + graph.shallowSize(of: $1) }
-        #expect(graph.nodeCount == 1_000_000)
-        #expect(tree.retainedSize(of: first) == total)
-        #expect(tree.retainedSize(of: last) == graph.shallowSize(of: last))
+        #expect(graph.nodeCount == count)
+        #expect(tree.retainedSize(of: first) == (0..<count).reduce(0) { $0 + size($1) })
+        #expect(tree.retainedSize(of: 1) == size(0) + size(1))
+        #expect(tree.retainedSize(of: last) == size(last))
         #expect(tree.immediateDominator(of: first) == nil)
+        #expect(tree.immediateDominator(of: last) == 1)
         let paths = RootPaths(graph: graph)
         #expect(paths.distance(to: last) == 999_999)
         #expect(paths.path(to: last)?.count == 1_000_000)
@@ -104,16 +100,18 @@ struct DominatorTreeTests {
 struct DominatorRootTests {
     @Test func aRootReachedFromAnotherRootIsStillItsOwnRetainer() throws {
         // Two roots, the first pointing at the second: the host holds the second itself,
-        // so the first does not dominate it.
-        let heap = Heap()
-        heap.gc.disable()
-        let first = heap.list(), second = heap.list()
-        try heap.append(second, to: first)
-        try heap.append(heap.list(), to: second)
-        let graph = HeapSnapshot(heap: heap)
-        let a = try ordinal(of: first.id, in: graph), b = try ordinal(of: second.id, in: graph)
+        // so the first does not dominate it. Sizes chosen here.
+        let graph = HeapSnapshot.build { heap in
+            let first = heap.node("list", kind: .array, size: 56, externalCount: 1)
+            let second = heap.node("list", kind: .array, size: 48, externalCount: 1)
+            let item = heap.node("list", kind: .array, size: 40)
+            heap.edge(from: first, to: second, .index(0))
+            heap.edge(from: second, to: item, .index(0))
+        }
         let tree = DominatorTree(graph: graph)
-        #expect(tree.immediateDominator(of: b) == nil)
-        #expect(tree.retainedSize(of: a) == graph.shallowSize(of: a))
+        #expect(tree.immediateDominator(of: 1) == nil)
+        #expect(tree.immediateDominator(of: 2) == 1)
+        #expect(tree.retainedSize(of: 0) == 56)
+        #expect(tree.retainedSize(of: 1) == 48 + 40)
     }
 }
