@@ -144,6 +144,8 @@ final class SnapshotSource {
             if header.count < snapshotHeaderSize {
                 header += buffer[0..<min(count, snapshotHeaderSize - header.count)]
                 if header.count == snapshotHeaderSize {
+                    // A V8 snapshot (JSON) has no length up front: copy it all.
+                    if HeapSnapshot.looksLikeV8HeapSnapshot(prefix: header) { total += count; continue }
                     // Not a snapshot: stop here, the reader says so from the header alone.
                     guard header.starts(with: Array("HEAPGRPH".utf8)) else { break }
                     let declared = header[80..<88].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
@@ -162,6 +164,16 @@ final class SnapshotSource {
         // The reader opens a path; this one reaches the descriptor already open, whatever
         // bytes the user's path was made of (and an unlinked copy of a stream).
         let path = Self.descriptorDirectory + String(descriptor)
+        if isV8HeapSnapshot() {
+            let result = Progress.run("loading \(argument.isStandardStream ? name : argument.name)", quiet: quiet) {
+                Result { () throws(V8SnapshotError) -> HeapSnapshot in try HeapSnapshot(v8ContentsOf: path) }
+            }
+            switch result {
+            case .success(let graph): return graph
+            case .failure(.unreadable(_, let reason)): throw CommandFailure("\(name): cannot read: \(reason)")
+            case .failure(let error): throw CommandFailure("\(name): \(error)")
+            }
+        }
         let result = Progress.run("loading \(argument.isStandardStream ? name : argument.name)", quiet: quiet) {
             Result { () throws(SnapshotError) -> HeapSnapshot in try HeapSnapshot(contentsOf: path) }
         }
@@ -170,6 +182,19 @@ final class SnapshotSource {
         case .failure(.unreadable(_, let reason)): throw CommandFailure("\(name): cannot read: \(reason)")
         case .failure(let error): throw CommandFailure("\(name): \(error)")
         }
+    }
+}
+
+extension SnapshotSource {
+    /// Whether the file holds a V8 `.heapsnapshot` (JSON) rather than a `.heapgraph`: by its
+    /// first bytes, whatever its name.
+    fileprivate func isV8HeapSnapshot() -> Bool {
+        var prefix = [UInt8](repeating: 0, count: 64)
+        let count = prefix.withUnsafeMutableBytes { buffer in
+            SystemCall.retrying { pread(descriptor, buffer.baseAddress, buffer.count, 0) }
+        }
+        guard count > 0 else { return false }
+        return HeapSnapshot.looksLikeV8HeapSnapshot(prefix: prefix[0..<count])
     }
 }
 
