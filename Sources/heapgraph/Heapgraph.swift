@@ -21,7 +21,8 @@ struct Heapgraph: ParsableCommand {
         discussion: """
             Every command reads .heapgraph snapshot files (docs/snapshot-format.md). A program on \
             HeapRuntime writes one with Heap.writeSnapshot(to:), or at exit when \
-            HEAPGRAPH_SNAPSHOT names a path.
+            HEAPGRAPH_SNAPSHOT names a path. V8 heap snapshots (.heapsnapshot, from Node \
+            or Chrome) are read too, recognised by content (docs/v8.md).
 
             Exit status: 0 nothing found, 1 something found (leaks, no chain), 2 usage or input error.
             """,

@@ -53,7 +53,7 @@ struct BackrefsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
     @OptionGroup var selection: ObjectSelection

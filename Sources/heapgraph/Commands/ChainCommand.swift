@@ -16,7 +16,7 @@ struct ChainCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
     @Option(help: "Where the chain starts: an object id (decimal, or hex with 0x).")

@@ -19,7 +19,7 @@ struct DominatorsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
     @Option(parsing: .unconditional, help: "How many objects to list.")

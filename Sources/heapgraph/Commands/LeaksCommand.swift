@@ -26,7 +26,7 @@ struct LeaksCommand: ParsableCommand {
         case text, json, junit, sarif
     }
 
-    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
     @Option(help: "An earlier snapshot of the same heap: types that grew since are growth suspects. Repeat for several steps, oldest first.")

@@ -14,7 +14,7 @@ struct RefsCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
     @Option(help: "An object id (decimal, or hex with 0x); repeat for several.")

@@ -15,7 +15,7 @@ struct SummaryCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "A .heapgraph snapshot file (- for standard input).")
+    @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
     @Option(parsing: .unconditional, help: "How many types to list (0: all).")
