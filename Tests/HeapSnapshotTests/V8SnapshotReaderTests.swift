@@ -124,10 +124,14 @@ struct V8SnapshotReaderTests {
         ("0,11,28]", "0,11,28,1]", "does not divide"),
         ("\"captured\"]}", "\"captured\"]} x", "text after the end"),
         ("[9,0,1,0,2,0,0,", "[9,0,1,0,2.5,0,0,", "not an integer"),
+        // A second layout after the nodes, whose type list no longer covers them.
+        ("\"trace_function_infos\"", "\"snapshot\":{\"meta\":{\"node_fields\":[\"type\"],\"node_types\":[[\"hidden\"]]}},\"trace_function_infos\"",
+         "two \"meta\" objects"),
     ])
     func corruptFilesAreRefused(original: String, replacement: String, message: String) throws {
         #expect(Self.node20.contains(original))
-        let path = temporaryPath("corrupt.heapsnapshot")
+        // A file per case: the cases run in parallel.
+        let path = temporaryPath("corrupt-\(UUID().uuidString).heapsnapshot")
         try Data(Self.node20.replacingOccurrences(of: original, with: replacement).utf8).write(to: URL(fileURLWithPath: path))
         do {
             _ = try HeapSnapshot(v8ContentsOf: path)

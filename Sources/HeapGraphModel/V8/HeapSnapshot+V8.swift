@@ -9,7 +9,7 @@ extension HeapSnapshot {
     /// whose first key is `"snapshot"`, as V8 writes it. Detection is by content, never by
     /// the file's name.
     public static func looksLikeV8HeapSnapshot(prefix: some Collection<UInt8>) -> Bool {
-        var bytes = prefix.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+        var bytes = prefix.drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         guard bytes.first == UInt8(ascii: "{") else { return false }
         bytes = bytes.dropFirst().drop { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
         return bytes.starts(with: Array("\"snapshot\"".utf8))
@@ -56,7 +56,8 @@ struct V8SnapshotReader: ~Copyable {
 
     // The graph's columns, filled as the arrays are read.
     var ids: [UInt64] = []
-    var v8Types: [UInt32] = []     // node type ordinal
+    var v8Types: [UInt32] = []     // node type ordinal, into nodeTypeNames
+    var nodeTypeNames: [String] = []
     var nameIndices: [UInt32] = [] // node name (a V8 string index)
     var shallowSizes: [UInt32] = []
     var edgeStart: [UInt32] = [0]
@@ -109,8 +110,8 @@ struct V8SnapshotReader: ~Copyable {
             _ = stream.next()
         }
         // A number cut off by the end of the file is a truncation, not a value.
-        guard let after = stream.peek() else { throw unexpected(what) }
-        if let byte = Optional(after), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+        guard let byte = stream.peek() else { throw unexpected(what) }
+        if byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
             throw .syntax(offset: stream.position, reason: "a number that is not an integer in \(what)")
         }
         return value
@@ -305,6 +306,8 @@ struct V8SnapshotReader: ~Copyable {
     }
 
     mutating func readMeta() throws(V8SnapshotError) {
+        // One layout for the whole file: a second one could disagree with arrays already read.
+        guard self.layout == nil else { throw .corrupt(reason: "two \"meta\" objects") }
         var layout = V8Layout()
         try object(in: "\"meta\"") { (reader: inout V8SnapshotReader, key: String) throws(V8SnapshotError) in
             switch key {
@@ -344,7 +347,8 @@ struct V8SnapshotReader: ~Copyable {
         guard layout.nodeTypes.indices.contains(typeField), !layout.nodeTypes[typeField].isEmpty else {
             throw .badLayout(reason: "node_types does not list the node types")
         }
-        let typeCount = UInt64(layout.nodeTypes[typeField].count)
+        nodeTypeNames = layout.nodeTypes[typeField]
+        let typeCount = UInt64(nodeTypeNames.count)
         let reserve = reservation(declaredNodeCount, fieldsEach: fields.count)
         ids.reserveCapacity(reserve); v8Types.reserveCapacity(reserve); nameIndices.reserveCapacity(reserve)
         shallowSizes.reserveCapacity(reserve); edgeStart.reserveCapacity(reserve + 1)
@@ -497,8 +501,7 @@ struct V8SnapshotReader: ~Copyable {
     }
 
     mutating func build() throws(V8SnapshotError) -> HeapSnapshot {
-        guard let layout else { throw .badLayout(reason: "no \"snapshot\".\"meta\"") }
-        let typeNames = layout.nodeTypes[layout.nodeFields.firstIndex(of: "type") ?? 0]
+        let typeNames = nodeTypeNames
         let nodeCount = ids.count
         let v8StringCount = strings.count
         guard v8StringCount + typeNames.count < Int(PackedEdgeLabel.valueMask) else {
