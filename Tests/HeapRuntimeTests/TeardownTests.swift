@@ -27,4 +27,18 @@ final class TeardownTests: XCTestCase {
         XCTAssertEqual(processMappedArenas.load(ordering: .relaxed), arenasBefore)
         XCTAssertEqual(processLargeBytes.load(ordering: .relaxed), largeBefore)
     }
+
+    /// Large objects the host still holds when the heap goes (a str of 2,000 bytes never
+    /// released) live outside the arenas; tearing the heap down frees their blocks too.
+    func testTearingDownFreesLargeObjectsTheHostStillHolds() throws {
+        let largeBefore = processLargeBytes.load(ordering: .relaxed)
+        do {
+            let heap = Heap()
+            var held: [ObjectRef] = []
+            for i in 0..<50 { held.append(heap.str(String(repeating: "x", count: 2_000 + i)).unmanaged()) }
+            XCTAssertGreaterThanOrEqual(processLargeBytes.load(ordering: .relaxed), largeBefore + 50 * 2_000)
+            XCTAssertEqual(held.count, 50)
+        }
+        XCTAssertEqual(processLargeBytes.load(ordering: .relaxed), largeBefore)
+    }
 }

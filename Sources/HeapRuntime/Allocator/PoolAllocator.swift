@@ -50,8 +50,8 @@ struct PoolAllocator {
     @inlinable static var sizeClassCount: Int { 32 }
     /// Used lists: one per size class and ``BlockContents``, `contents * 32 + class`.
     @inlinable static var usedListCount: Int { 3 * 32 }
-    /// Bytes in front of a large object block: links to the next and previous one, and
-    /// its contents (32 bytes, so the block stays 16-byte aligned).
+    /// Bytes in front of a large object block: links to the next and previous one, its
+    /// contents and its size (32 bytes, so the block stays 16-byte aligned).
     @inlinable static var largeObjectLinkSize: Int { 32 }
     @inlinable static var poolSize: Int { 16 * 1024 }
     @inlinable static var poolMask: UInt { ~UInt(16 * 1024 - 1) }
@@ -115,6 +115,16 @@ struct PoolAllocator {
 
     /// Returns every arena to the OS. Blocks still in use become invalid.
     mutating func releaseAll() {
+        // Large object blocks live outside the arenas: those of objects the host still
+        // holds when the heap goes are freed here, with the sizes their links record.
+        while let links = firstLargeObject {
+            firstLargeObject = links.load(as: UnsafeMutableRawPointer?.self)
+            let size = links.load(fromByteOffset: 24, as: Int.self)
+            largeBytes += Self.largeObjectLinkSize
+            processLargeBytes.add(Self.largeObjectLinkSize, ordering: .relaxed)
+            deallocateLarge(links, size: size + Self.largeObjectLinkSize)
+        }
+        lastLargeObject = nil
         for i in 0..<arenaCapacity where arenas[i].base != nil {
             if let base = arenas[i].base { Self.unmapArena(base) }
             arenas[i].base = nil
@@ -234,6 +244,7 @@ struct PoolAllocator {
         links.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         links.storeBytes(of: lastLargeObject, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
         links.storeBytes(of: contents, toByteOffset: 16, as: BlockContents.self)
+        links.storeBytes(of: size, toByteOffset: 24, as: Int.self)   // for releaseAll
         if let last = lastLargeObject { last.storeBytes(of: links, as: UnsafeMutableRawPointer?.self) } else { firstLargeObject = links }
         lastLargeObject = links
         return links + Self.largeObjectLinkSize
