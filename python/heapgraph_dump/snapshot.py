@@ -203,12 +203,13 @@ def _build(path, tag, box, gen_bounds):
         l_append(name)
         k_append(_E_NAMED)
 
-    def rest(refs, done):
-        """Edges with no name to the referents not already given an edge (a multiset)."""
+    def rest_ids(refs, done_ids):
+        """Edges with no name to the referents not already given an edge (ids, a multiset)."""
+        if len(done_ids) >= len(refs):
+            return
         left = {}
-        for x in done:
-            left[id(x)] = left.get(id(x), 0) + 1
-        n = 0
+        for x in done_ids:
+            left[x] = left.get(x, 0) + 1
         for r in refs:
             c = left.get(id(r), 0)
             if c:
@@ -217,8 +218,9 @@ def _build(path, tag, box, gen_bounds):
             t_append(node_of(r))
             l_append(0)
             k_append(_E_NONE)
-            n += 1
-        return n
+
+    def rest(refs, done):
+        rest_ids(refs, list(map(id, done)))
 
     i = 0
     while i < len(nodes):
@@ -301,7 +303,7 @@ def _build(path, tag, box, gen_bounds):
             else:
                 rest(refs, [])
         elif t.__flags__ & _HEAPTYPE:
-            _instance_edges(o, t, get_referents(o), named, rest, intern, node_of, get,
+            _instance_edges(o, t, get_referents(o), named, rest_ids, intern, node_of, get,
                             t_append, l_append, k_append, n_class, n_dict)
         else:
             rest(get_referents(o), ())
@@ -479,12 +481,13 @@ def _frame_edges(f, refs, named, rest, intern, node_of, t_append, l_append, k_ap
     rest(refs, done)
 
 
-def _instance_edges(o, t, refs, named, rest, intern, node_of, get, t_append, l_append, k_append,
+def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, t_append, l_append, k_append,
                     n_class, n_dict):
-    done = []
-    if any(r is t for r in refs):
+    ref_ids = list(map(id, refs))
+    done = []  # ids of the referents given an edge
+    if id(t) in ref_ids:
         named(o, n_class, t)
-        done.append(t)
+        done.append(id(t))
     if isinstance(o, dict):
         for k, v in dict.items(o):
             kj = node_of(k)
@@ -494,14 +497,14 @@ def _instance_edges(o, t, refs, named, rest, intern, node_of, get, t_append, l_a
             t_append(node_of(v))
             l_append(kj)
             k_append(_E_KEY)
-            done.append(k)
-            done.append(v)
+            done.append(id(k))
+            done.append(id(v))
     elif isinstance(o, (list, tuple)):
         for n, x in enumerate(o):
             t_append(node_of(x))
             l_append(n)
             k_append(_E_INDEX)
-            done.append(x)
+            done.append(id(x))
     matched = False
     if _INLINE_VALUES and t.__dictoffset__ < 0:
         # 3.11+: reading __dict__ would materialise a dict that the heap does not have (and
@@ -516,20 +519,21 @@ def _instance_edges(o, t, refs, named, rest, intern, node_of, get, t_append, l_a
                 v = getattribute(o, name)
             except Exception:
                 continue
-            if any(r is v for r in refs) and not any(x is v for x in done):
+            vid = id(v)
+            if vid in ref_ids and vid not in done:
                 t_append(node_of(v))
                 l_append(intern(name))
                 k_append(_E_ATTR | _TEXT)
-                done.append(v)
+                done.append(vid)
                 matched = True
-    if t.__dictoffset__ != 0 and not matched and any(type(r) is dict for r in refs):
+    if t.__dictoffset__ != 0 and not matched and len(done) < len(refs) and any(type(r) is dict for r in refs):
         # A dict among the referents: the instance's own (the heap has the instance ->
         # __dict__ -> value shape, which objgraph shows) or an attribute's value.
         d = _own_dict(o)
-        if type(d) is dict and any(r is d for r in refs) and not any(x is d for x in done):
+        if type(d) is dict and id(d) in ref_ids and id(d) not in done:
             named(o, n_dict, d)
-            done.append(d)
-    rest(refs, done)
+            done.append(id(d))
+    rest_ids(refs, done)
 
 
 _INLINE_VALUES = _VERSION >= (3, 11)
