@@ -471,9 +471,10 @@ def _frame_edges(f, refs, named, rest, intern, node_of, t_append, l_append, k_ap
         if value is not None and any(r is value for r in refs):
             named(f, name, value)
             done.append(value)
-    # Locals by name: the values the frame's own slots hold.
+    # Locals by name: the values the frame's own slots hold. From 3.11 a running frame's
+    # object does not traverse them (its interpreter frame holds them), so all are edges.
     for lname, value in _locals_of(f):
-        if any(r is value for r in refs):
+        if _INLINE_VALUES or any(r is value for r in refs):
             t_append(node_of(value))
             l_append(intern(lname))
             k_append(_E_ATTR | _TEXT)
