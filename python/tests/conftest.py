@@ -64,3 +64,5 @@ def run_cli(heapgraph, *args):
 def counts_before(path):
     with open(path + ".counts.json") as f:
         return json.load(f)
+
+pytest_plugins = ["pytester"]
