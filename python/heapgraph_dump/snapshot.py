@@ -42,6 +42,8 @@ _ATOMS = (str, bytes, int, float, bool, complex, type(None))
 # Edge kinds (byte 8); bit 6: the label is a string index.
 _E_NONE, _E_INDEX, _E_DICTKEY, _E_KEY, _E_ATTR, _E_NAMED, _E_CLOSURE = 0, 1, 2, 3, 4, 5, 6
 _TEXT = 64
+_DICT_KINDS = bytes([_E_DICTKEY, _E_KEY])
+_INDEX_KIND = bytes([_E_INDEX])
 # Made once: struct's own cache would otherwise add objects to the heap at the first dump.
 _U32 = struct.Struct("<I")
 _HEADER = struct.Struct("<8sII10Q")
@@ -229,14 +231,25 @@ def _build(path, tag, box, gen_bounds):
         t = type(o)
         start = len(targets)
         if t is dict:
-            for k, v in o.items():
-                kj = node_of(k)
-                t_append(kj)
-                l_append(0)
-                k_append(_E_DICTKEY)
-                t_append(node_of(v))
-                l_append(kj)
-                k_append(_E_KEY)
+            # Keys and values resolved in bulk (C loops); misses become new nodes.
+            items = list(o.items())
+            n = len(items)
+            if n:
+                ks = list(map(get, map(id, [kv[0] for kv in items])))
+                vs = list(map(get, map(id, [kv[1] for kv in items])))
+                if None in ks:
+                    ks = [node_of(kv[0]) if j is None else j for j, kv in zip(ks, items)]
+                if None in vs:
+                    vs = [node_of(kv[1]) if j is None else j for j, kv in zip(vs, items)]
+                pair = [0] * (2 * n)
+                pair[0::2] = ks
+                pair[1::2] = vs
+                targets.extend(pair)
+                pair[0::2] = repeat(0, n)
+                pair[1::2] = ks
+                labels.extend(pair)
+                kinds.extend(_DICT_KINDS * n)
+            items = None
         elif t is list or t is tuple:
             names = closure_names.get(id(o)) if t is tuple else None
             if names is not None and len(names) == len(o):
@@ -246,11 +259,12 @@ def _build(path, tag, box, gen_bounds):
                     k_append(_E_CLOSURE)
             else:
                 n = len(o)
-                for x in o:
-                    t_append(node_of(x))
-                k_append_many = kinds.extend
+                js = list(map(get, map(id, o)))
+                if None in js:
+                    js = [node_of(x) if j is None else j for j, x in zip(js, o)]
+                targets.extend(js)
                 labels.extend(range(n))
-                k_append_many(bytes([_E_INDEX]) * n)
+                kinds.extend(_INDEX_KIND * n)
         elif t in _ATOMS:
             pass
         elif t is set or t is frozenset:
@@ -367,7 +381,9 @@ def _build(path, tag, box, gen_bounds):
         for j in [j for j, r in enumerate(refcounts) if r >= _IMMORTAL_AT]:
             external[j] = 0
             node_flags[j] |= 128
-    ext32 = array.array("i", [min(max(e, 0), 0x7FFFFFFF) for e in external])
+    # Clamped to 0 .. 2^31-1 in C loops (negative when the interpreter's count is below the
+    # references found, as for interned strings before 3.12).
+    ext32 = array.array("i", map(min, map(max, external, repeat(0)), repeat(0x7FFFFFFF)))
     for j in compress(range(total), ext32):
         roots.append((j, intern("held from C (%d)" % ext32[j]), _R_HANDLE))
     if hasattr(gc, "is_finalized"):
@@ -393,7 +409,8 @@ def _build(path, tag, box, gen_bounds):
         text = _label_of(nodes[j], types_col[j])
         if text is not None:
             value_labels[j] = intern(text)
-    sizes = array.array("I", [min(s, 0xFFFFFFFF) for s in map(sys.getsizeof, nodes, repeat(0))])
+    sizes = array.array("Q", map(sys.getsizeof, nodes, repeat(0)))
+    sizes = array.array("I", sizes if not sizes or max(sizes) <= 0xFFFFFFFF else map(min, sizes, repeat(0xFFFFFFFF)))
     generations = bytearray(b"\xff") * total
     if gen_bounds is not None:
         a, b = gen_bounds
