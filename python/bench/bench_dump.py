@@ -3,8 +3,8 @@
     python3 python/bench/bench_dump.py [OBJECTS] [OUT_DIR]
 
 Prints the median of 3 runs of each: the bare walk, objgraph.typestats (when installed), the
-dump; then the dump's peak memory increase per object (tracemalloc is not used: ru_maxrss
-of a fresh child process that builds the heap, measured before and after one dump).
+dump; then the dump's peak memory increase per object (tracemalloc is not used: the peak RSS
+of a fresh child process that builds the heap: VmHWM before and after one dump).
 """
 import gc
 import os
@@ -43,6 +43,15 @@ def bare_walk():
         get_referents(o)
 
 
+def _peak_kib():
+    # VmHWM, not ru_maxrss: the latter keeps the parent's peak across fork and exec.
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def timed(fn):
     t = time.perf_counter()
     fn()
@@ -55,9 +64,9 @@ def main():
     if os.environ.get("HG_BENCH_MEMORY"):
         heap = build(count)
         gc.collect()
-        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        before = _peak_kib()
         dump(os.path.join(out_dir, "mem.heapgraph"))
-        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        after = _peak_kib()
         print("%d %d %d" % (len(gc.get_objects()), before, after))
         return
     heap = build(count)

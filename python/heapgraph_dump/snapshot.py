@@ -14,7 +14,6 @@ import sys
 import threading
 import time
 import types
-from collections import Counter as _Counter
 from itertools import compress, repeat
 
 __all__ = ["dump"]
@@ -370,8 +369,12 @@ def _build(path, tag, box, gen_bounds):
     # External counts: count minus references found (the node list holds one more).
     # Counted last, with our loop variables gone: one for the node list, one for the argument.
     refcounts = array.array("q", map(int.__sub__, map(sys.getrefcount, nodes), repeat(2)))
-    found = _Counter(targets)
-    external = array.array("q", [r - f for r, f in zip(refcounts, map(found.get, range(total), repeat(0)))])
+    # Counted into an array, not a Counter: a dict of millions of ints would cost ~100 bytes
+    # per node of peak memory.
+    found = array.array("q", bytes(8 * total))
+    for j in targets:
+        found[j] += 1
+    external = array.array("q", map(int.__sub__, refcounts, found))
     for _name, _fid, edges in synthetic:
         for j, _l, _k in edges:
             external[j] -= 1
@@ -646,14 +649,21 @@ def _write(path, ids, refcounts, tn, value_labels, sizes, ext32, counts, generat
     meta_at = strings_at + len(string_buf)
     length = meta_at + len(meta_buf)
     body = [node_buf, edge_buf, root_buf, string_buf, meta_buf]
-    checksum = _checksum(body)
-    header = _HEADER.pack(b"HEAPGRPH", 2, 128, n, e, len(string_list), nodes_at, edges_at, strings_at,
-                         meta_at, len(meta_buf), length, checksum)
-    header += _TWO_U64.pack(r, roots_at) + bytes(16)
-    with open(path, "wb") as out:
-        out.write(header)
+    # The body is written first and its checksum read back in chunks, so that the file is
+    # never held twice in memory; then the header goes in front.
+    with open(path, "w+b") as out:
+        out.write(bytes(128))
         for part in body:
             out.write(part)
+        del body, node_buf, edge_buf, root_buf, string_buf
+        out.flush()
+        out.seek(128)
+        checksum = _checksum_file(out)
+        header = _HEADER.pack(b"HEAPGRPH", 2, 128, n, e, len(string_list), nodes_at, edges_at, strings_at,
+                             meta_at, len(meta_buf), length, checksum)
+        header += _TWO_U64.pack(r, roots_at) + bytes(16)
+        out.seek(0)
+        out.write(header)
 
 
 def _has_surrogates(s):
@@ -662,6 +672,23 @@ def _has_surrogates(s):
         return False
     except UnicodeEncodeError:
         return True
+
+
+def _checksum_file(f, chunk=1 << 22):
+    """_checksum of the rest of an open file, read in chunks (a multiple of 8 bytes)."""
+    h = 0xCBF29CE484222325
+    prime = 0x100000001B3
+    mask = 0xFFFFFFFFFFFFFFFF
+    while True:
+        data = f.read(chunk)
+        if not data:
+            break
+        pad = (-len(data)) % 8
+        if pad:
+            data += bytes(pad)
+        for w in memoryview(data).cast("Q"):
+            h = ((h ^ w) * prime) & mask
+    return h ^ (h >> 29)
 
 
 def _checksum(parts):
