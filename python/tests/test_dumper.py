@@ -59,6 +59,18 @@ def test_global_cycle(python, heapgraph, tmp_path):
     assert trace.returncode == 0, trace.stderr
     assert "Root: module global __main__.REGISTRY" in trace.stdout
     assert "__main__.Handler instance" in trace.stdout
+    # refs, chain and dominators read it too.
+    first = snap.nodes[handlers[0]]
+    refs = run_cli(heapgraph, "refs", out, "--id", str(first["id"]))
+    assert refs.returncode == 0, refs.stderr
+    assert ".peer __main__.Handler" in refs.stdout or ".__dict__ dict" in refs.stdout, refs.stdout
+    chain = run_cli(heapgraph, "chain", out, "--from", str(snap.nodes[registry[0]]["id"]),
+                    "--to-type", "__main__.Handler")
+    assert chain.returncode == 0, chain.stderr
+    assert chain.stdout.splitlines()[1] == "│ Root: module global __main__.REGISTRY"
+    assert "↓ list[0]" in chain.stdout
+    dominators = run_cli(heapgraph, "dominators", out, "--limit", "5")
+    assert dominators.returncode == 0 and dominators.stdout.startswith("Top 5 retainers"), dominators.stdout
     # Reachable from a global, never used again: not garbage.
     report = _leaks_json(heapgraph, out)
     assert not [g for g in report["leaks"] if "__main__.Handler" in g["types"]]
