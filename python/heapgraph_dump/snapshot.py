@@ -223,6 +223,8 @@ def _build(path, tag, box, gen_bounds):
     def rest(refs, done):
         rest_ids(refs, list(map(id, done)))
 
+    plans = {}
+    getattribute = object.__getattribute__
     i = 0
     while i < len(nodes):
         o = nodes[i]
@@ -316,8 +318,44 @@ def _build(path, tag, box, gen_bounds):
             else:
                 rest(refs, [])
         elif t.__flags__ & _HEAPTYPE:
-            _instance_edges(o, t, get_referents(o), named, rest_ids, intern, node_of, get,
-                            t_append, l_append, k_append, n_class, n_dict)
+            plan = plans.get(t)
+            if plan is None:
+                plan = plans[t] = _instance_plan(t, intern)
+            refs = get_referents(o)
+            if plan is False:
+                _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get,
+                                t_append, l_append, k_append, n_class, n_dict)
+            else:
+                # The common 3.11+ instance, inline: __class__, then attributes by name.
+                ref_ids = list(map(id, refs))
+                done = []
+                if id(t) in ref_ids:
+                    t_append(node_of(t))
+                    l_append(n_class)
+                    k_append(_E_NAMED)
+                    done.append(id(t))
+                for name, name_index in plan:
+                    try:
+                        v = getattribute(o, name)
+                    except Exception:
+                        continue
+                    vid = id(v)
+                    if vid in ref_ids and vid not in done:
+                        j = get(vid)
+                        t_append(node_of(v) if j is None else j)
+                        l_append(name_index)
+                        k_append(_E_ATTR | _TEXT)
+                        done.append(vid)
+                if len(done) < len(refs):
+                    if len(done) <= 1 and any(type(r) is dict for r in refs):
+                        # Nothing matched by name: maybe a dict of its own (the general path).
+                        del kinds[len(kinds) - len(done):]
+                        del targets[len(targets) - len(done):]
+                        del labels[len(labels) - len(done):]
+                        _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get,
+                                        t_append, l_append, k_append, n_class, n_dict)
+                    else:
+                        rest_ids(refs, done)
         else:
             rest(get_referents(o), ())
         c_append(len(targets) - start)
@@ -558,6 +596,17 @@ def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, t_append,
 
 
 _INLINE_VALUES = _VERSION >= (3, 11)
+
+
+def _instance_plan(t, intern):
+    """For a plain 3.11+ class (managed dict, not a dict, list or tuple subclass): its attribute
+    names with their string indexes, read by the inline path; False sends it the general way."""
+    if not _INLINE_VALUES or t.__dictoffset__ >= 0 or issubclass(t, (dict, list, tuple)):
+        return False
+    names = _attribute_names.get(t)
+    if names is None:
+        names = _attribute_names[t] = _assigned_names(t)
+    return tuple((name, intern(name)) for name in names)
 # Per type, the attribute names its methods assign (STORE_ATTR), found once per process.
 _attribute_names = {}
 
