@@ -466,7 +466,6 @@ def _build(path, tag, box, gen_bounds):
         ids.append(fid)
         refcounts.append(0)
         ext32.append(0)
-        type_index_frame = intern("frame")
         roots.append((len(ids) - 1, name, _R_LOCAL))
         for j, l, k in edges:
             t_append(j)
