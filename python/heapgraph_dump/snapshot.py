@@ -224,6 +224,10 @@ def _build(path, tag, box, gen_bounds):
         rest_ids(refs, list(map(id, done)))
 
     plans = {}
+    # Per type, the attribute names its methods assign (STORE_ATTR). Per dump, not per
+    # process: a cache kept between dumps is a change to the heap (a dict that becomes
+    # tracked, tuples) that the next dump would count.
+    attribute_names = {}
     getattribute = object.__getattribute__
     i = 0
     while i < len(nodes):
@@ -320,10 +324,10 @@ def _build(path, tag, box, gen_bounds):
         elif t.__flags__ & _HEAPTYPE:
             plan = plans.get(t)
             if plan is None:
-                plan = plans[t] = _instance_plan(t, intern)
+                plan = plans[t] = _instance_plan(t, intern, attribute_names)
             refs = get_referents(o)
             if plan is False:
-                _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get,
+                _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, attribute_names,
                                 t_append, l_append, k_append, n_class, n_dict)
             else:
                 # The common 3.11+ instance, inline: __class__, then attributes by name.
@@ -352,7 +356,7 @@ def _build(path, tag, box, gen_bounds):
                         del kinds[len(kinds) - len(done):]
                         del targets[len(targets) - len(done):]
                         del labels[len(labels) - len(done):]
-                        _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get,
+                        _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, attribute_names,
                                         t_append, l_append, k_append, n_class, n_dict)
                     else:
                         rest_ids(refs, done)
@@ -539,7 +543,7 @@ def _frame_edges(f, refs, named, rest, intern, node_of, t_append, l_append, k_ap
     rest(refs, done)
 
 
-def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, t_append, l_append, k_append,
+def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, attribute_names, t_append, l_append, k_append,
                     n_class, n_dict):
     ref_ids = list(map(id, refs))
     done = []  # ids of the referents given an edge
@@ -568,9 +572,9 @@ def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, t_append,
         # 3.11+: reading __dict__ would materialise a dict that the heap does not have (and
         # that later snapshots would count), so attributes are found by the names the class
         # assigns, read without materialising, and kept when the instance refers to the value.
-        names = _attribute_names.get(t)
+        names = attribute_names.get(t)
         if names is None:
-            names = _attribute_names[t] = _assigned_names(t)
+            names = attribute_names[t] = _assigned_names(t)
         getattribute = object.__getattribute__
         for name in names:
             try:
@@ -584,9 +588,11 @@ def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, t_append,
                 k_append(_E_ATTR | _TEXT)
                 done.append(vid)
                 matched = True
-    if t.__dictoffset__ != 0 and not matched and len(done) < len(refs) and any(type(r) is dict for r in refs):
+    if (t.__dictoffset__ != 0 and not matched and len(done) < len(refs) and any(type(r) is dict for r in refs)
+            and _python_dict(t, attribute_names)):
         # A dict among the referents: the instance's own (the heap has the instance ->
-        # __dict__ -> value shape, which objgraph shows) or an attribute's value.
+        # __dict__ -> value shape, which objgraph shows) or an attribute's value. Only a
+        # Python class's __dict__ is read: a C type's (functools.partial) would be created.
         d = _own_dict(o)
         if type(d) is dict and id(d) in ref_ids and id(d) not in done:
             named(o, n_dict, d)
@@ -595,19 +601,37 @@ def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, t_append,
 
 
 _INLINE_VALUES = _VERSION >= (3, 11)
+_STORE_ATTR = _dis.opmap["STORE_ATTR"]
+_EXTENDED_ARG = _dis.opmap["EXTENDED_ARG"]
 
 
-def _instance_plan(t, intern):
+def _python_dict(t, cache):
+    """Whether t's instances get their __dict__ from a Python class statement (the descriptor
+    type makes, documented "dictionary for instance variables"), cached per dump."""
+    key = ("__dict__", t)
+    answer = cache.get(key)
+    if answer is None:
+        answer = False
+        for klass in t.__mro__:
+            descriptor = vars(klass).get("__dict__")
+            if descriptor is not None:
+                doc = getattr(descriptor, "__doc__", None) or ""
+                answer = type(descriptor).__name__ == "getset_descriptor" and doc.startswith(
+                    "dictionary for instance variables")
+                break
+        cache[key] = answer
+    return answer
+
+
+def _instance_plan(t, intern, attribute_names):
     """For a plain 3.11+ class (managed dict, not a dict, list or tuple subclass): its attribute
     names with their string indexes, read by the inline path; False sends it the general way."""
     if not _INLINE_VALUES or t.__dictoffset__ >= 0 or issubclass(t, (dict, list, tuple)):
         return False
-    names = _attribute_names.get(t)
+    names = attribute_names.get(t)
     if names is None:
-        names = _attribute_names[t] = _assigned_names(t)
+        names = attribute_names[t] = _assigned_names(t)
     return tuple((name, intern(name)) for name in names)
-# Per type, the attribute names its methods assign (STORE_ATTR), found once per process.
-_attribute_names = {}
 
 
 def _assigned_names(t):
@@ -626,14 +650,22 @@ def _assigned_names(t):
         for c in code.co_consts:
             if type(c) is _CodeType:
                 codes.append(c)
-        try:
-            instructions = list(_dis.get_instructions(code))
-        except Exception:
-            continue
-        for ins in instructions:
-            if ins.opname == "STORE_ATTR" and ins.argval not in seen:
-                seen.add(ins.argval)
-                names.append(ins.argval)
+        # The bytecode read directly: dis.get_instructions would repr constants, and the first
+        # container repr of a thread creates that thread's state dict, a dict the heap keeps.
+        raw = code.co_code
+        extended = 0
+        for at in range(0, len(raw) - 1, 2):
+            op = raw[at]
+            arg = raw[at + 1] | extended
+            if op == _EXTENDED_ARG:
+                extended = arg << 8
+                continue
+            extended = 0
+            if op == _STORE_ATTR and arg < len(code.co_names):
+                name = code.co_names[arg]
+                if name not in seen:
+                    seen.add(name)
+                    names.append(name)
     # Names that are data descriptors (properties, slots) on the class would run code or are
     # not instance attributes.
     result = []

@@ -231,3 +231,20 @@ def test_usage_error(python):
     result = subprocess.run([python, HEAPDUMP, "run", "only-one-arg"], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
     assert result.returncode == 2 and result.stderr.startswith("usage: heapgraph-dump run")
+
+
+def test_a_dump_leaves_the_heap_as_it_found_it(python, tmp_path):
+    # Reading an instance's or a function's __dict__ creates one (3.11+ instances keep their
+    # attributes inline; functions make theirs on demand): a dump must not, or the next dump
+    # counts dicts that the program never made (it once showed +1,185).
+    out = str(tmp_path / "twice.heapgraph")
+    result = run_program(python, "twice.py", out)
+    assert result.returncode == 0, result.stderr
+    first = counts_before(out + ".1")
+    second = counts_before(out + ".2")
+    assert second.get("dict", 0) == first.get("dict", 0)
+    assert second.get("__main__.Plain") == first.get("__main__.Plain") == 30
+    # Untracked dicts too (an empty __dict__ made by reading it is untracked).
+    dicts = [sum(1 for n in Snapshot(out + suffix).nodes if n["type"] == "dict") for suffix in (".1", ".2")]
+    assert dicts[0] == dicts[1]
+    _exact_counts(out + ".2")

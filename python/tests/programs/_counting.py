@@ -23,4 +23,6 @@ def counted_dump(path):
     if enabled:
         gc.enable()
     with open(path + ".counts.json", "w") as out:
-        json.dump(before, out)
+        # json.dumps, not json.dump: the latter's pure-Python encoder leaves cyclic garbage
+        # (its closures) that a later count would see.
+        out.write(json.dumps(before))
