@@ -1,0 +1,60 @@
+"""A small reader of .heapgraph version 2 files, for the tests (it checks the layout and checksum)."""
+import json
+import struct
+
+from heapgraph_dump.snapshot import _checksum
+
+
+class Snapshot:
+    def __init__(self, path):
+        with open(path, "rb") as f:
+            data = f.read()
+        assert data[:8] == b"HEAPGRPH"
+        (version, hsize, n, e, s, nodes_at, edges_at, strings_at, meta_at, meta_len, length, checksum,
+         r, roots_at) = struct.unpack_from("<II12Q", data, 8)
+        assert version == 2 and hsize == 128 and length == len(data)
+        assert checksum == _checksum([data[128:]]), "checksum"
+        self.strings = []
+        at = strings_at
+        for _ in range(s):
+            (size,) = struct.unpack_from("<I", data, at)
+            self.strings.append(data[at + 4:at + 4 + size].decode("utf-8"))
+            at += 4 + size
+        assert at == meta_at
+        self.meta = json.loads(data[meta_at:].decode("utf-8"))
+        self.nodes = []
+        first = 0
+        for i in range(n):
+            (nid, rc, tn, label, size, ext, count, gen, flags, kind) = struct.unpack_from(
+                "<QqIIIiIBBB", data, nodes_at + 48 * i)
+            self.nodes.append(dict(id=nid, refcount=rc, type=self.strings[tn],
+                                   label=None if label == 0xFFFFFFFF else self.strings[label],
+                                   size=size, external=ext, first=first, count=count, gen=gen,
+                                   flags=flags, kind=kind))
+            first += count
+        assert first == e
+        self.edges = [struct.unpack_from("<IIB", data, edges_at + 12 * i) for i in range(e)]
+        self.roots = [(o, self.strings[nm], cat)
+                      for o, nm, cat in (struct.unpack_from("<IIB", data, roots_at + 12 * i) for i in range(r))]
+
+    def tracked_counts(self):
+        counts = {}
+        for node in self.nodes:
+            if node["flags"] & 1:
+                counts[node["type"]] = counts.get(node["type"], 0) + 1
+        return counts
+
+    def out_edges(self, i):
+        node = self.nodes[i]
+        return self.edges[node["first"]:node["first"] + node["count"]]
+
+    def edge_name(self, edge):
+        target, label, kind = edge
+        k = kind & 63
+        if k == 1:
+            return "[%d]" % label
+        if k == 3 and not kind & 64:
+            return "[%s]" % self.nodes[label]["label"]
+        if k in (4, 5, 6, 8) or kind & 64:
+            return self.strings[label]
+        return ""
