@@ -1,4 +1,5 @@
-/// JSON text helpers shared by every writer of JSON (snapshot metadata, reports).
+/// JSON text helpers shared by every writer of JSON (snapshot metadata, reports) and every
+/// reader of it (snapshot metadata, V8 snapshots).
 public enum JSONText {
     /// Appends `text` as a JSON string literal: quotes, backslashes and control characters
     /// escaped (RFC 8259 §7), everything else as UTF-8.
@@ -26,5 +27,16 @@ public enum JSONText {
         var output = ""
         appendQuoted(text, to: &output)
         return output
+    }
+
+    /// The value of one hexadecimal digit (`0`–`9`, `a`–`f`, `A`–`F`) of a `\u` escape, or nil.
+    @inlinable
+    public static func hexDigitValue(_ byte: UInt8) -> UInt32? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+        default: nil
+        }
     }
 }

@@ -149,7 +149,7 @@ struct MetadataParser {
                      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     position += 1
                 case UInt8(ascii: "u"):
-                    guard position + 4 < bytes.count, (1...4).allSatisfy({ Self.hexValue(bytes[position + $0]) != nil }) else {
+                    guard position + 4 < bytes.count, (1...4).allSatisfy({ JSONText.hexDigitValue(bytes[position + $0]) != nil }) else {
                         throw failure("a bad \\u escape")
                     }
                     position += 5
@@ -169,22 +169,13 @@ struct MetadataParser {
         return keeping ? decoded : nil
     }
 
-    static func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
-        default: nil
-        }
-    }
-
     /// Decodes the escapes of a string whose syntax was checked; a lone surrogate is an error.
     func unescape(_ raw: UnsafeBufferPointer<UInt8>, at start: Int) throws(SnapshotError) -> String {
         var utf8: [UInt8] = []
         utf8.reserveCapacity(raw.count)
         var index = 0
         func hex4(_ at: Int) -> UInt32 {
-            (0..<4).reduce(0) { $0 << 4 | (Self.hexValue(raw[at + $1]) ?? 0) }
+            (0..<4).reduce(0) { $0 << 4 | (JSONText.hexDigitValue(raw[at + $1]) ?? 0) }
         }
         while index < raw.count {
             let byte = raw[index]

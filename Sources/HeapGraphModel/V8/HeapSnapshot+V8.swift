@@ -147,7 +147,7 @@ struct V8SnapshotReader: ~Copyable {
                 scalar = 0
                 for _ in 0..<4 {
                     guard let hex = stream.next() else { throw unexpected(what) }
-                    guard let digit = hexValue(hex) else {
+                    guard let digit = JSONText.hexDigitValue(hex) else {
                         throw .syntax(offset: stream.position - 1, reason: "a bad \\u escape in \(what)")
                     }
                     scalar = scalar << 4 | digit
@@ -171,15 +171,6 @@ struct V8SnapshotReader: ~Copyable {
         flushHigh()
         // Invalid UTF-8 is repaired rather than refused: the names only label nodes.
         return String(decoding: bytes, as: UTF8.self)
-    }
-
-    func hexValue(_ byte: UInt8) -> UInt32? {
-        switch byte {
-        case 0x30...0x39: UInt32(byte - 0x30)
-        case 0x41...0x46: UInt32(byte - 0x41 + 10)
-        case 0x61...0x66: UInt32(byte - 0x61 + 10)
-        default: nil
-        }
     }
 
     /// Skips any JSON value without keeping it, iteratively: the open containers are a
