@@ -80,14 +80,21 @@ public struct GraphvizRenderer: Sendable {
     ///   rendering when ``OutputFile/check()`` already fails), and the errors
     ///   of ``render(dot:format:engine:)``.
     /// - Complexity: as ``render(dot:format:engine:)``, plus writing the bytes.
-    public func render(dot: String, to output: OutputFile, format: OutputFormat, engine: LayoutEngine? = nil) throws(GraphvizError) {
+    /// - Returns: what Graphviz said about the picture (``RenderNotes``): whether a bitmap
+    ///   was scaled down to fit.
+    @discardableResult
+    public func render(dot: String, to output: OutputFile, format: OutputFormat, engine: LayoutEngine? = nil) throws(GraphvizError) -> RenderNotes {
         do { _ = try output.check() } catch {
             throw .fileWriteFailed(path: output.displayName, reason: error.problem)
         }
-        let bytes = try render(dot: dot, format: format, engine: engine)
+        let policy = self.policy
+        let (bytes, warning) = try graphvizSession.withLock { (session: inout GraphvizSession) throws(GraphvizError) in
+            try session.render(dot: dot, format: format.rawValue, engine: engine?.rawValue, policy: policy)
+        }
         do { try output.write(bytes) } catch {
             throw .fileWriteFailed(path: output.displayName, reason: error.problem)
         }
+        return RenderNotes(warning: warning)
     }
 
     /// The text after the last dot of the last path component ("" when none).
@@ -103,7 +110,7 @@ public struct GraphvizRenderer: Sendable {
     func render(dot: String, formatName: String, engineName: String?) throws(GraphvizError) -> [UInt8] {
         let policy = self.policy
         return try graphvizSession.withLock { (session: inout GraphvizSession) throws(GraphvizError) -> [UInt8] in
-            try session.render(dot: dot, format: formatName, engine: engineName, policy: policy)
+            try session.render(dot: dot, format: formatName, engine: engineName, policy: policy).bytes
         }
     }
 

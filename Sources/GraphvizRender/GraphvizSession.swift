@@ -51,9 +51,13 @@ struct GraphvizSession: ~Copyable {
     ///   - format: a Graphviz output format name, e.g. `"svg"`.
     ///   - engine: a Graphviz layout engine name, or nil to use the graph's
     ///     `layout` attribute or else `policy`.
+    ///
+    /// Returns the bytes and the last warning Graphviz gave while rendering ("" when none),
+    /// such as the cairo plugin's "graph is too large for cairo-renderer bitmaps. Scaling
+    /// by 0.4 to fit".
     mutating func render(
         dot: String, format: String, engine: String?, policy: LayoutPolicy
-    ) throws(GraphvizError) -> [UInt8] {
+    ) throws(GraphvizError) -> (bytes: [UInt8], warning: String) {
         let gvc = try openContext()
         let graph = try parse(dot)
         defer { agclose(graph) }
@@ -75,7 +79,7 @@ struct GraphvizSession: ~Copyable {
         guard status == 0, let data else {
             throw Self.renderFailure(format: format, message: lastError())
         }
-        return Array(UnsafeRawBufferPointer(start: data, count: Int(length)))
+        return (Array(UnsafeRawBufferPointer(start: data, count: Int(length))), lastError())
     }
 
     /// Parses `dot` and returns the node and edge counts the policy sees.

@@ -238,6 +238,14 @@ public struct SnapshotMetadata: Sendable, Equatable {
     public var watched: [UInt64: String]?
     /// The id of the `gc.garbage` list, when the heap had one: a root worth naming.
     public var garbageListID: UInt64?
+    /// The process that wrote the snapshot (`pid`), when the producer said.
+    public var pid: Int?
+    /// Which heap the snapshot is of (`heap`): an identity the runtime makes once per heap,
+    /// so snapshots of two heaps in one process are told apart too.
+    public var heapIdentity: String?
+    /// The how-manyth snapshot of its heap this is (`sequence`, from 1): orders snapshots
+    /// written within one second, which `time` cannot.
+    public var sequence: Int?
 
     public init(json: String = "{}") { self.json = json }
 }

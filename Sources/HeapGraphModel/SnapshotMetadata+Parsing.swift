@@ -20,7 +20,7 @@ struct MetadataParser {
     /// that what follows switches on enums, not strings.
     enum Member {
         case other, tag, time, producer, runtime, garbageList, collector, allocator, watched, thresholds, counts, generations, id,
-             description
+             description, pid, heap, sequence
     }
 
     struct Frame {
@@ -275,6 +275,9 @@ struct MetadataParser {
         case (.top, "producer"): .producer
         case (.top, "runtime"): .runtime
         case (.top, "garbageList"): .garbageList
+        case (.top, "pid"): .pid
+        case (.top, "heap"): .heap
+        case (.top, "sequence"): .sequence
         case (.top, "collector"): .collector
         case (.top, "allocator"): .allocator
         case (.top, "watched"): .watched
@@ -314,6 +317,9 @@ struct MetadataParser {
         case (.top, .producer): metadata.producer = nil
         case (.top, .runtime): metadata.runtime = nil
         case (.top, .garbageList): metadata.garbageListID = nil
+        case (.top, .pid): metadata.pid = nil
+        case (.top, .heap): metadata.heapIdentity = nil
+        case (.top, .sequence): metadata.sequence = nil
         case (.collector, .thresholds):
             metadata.thresholds = isObject ? nil : []
             thresholdsValid = true
@@ -348,7 +354,7 @@ struct MetadataParser {
 
     mutating func scalar(in parent: Frame) throws(SnapshotError) {
         let keep: Bool = switch (parent.context, parent.member) {
-        case (.top, .tag), (.top, .time), (.top, .producer), (.top, .runtime), (.watchedEntry, .description): true
+        case (.top, .tag), (.top, .time), (.top, .producer), (.top, .runtime), (.top, .heap), (.watchedEntry, .description): true
         default: false
         }
         let value = try readScalar(keepingStrings: keep)
@@ -361,6 +367,9 @@ struct MetadataParser {
         case (.top, .producer): metadata.producer = text
         case (.top, .runtime): metadata.runtime = text
         case (.top, .garbageList): metadata.garbageListID = unsigned
+        case (.top, .pid): metadata.pid = int
+        case (.top, .heap): metadata.heapIdentity = text
+        case (.top, .sequence): metadata.sequence = int
         case (.top, .collector): metadata.thresholds = nil; metadata.counts = nil; metadata.generationStats = nil
         case (.top, .allocator): metadata.allocator = nil
         case (.top, .watched): metadata.watched = nil

@@ -69,16 +69,37 @@ struct ReportFormatTests {
         let document = try XMLDocument(xmlString: xml)
         let suite = try #require(document.rootElement())
         #expect(suite.name == "testsuite")
-        #expect(suite.attribute(forName: "tests")?.stringValue == "4")
+        #expect(suite.attribute(forName: "tests")?.stringValue == "5")
         #expect(suite.attribute(forName: "failures")?.stringValue == "2")
+        #expect(suite.attribute(forName: "skipped")?.stringValue == "2")   // no baseline, no target
         let cases = suite.elements(forName: "testcase")
-        #expect(cases.compactMap { $0.attribute(forName: "name")?.stringValue } == ["uncollectable", "cyclic-garbage", "watched", "growth"])
+        #expect(cases.compactMap { $0.attribute(forName: "name")?.stringValue }
+                == ["uncollectable", "cyclic-garbage", "watched", "survivors", "growth"])
         #expect(cases[0].elements(forName: "failure").isEmpty)
         let failure = try #require(cases[1].elements(forName: "failure").first)
         #expect(failure.attribute(forName: "message")?.stringValue?.hasPrefix("2 leaks in 1 group") == true)
         #expect(failure.stringValue?.contains("cycle: Node.next → Node.prev → Node") == true)
         #expect(cases[2].elements(forName: "failure").first?.stringValue?.contains("closed \"Session\" <1>") == true)
         #expect(cases[3].elements(forName: "skipped").count == 1)
+        #expect(cases[4].elements(forName: "skipped").count == 1)
+    }
+
+    @Test func junitAndSarifFollowTheFailingCategories() throws {
+        let report = try report()
+        let document = try XMLDocument(xmlString: report.junitXML(failingOn: [.watched]))
+        let suite = try #require(document.rootElement())
+        #expect(suite.attribute(forName: "failures")?.stringValue == "1")
+        let cases = suite.elements(forName: "testcase")
+        #expect(cases[1].elements(forName: "failure").isEmpty)
+        let tolerated = try #require(cases[1].elements(forName: "skipped").first)
+        #expect(tolerated.attribute(forName: "message")?.stringValue?.hasSuffix("(tolerated: not in --fail-on)") == true)
+        #expect(cases[2].elements(forName: "failure").count == 1)
+
+        let sarif = try #require(try JSONSerialization.jsonObject(with: Data(report.sarif(failingOn: [.watched]).utf8)) as? [String: Any])
+        let run = try #require((sarif["runs"] as? [[String: Any]])?.first)
+        let levels = (run["results"] as? [[String: Any]] ?? []).map { ($0["ruleId"] as? String ?? "", $0["level"] as? String ?? "") }
+        #expect(levels.map(\.0) == ["cyclic-garbage", "watched"])
+        #expect(levels.map(\.1) == ["warning", "error"])
     }
 
     @Test func sarifHasTheRequiredKeys() throws {
@@ -90,7 +111,7 @@ struct ReportFormatTests {
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         #expect(driver["name"] as? String == "heapgraph")
         #expect((driver["rules"] as? [[String: Any]])?.compactMap { $0["id"] as? String }
-                == ["uncollectable", "cyclic-garbage", "watched", "growth"])
+                == ["uncollectable", "cyclic-garbage", "watched", "survivors", "growth"])
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(results.compactMap { $0["ruleId"] as? String } == ["cyclic-garbage", "watched"])
         #expect(results.allSatisfy { $0["level"] as? String == "error" })
@@ -98,6 +119,10 @@ struct ReportFormatTests {
                 == "2 leaks of Node: 320 B, retained 320 B; cycle: Node.next → Node.prev → Node")
         let location = (results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
         #expect((location?["artifactLocation"] as? [String: Any])?["uri"] as? String == "app.heapgraph")
+        // GitHub code scanning reads only primaryLocationLineHash: the fingerprint is there.
+        let fingerprints = results[0]["partialFingerprints"] as? [String: String]
+        #expect(fingerprints?["primaryLocationLineHash"] == (try report().groups[0].fingerprint))
+        #expect((location?["region"] as? [String: Any])?["startLine"] as? Int == 1)
     }
 
     @Test func textListsCategoriesAndGroups() throws {
@@ -108,6 +133,7 @@ struct ReportFormatTests {
         #expect(lines.contains("    320 B, retained 320 B"))
         #expect(lines.contains("    cycle: Node.next → Node.prev → Node"))
         #expect(lines.contains("    description: closed \"Session\" <1>"))
-        #expect(lines.suffix(4) == ["    │", "    ├─ list instance", "    │    ↓ list[1]", "    ╰→ list instance"])
+        #expect(lines.suffix(4) == ["    ├─ list instance", "    │    ↓ list[1]", "    │          ~~~ holds the leaking object",
+                                    "    ╰→ list instance"])
     }
 }

@@ -53,9 +53,9 @@ struct LeaksCommandTests {
         #expect(result.status == 1)
         let document = try XMLDocument(data: Data(result.standardOutput.utf8))
         let cases = try document.nodes(forXPath: "//testcase")
-        #expect(cases.count == 4)
+        #expect(cases.count == 5)
         let failures = try document.nodes(forXPath: "//testcase/failure")
-        #expect(failures.count == 3)   // uncollectable, cyclic garbage, watched; growth needs a baseline
+        #expect(failures.count == 3)   // uncollectable, cyclic garbage, watched; growth and survivors need more snapshots
     }
 
     @Test func sarifHasItsRequiredStructure() throws {
@@ -70,7 +70,7 @@ struct LeaksCommandTests {
         let driver = try #require((run["tool"] as? [String: Any])?["driver"] as? [String: Any])
         #expect(driver["name"] as? String == "heapgraph")
         let rules = try #require(driver["rules"] as? [[String: Any]])
-        #expect(Set(rules.compactMap { $0["id"] as? String }) == ["uncollectable", "cyclic-garbage", "watched", "growth"])
+        #expect(Set(rules.compactMap { $0["id"] as? String }) == ["uncollectable", "cyclic-garbage", "watched", "survivors", "growth"])
         let results = try #require(run["results"] as? [[String: Any]])
         #expect(results.count == 3)
         for entry in results {
@@ -86,7 +86,7 @@ struct LeaksCommandTests {
         let fixture = try makeLeakFixture(in: directory)
         #expect(try heapgraph(["leaks", fixture.clean]).status == 0)
         #expect(try heapgraph(["leaks", fixture.final, "--fail-on", "none"]).status == 0)
-        #expect(try heapgraph(["leaks", fixture.final, "--fail-on", "growth"]).status == 0)   // no baseline: no growth
+        #expect(try heapgraph(["leaks", fixture.final, "--fail-on", "growth"]).status == 2)   // no baseline: a usage error
         #expect(try heapgraph(["leaks", fixture.final, "--baseline", fixture.baseline, "--fail-on", "growth"]).status == 1)
         #expect(try heapgraph(["leaks", fixture.final, "--fail-on", "uncollectable"]).status == 1)
         #expect(try heapgraph(["leaks", fixture.final, "--fail-on", "watched,cyclic-garbage"]).status == 1)

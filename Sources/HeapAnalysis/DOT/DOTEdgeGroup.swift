@@ -12,7 +12,8 @@ struct DOTEdgeGroup {
     static let listedLabels = 3
 
     /// The attribute list (` [label="…",weight=2]`), or "" when there is nothing to say.
-    func attributes(in graph: HeapSnapshot, style: TypeNameStyle) -> String {
+    /// `padded` puts a space on each side of the label (``DOTOptions/padsEdgeLabels``).
+    func attributes(in graph: HeapSnapshot, style: TypeNameStyle, padded: Bool = false) -> String {
         var labels: [String] = []
         var weight = 1
         for edge in edges {
@@ -24,7 +25,7 @@ struct DOTEdgeGroup {
         if labels.count > Self.listedLabels { text += ", …" }
         if edges.count > 1 { text += (text.isEmpty ? "" : " ") + "×\(edges.count)" }
         var parts: [String] = []
-        if !text.isEmpty { parts.append("label=\"\(text)\"") }
+        if !text.isEmpty { parts.append(padded ? "label=\" \(text) \"" : "label=\"\(text)\"") }
         if weight > 1 { parts.append("weight=\(weight)") }
         if !edges.isEmpty && edges.allSatisfy(\.isWeak) { parts.append("style=dashed") }
         return parts.isEmpty ? "" : " [" + parts.joined(separator: ",") + "]"

@@ -31,6 +31,10 @@ public struct DOTOptions {
     /// At most this many object nodes are drawn; nodes reached past it are counted into a
     /// note node instead (objgraph has no cap).
     public var maxNodes: Int
+    /// Pads each edge label with a space on both sides. `dot` places labels as boxes of
+    /// their text's width, so two labels of a Parser ⇄ Request pair no longer touch
+    /// ("parserrequest"); leak pictures use it, objgraph's drawings keep its exact labels.
+    public var padsEdgeLabels = false
 
     public init(maxDepth: Int = 3, extraIgnore: Set<Int> = [], filter: ((Int) -> Bool)? = nil, tooMany: Int = 10,
                 cull: ((Int) -> Bool)? = nil, highlight: ((Int) -> Bool)? = nil, extraInfo: ((Int) -> String?)? = nil, refcounts: Bool = false,

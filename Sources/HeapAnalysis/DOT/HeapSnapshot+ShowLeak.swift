@@ -1,18 +1,49 @@
 import HeapGraphModel
 
 extension HeapSnapshot {
-    /// The picture of one leak group: its leak trace drawn as a back-reference chain when it
-    /// has one (watched objects, growth suspects, uncollectable cycles), otherwise its
-    /// example leak's objects and the references between them (a cycle of garbage).
+    /// The picture of one leak group, captioned with its category, count and fingerprint:
+    /// - a cycle (uncollectable, cyclic garbage): the whole ring, and the path that holds
+    ///   it when there is one (gc.garbage → Connection → Socket → Connection);
+    /// - a leak trace (watched objects, survivors, growth): the trace drawn as a
+    ///   back-reference chain;
+    /// - otherwise the example's objects and the references between them.
+    /// At most `maxNodes` objects are drawn (``ObjectGraphDOT/cutNodes`` counts the rest).
     /// - Complexity: O(the example's nodes and their edges).
-    public func showLeak(_ group: LeakGroup) -> ObjectGraphDOT {
-        if let trace = group.trace, trace.steps.count > 1 {
-            return showChain([trace.steps.map(\.node)], backrefs: true)
-        }
-        let members = Set(group.exampleNodes)
+    public func showLeak(_ group: LeakGroup, maxNodes: Int = DOTOptions().maxNodes) -> ObjectGraphDOT {
         var options = DOTOptions()
-        options.maxDepth = max(1, members.count)
-        options.filter = { members.contains($0) }
-        return showRefs(Array(group.exampleNodes.prefix(1)), options: options)
+        options.maxNodes = maxNodes
+        options.padsEdgeLabels = true
+        var picture: ObjectGraphDOT
+        let path = group.trace?.steps.map(\.node) ?? []
+        if group.exampleCycle != nil, let first = path.first ?? group.exampleNodes.first {
+            let members = Set(group.exampleNodes).union(path)
+            options.maxDepth = max(1, members.count)
+            options.filter = { members.contains($0) }
+            picture = showRefs([first], options: options)
+        } else if path.count > 1 {
+            picture = showChain([path], backrefs: true, options: options)
+        } else {
+            let members = Set(group.exampleNodes)
+            options.maxDepth = max(1, members.count)
+            options.filter = { members.contains($0) }
+            picture = showRefs(Array(group.exampleNodes.prefix(1)), options: options)
+        }
+        picture.text = Self.captioned(picture.text, group.caption)
+        return picture
+    }
+
+    /// The DOT text with a caption at the top of the picture.
+    static func captioned(_ text: String, _ caption: String) -> String {
+        let opening = "digraph ObjectGraph {\n"
+        guard text.hasPrefix(opening) else { return text }
+        return opening + "  label=\"\(DOTText.escaped(caption))\";\n  labelloc=t;\n  fontsize=12;\n  nodesep=0.5;\n"
+            + text.dropFirst(opening.count)
+    }
+}
+
+extension LeakGroup {
+    /// `uncollectable: 1 leak, fingerprint d357a39a0ec80a36 (app.Connection, app.Socket)`.
+    public var caption: String {
+        "\(category.rawValue): \(count) leak\(count == 1 ? "" : "s"), fingerprint \(fingerprint) (\(types.joined(separator: ", ")))"
     }
 }

@@ -62,7 +62,7 @@ struct ObjectGraphDOTWriter {
                     group.edges = graph.edges(of: group.source).filter { $0.target == node }
                 }
                 text += "  \(nodeID(group.source)) -> \(nodeID(group.target))"
-                    + group.attributes(in: graph, style: options.style) + ";\n"
+                    + group.attributes(in: graph, style: options.style, padded: options.padsEdgeLabels) + ";\n"
             }
             if skipped > 0 { text += elisionStatements(node, skipped: skipped, depth: nodeDepth + 1) }
         }

@@ -162,3 +162,18 @@ public struct DominatorTree: Sendable {
         return best
     }
 }
+
+extension DominatorTree {
+    /// Per node: whether it is in `owners` or dominated by a node in it, that is, kept
+    /// alive by them alone. One pass in reverse postorder, where a dominator comes before
+    /// the nodes it dominates.
+    /// - Complexity: O(nodes).
+    func claims(_ owners: Set<Int>) -> [Bool] {
+        var claimed = [Bool](repeating: false, count: idoms.count)
+        guard !owners.isEmpty else { return claimed }
+        for node in reversePostorder.lazy.map(Int.init) {
+            claimed[node] = owners.contains(node) || (immediateDominator(of: node).map { claimed[$0] } ?? false)
+        }
+        return claimed
+    }
+}

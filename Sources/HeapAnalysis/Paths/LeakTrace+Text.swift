@@ -4,7 +4,8 @@ extension LeakTrace {
     /// The trace in LeakCanary's layout (see the type's example). `colors` adds ANSI
     /// escapes: the root line bold, references yellow, the retained object red. A long
     /// trace is shortened (``shortened(keepingAtEachEnd:)``): the steps left out are one
-    /// line, `│  … 1,999,960 objects left out …`.
+    /// line, `│  … 1,999,960 objects left out …`. The ``suspect`` reference is underlined
+    /// with `~` and its reason, as LeakCanary marks suspects.
     public func text(colors: Bool = false) -> String {
         let bold = colors ? "\u{1B}[1m" : "", yellow = colors ? "\u{1B}[33m" : ""
         let red = colors ? "\u{1B}[31m" : "", reset = colors ? "\u{1B}[0m" : ""
@@ -31,6 +32,13 @@ extension LeakTrace {
                 lines.append("├─ \(object)")
                 let reference = HeapSnapshot.referenceText(type: step.typeName, label: step.reference ?? "?")
                 lines.append("│    ↓ \(yellow)\(reference)\(reset)")
+                if let suspect, suspect.step == position {
+                    // LeakCanary's `~~~` under the suspect reference's name.
+                    let name = step.reference ?? ""
+                    let underlined = !name.isEmpty && reference.hasSuffix(name) ? name.count : reference.count
+                    lines.append("│      " + String(repeating: " ", count: reference.count - underlined)
+                        + "\(red)" + String(repeating: "~", count: max(underlined, 1)) + "\(reset) " + suspect.reason.rawValue)
+                }
             }
         }
         return lines.joined(separator: "\n")

@@ -33,6 +33,8 @@ public struct LeakTrace: Sendable, Hashable {
     public var rootName: String?
     /// The category of the first step's root record, when it has one.
     public var rootCategory: RootCategory?
+    /// The suspect reference, when a report has marked one (``LeakTrace/markSuspect(graph:growingTypes:)``).
+    public var suspect: LeakTraceSuspect?
 
     /// The trace of `path` (root first, as ``RootPaths/path(to:)`` gives it). Consecutive
     /// nodes must be joined by a strong edge; the first such edge names the reference.

@@ -24,6 +24,12 @@ public struct LeakGroup: Sendable {
     /// Anything else worth saying (a watched object found in cyclic garbage, how much a
     /// type grew per step).
     public var note: String?
+    /// Other categories the group's objects also fit; they are counted in this group only
+    /// (``LeakCategory`` gives the precedence).
+    public var alsoFits: [LeakCategory] = []
+    /// For a cycle: the reference in ``exampleCycle`` that closes it (`app.Socket.connection`),
+    /// LeakCanary's suspect reference.
+    public var suspectReference: String?
 
     public init(category: LeakCategory, fingerprint: String, count: Int, types: [String], bytes: Int,
                 retainedBytes: Int, exampleCycle: String? = nil, trace: LeakTrace? = nil,

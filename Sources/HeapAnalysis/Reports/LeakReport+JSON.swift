@@ -1,3 +1,5 @@
+import HeapGraphModel
+
 extension LeakReport {
     /// The report as JSON, version 1 (schema in docs/leak-report.md). Keys come in a fixed
     /// order and there is no whitespace, so the same report gives the same bytes.
@@ -9,7 +11,26 @@ extension LeakReport {
             ("file", .optional(file)),
             ("summary", summaryJSON),
             ("leaks", .array(groups.map(Self.json(for:)))),
+            ("comparison", comparabilityJSON),
+            ("knownLeaks", knownLeakFile == nil ? .null : .array(knownLeaks.map { known in
+                .object([("group", Self.json(for: known.group)), ("entry", Self.json(for: known.entry))])
+            })),
+            ("staleKnownLeaks", knownLeakFile == nil ? .null : .array(staleKnownLeaks.map(Self.json(for:)))),
+            ("knownLeakFile", .optional(knownLeakFile)),
         ])
+    }
+
+    /// `{"byObject":…, "note":…}` with baselines, null without.
+    var comparabilityJSON: JSONValue {
+        guard let comparability else { return .null }
+        var note: String?
+        if case .typeCountsOnly(let reason) = comparability { note = reason }
+        return .object([("byObject", .bool(comparability.matchesObjects)), ("note", .optional(note))])
+    }
+
+    static func json(for entry: KnownLeakEntry) -> JSONValue {
+        .object([("line", .int(entry.line)), ("kind", .string(entry.kind.rawValue)), ("pattern", .string(entry.pattern)),
+                 ("reason", .optional(entry.reason))])
     }
 
     /// Per category: how many leaks and groups; `growthChecked` says whether baselines
@@ -19,6 +40,7 @@ extension LeakReport {
             ("groups", .int(groups.count)),
             ("leaks", .int(groups.reduce(0) { $0 + $1.count })),
             ("growthChecked", .bool(baselineCount > 0)),
+            ("knownLeaks", .int(knownLeaks.reduce(0) { $0 + $1.group.count })),
             ("categories", .object(LeakCategory.allCases.map { category in
                 (category.rawValue, .object([
                     ("groups", .int(findings(in: [category]).count)),
@@ -53,6 +75,27 @@ extension LeakReport {
             } ?? .null),
             ("description", .optional(group.description)),
             ("note", .optional(group.note)),
+            ("alsoFits", .array(group.alsoFits.map { .string($0.rawValue) })),
+            ("suspect", suspectJSON(for: group)),
         ])
+    }
+
+    /// The suspect reference: for a trace, `index` into the `trace` array as written (null
+    /// when the step was left out of a long trace); for a cycle, its closing reference.
+    static func suspectJSON(for group: LeakGroup) -> JSONValue {
+        if let trace = group.trace, let suspect = trace.suspect, suspect.step + 1 < trace.steps.count {
+            let shown = trace.shortened()
+            let index: Int? = shown.head.indices.contains(suspect.step) ? suspect.step - shown.head.startIndex
+                : shown.tail.indices.contains(suspect.step) ? shown.head.count + suspect.step - shown.tail.startIndex : nil
+            let step = trace.steps[suspect.step]
+            return .object([("index", index.map(JSONValue.int) ?? .null),
+                            ("reference", .string(HeapSnapshot.referenceText(type: step.typeName, label: step.reference ?? "?"))),
+                            ("reason", .string(suspect.reason.rawValue))])
+        }
+        if let reference = group.suspectReference {
+            return .object([("index", .null), ("reference", .string(reference)),
+                            ("reason", .string(LeakTraceSuspect.Reason.closesCycle.rawValue))])
+        }
+        return .null
     }
 }

@@ -57,6 +57,11 @@ struct HeapCore {
 
     /// Snapshot requests (SIGUSR2) this heap has seen at a safe point; see SnapshotAtExit.swift.
     var snapshotRequestsServed = 0
+    /// This heap's identity in snapshot metadata (`heap`), random so that two heaps, in one
+    /// process or two, are never taken for one; and how many snapshots it has written
+    /// (`sequence`), which orders snapshots taken within one second.
+    let snapshotIdentity = UInt64.random(in: 1...UInt64.max)
+    var snapshotsWritten = 0
 
     /// Count of live objects by kind, for quick totals and teardown checks.
     @usableFromInline var liveObjects = 0

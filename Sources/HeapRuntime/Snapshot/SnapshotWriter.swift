@@ -86,6 +86,11 @@ extension Heap {
         // Which list is gc.garbage, so a report can name that root (only once it exists:
         // writing a snapshot must not create it).
         let garbage = core.pointee.collector.garbage.map { ",\"garbageList\":\(UInt64(UInt(bitPattern: $0)))" } ?? ""
+        // Which process and heap wrote it, and the how-manyth snapshot of that heap it is:
+        // a reader compares snapshots of one heap by object, of others by type only.
+        core.pointee.snapshotsWritten += 1
+        let identity = String(core.pointee.snapshotIdentity, radix: 16)
+        let origin = ",\"pid\":\(getpid()),\"heap\":\"\(identity)\",\"sequence\":\(core.pointee.snapshotsWritten)"
         return """
         {"format":"heapgraph","version":\(SnapshotFormat.version),"producer":"HeapRuntime","runtime":"HeapRuntime","time":"\(time)","tag":\(JSONText.quoted(tag)),\
         "objects":\(objects),"edges":\(edges),\
@@ -95,7 +100,7 @@ extension Heap {
         "arenasHighWater":\(allocator.arenasHighWater),"arenasCurrent":\(allocator.arenasCurrent),\
         "blocksInUse":\(allocator.blocksInUse),"bytesInAllocatedBlocks":\(allocator.bytesInAllocatedBlocks),\
         "largeBlocks":\(allocator.largeBlocks),"largeBytes":\(allocator.largeBytes)},\
-        "watched":[\(watched.joined(separator: ","))]\(garbage)}
+        "watched":[\(watched.joined(separator: ","))]\(garbage)\(origin)}
         """
     }
 }

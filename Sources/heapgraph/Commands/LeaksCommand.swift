@@ -13,12 +13,16 @@ struct LeaksCommand: ParsableCommand {
         discussion: """
             Identical leaks are grouped by fingerprint (the types and references along the \
             cycle or path), so a thousand leaked sessions are one entry with count 1000.
-            Exit status 1 when a finding is in one of the --fail-on categories, 0 otherwise.
+            Exit status 1 when a finding is in one of the --fail-on categories, 0 otherwise;
+            the JUnit failures and SARIF error levels say the same.
+            Known leaks (--ignore FILE, or .heapgraph-ignore beside the snapshot or in the
+            current directory) are reported apart and never fail.
 
             Example (CI):
               heapgraph leaks app.heapgraph --baseline warmup.heapgraph --format junit -o leaks.xml
               heapgraph leaks app.heapgraph --format sarif -o leaks.sarif --fail-on uncollectable,watched
               heapgraph leaks app.heapgraph --render-dir leak-pictures
+              heapgraph leaks final.heapsnapshot --baseline base.heapsnapshot --target target.heapsnapshot
             """
     )
 
@@ -32,6 +36,12 @@ struct LeaksCommand: ParsableCommand {
     @Option(help: "An earlier snapshot of the same heap: types that grew since are growth suspects. Repeat for several steps, oldest first.")
     var baseline: [PathArgument] = []
 
+    @Option(help: "memlab's target snapshot, taken after --baseline and before FILE: objects allocated between them (in the target, not in the baseline) still alive in FILE are reported as survivors.")
+    var target: PathArgument?
+
+    @Option(help: "Known leaks to report apart and never fail on (default: .heapgraph-ignore beside FILE or in the current directory).")
+    var ignore: PathArgument?
+
     @Option(help: "Report format: text, json, junit or sarif.")
     var format: Format = .text
 
@@ -44,13 +54,33 @@ struct LeaksCommand: ParsableCommand {
     @Option(help: "Picture type for --render-dir: svg (the default), png, pdf or dot.")
     var renderFormat: String?
 
-    @Option(help: "Comma-separated categories that make the exit status 1: uncollectable, cyclic-garbage, watched, growth, all, none.")
+    @Option(help: "Comma-separated categories that make the exit status 1: uncollectable, cyclic-garbage, watched, survivors, growth, all, none.")
     var failOn = "all"
+
+    @Option(parsing: .unconditional, help: "At most this many objects in each --render-dir picture (the rest are counted).")
+    var maxNodes: Int?
+
+    @Option(help: "Graphviz layout engine for --render-dir pictures: dot, neato, fdp, sfdp, circo or twopi (default: chosen by size).")
+    var engine: LayoutEngine?
 
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         _ = try failingCategories()
+        let named = Set(failOn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        if named.contains(LeakCategory.growth.rawValue), baseline.isEmpty {
+            throw ValidationError("--fail-on growth needs --baseline OLD: growth is measured against earlier snapshots")
+        }
+        if named.contains(LeakCategory.survivors.rawValue), target == nil {
+            throw ValidationError("--fail-on survivors needs --baseline OLD --target MID: survivors are objects allocated between them")
+        }
+        if target != nil, baseline.isEmpty {
+            throw ValidationError("--target needs --baseline: memlab's method compares a baseline, a target and FILE")
+        }
+        if let maxNodes, maxNodes < 1 { throw ValidationError("--max-nodes must be 1 or more") }
+        if renderDir == nil, engine != nil || maxNodes != nil {
+            throw ValidationError("--engine and --max-nodes need --render-dir DIR, the directory the pictures go into")
+        }
         if let renderFormat {
             guard renderDir != nil else {
                 throw ValidationError("--render-format needs --render-dir DIR, the directory the pictures go into")
@@ -59,13 +89,24 @@ struct LeaksCommand: ParsableCommand {
                 throw ValidationError("--render-format must be svg, png, pdf or dot")
             }
         }
-        let streams = ([file] + baseline).filter(\.isStandardStream).count
+        let streams = ([file] + baseline + (target.map { [$0] } ?? [])).filter(\.isStandardStream).count
         guard streams <= 1 else { throw ValidationError("standard input (-) can be read only once") }
     }
 
+    /// The categories `--fail-on` names. Empty (`""`, `,`), an empty item (`growth,`), and
+    /// `none` with anything else (`growth,none`) are usage errors: a gate must say what it
+    /// does.
     func failingCategories() throws(ValidationError) -> Set<LeakCategory> {
         var categories: Set<LeakCategory> = []
-        for name in failOn.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !name.isEmpty {
+        let names = failOn.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        guard !names.allSatisfy(\.isEmpty) else {
+            throw ValidationError("--fail-on is empty: name categories (\(LeakCategory.allCases.map(\.rawValue).joined(separator: ", ")), all), or none to never fail")
+        }
+        guard !names.contains(where: \.isEmpty) else { throw ValidationError("--fail-on '\(failOn)' has an empty item") }
+        if names.contains("none"), names.count > 1 {
+            throw ValidationError("--fail-on '\(failOn)' contradicts itself: none cannot be combined with categories")
+        }
+        for name in names {
             switch name {
             case "all": categories.formUnion(LeakCategory.allCases)
             case "none": continue
@@ -84,26 +125,33 @@ struct LeaksCommand: ParsableCommand {
         // --render-dir costs a second, not the whole analysis.
         let report = OutputFile(argument: output)
         try report.checkWritable()
-        let pictures = renderDir.map { RenderDirectory($0, format: renderFormat ?? "svg") }
+        let pictures = renderDir.map { RenderDirectory($0, format: renderFormat ?? "svg", maxNodes: maxNodes ?? DOTOptions().maxNodes, engine: engine) }
         try pictures?.check()
+        let knownLeaks = try KnownLeakFile.load(explicit: ignore, snapshot: file, quiet: common.quiet)
         var sources = [try SnapshotSource.open(file)]
         for path in baseline { sources.append(try SnapshotSource.open(path)) }
+        if let target { sources.append(try SnapshotSource.open(target)) }
         try report.refuseOverwriting(sources)
 
         let graphs = try loadSnapshots(sources, quiet: common.quiet)
         let graph = graphs[0]
-        let leakReport = Progress.run("analysing", quiet: common.quiet) {
-            LeakReport.analyze(graph, baselines: Array(graphs.dropFirst()), file: file.display)
+        let baselines = Array(graphs.dropFirst().prefix(baseline.count))
+        let targetGraph = target == nil ? nil : graphs.last
+        try checkHistory(graph: graph, baselines: baselines, target: targetGraph)
+        var leakReport = Progress.run("analysing", quiet: common.quiet) {
+            LeakReport.analyze(graph, baselines: baselines, target: targetGraph, file: file.display)
         }
+        if let knownLeaks { leakReport = leakReport.applying(knownLeaks, graph: graph) }
+        let failing = try failingCategories()
         let text: String
         switch format {
-        case .text: text = leakReport.text(colors: report.isStandardOutput && Terminal.standardOutput.usesColor)
+        case .text: text = leakReport.text(colors: report.isStandardOutput && Terminal.standardOutput.usesColor, failingOn: failing)
         case .json: text = leakReport.json()
-        case .junit: text = leakReport.junitXML()
-        case .sarif: text = leakReport.sarif()
+        case .junit: text = leakReport.junitXML(failingOn: failing)
+        case .sarif: text = leakReport.sarif(failingOn: failing)
         }
         try report.writeText(text)
-        let leaking = !leakReport.findings(in: try failingCategories()).isEmpty
+        let leaking = !leakReport.findings(in: failing).isEmpty
         if let pictures {
             do {
                 try pictures.render(leakReport, graph: graph, quiet: common.quiet)
@@ -115,6 +163,22 @@ struct LeaksCommand: ParsableCommand {
         }
         if leaking { throw ExitCode(1) }
     }
+
+    /// Refuses snapshots out of time order (baselines oldest first, then the target, then
+    /// FILE), and a target from another heap than the baseline and FILE: memlab's method
+    /// matches objects by id.
+    func checkHistory(graph: HeapSnapshot, baselines: [HeapSnapshot], target targetGraph: HeapSnapshot?) throws(CommandFailure) {
+        var named = zip(baseline, baselines).map { (name: $0.display, origin: SnapshotOrigin($1.metadata)) }
+        if let target, let targetGraph { named.append((target.display, SnapshotOrigin(targetGraph.metadata))) }
+        named.append((file.display, SnapshotOrigin(graph.metadata)))
+        if let problem = SnapshotOrigin.orderProblem(named) { throw CommandFailure(problem) }
+        guard let target, let targetGraph else { return }
+        let history = baselines + [targetGraph]
+        if case .typeCountsOnly(let reason) = BaselineComparability(newest: SnapshotOrigin(graph.metadata),
+                                                                    older: history.map { SnapshotOrigin($0.metadata) }) {
+            throw CommandFailure("\(target.display): --target needs snapshots of one heap (objects are matched by id), but \(reason)")
+        }
+    }
 }
 
 /// `--render-dir`: one picture per leak group, named `leak-NN-CATEGORY.FORMAT`.
@@ -123,10 +187,14 @@ struct RenderDirectory {
 
     var path: PathArgument
     var format: String
+    var maxNodes = 200
+    var engine: LayoutEngine?
 
-    init(_ path: PathArgument, format: String) {
+    init(_ path: PathArgument, format: String, maxNodes: Int = 200, engine: LayoutEngine? = nil) {
         self.path = path
         self.format = format
+        self.maxNodes = maxNodes
+        self.engine = engine
     }
 
     /// Fails unless the directory exists and takes new files, or can be created: its
@@ -162,11 +230,11 @@ struct RenderDirectory {
         try makeDirectories()
         var written: Set<[UInt8]> = []
         for (index, group) in report.groups.enumerated() {
-            let picture = graph.showLeak(group)
+            let picture = graph.showLeak(group, maxNodes: maxNodes)
             let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"
             let name = "leak-\(number)-\(group.category.rawValue).\(format)"
             let file = try PictureFile(path.appending(name))
-            try file.write(picture)
+            try file.write(picture, engine: engine, quiet: quiet, maxNodes: maxNodes)
             written.insert(Array(name.utf8))
         }
         let removed = try removeStalePictures(keeping: written)

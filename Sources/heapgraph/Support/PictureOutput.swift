@@ -31,15 +31,25 @@ struct PictureFile {
         output = OutputFile(pathBytes: path.bytes, displayName: path.display)
     }
 
-    /// Draws `graph` into the file.
-    func write(_ graph: ObjectGraphDOT) throws(CommandFailure) {
+    /// Draws `graph` into the file with `engine` (nil: chosen by size). Unless `quiet`, says
+    /// on stderr when objects were left out (`maxNodes`) or a bitmap was scaled to fit.
+    func write(_ graph: ObjectGraphDOT, engine: LayoutEngine? = nil, quiet: Bool = false, maxNodes: Int? = nil) throws(CommandFailure) {
+        var notes = RenderNotes()
         switch kind {
         case .dotText:
             try output.writeText(graph.text)
         case .rendered(let format):
-            do { try GraphvizRenderer().render(dot: graph.text, to: output, format: format) } catch {
+            do { notes = try GraphvizRenderer().render(dot: graph.text, to: output, format: format, engine: engine) } catch {
                 throw CommandFailure("\(error)")
             }
+        }
+        guard !quiet else { return }
+        if graph.cutNodes > 0 {
+            let limit = maxNodes.map { " (--max-nodes \($0))" } ?? ""
+            Terminal.standardError.write("\(output.displayName): \(graph.cutNodes) more objects not drawn\(limit)\n")
+        }
+        if let scale = notes.bitmapScale {
+            Terminal.standardError.write("\(output.displayName): the picture was too large for a bitmap and was scaled by \(scale) to fit (use .svg or .pdf for full size)\n")
         }
     }
 }

@@ -1,0 +1,5 @@
+import ArgumentParser
+import GraphvizRender
+
+/// `--engine dot|neato|fdp|sfdp|circo|twopi`.
+extension LayoutEngine: ExpressibleByArgument {}
