@@ -88,13 +88,13 @@ public struct GraphvizRenderer: Sendable {
             throw .fileWriteFailed(path: output.displayName, reason: error.problem)
         }
         let policy = self.policy
-        let (bytes, warning) = try graphvizSession.withLock { (session: inout GraphvizSession) throws(GraphvizError) in
+        let (bytes, scale) = try graphvizSession.withLock { (session: inout GraphvizSession) throws(GraphvizError) in
             try session.render(dot: dot, format: format.rawValue, engine: engine?.rawValue, policy: policy)
         }
         do { try output.write(bytes) } catch {
             throw .fileWriteFailed(path: output.displayName, reason: error.problem)
         }
-        return RenderNotes(warning: warning)
+        return RenderNotes(bitmapScale: scale)
     }
 
     /// The text after the last dot of the last path component ("" when none).

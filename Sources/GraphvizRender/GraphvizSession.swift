@@ -52,12 +52,11 @@ struct GraphvizSession: ~Copyable {
     ///   - engine: a Graphviz layout engine name, or nil to use the graph's
     ///     `layout` attribute or else `policy`.
     ///
-    /// Returns the bytes and the last warning Graphviz gave while rendering ("" when none),
-    /// such as the cairo plugin's "graph is too large for cairo-renderer bitmaps. Scaling
-    /// by 0.4 to fit".
+    /// Returns the bytes, and for a PNG larger than cairo can draw, the factor it was
+    /// scaled by (nil when it was not).
     mutating func render(
         dot: String, format: String, engine: String?, policy: LayoutPolicy
-    ) throws(GraphvizError) -> (bytes: [UInt8], warning: String) {
+    ) throws(GraphvizError) -> (bytes: [UInt8], bitmapScale: Double?) {
         let gvc = try openContext()
         let graph = try parse(dot)
         defer { agclose(graph) }
@@ -70,6 +69,7 @@ struct GraphvizSession: ~Copyable {
         guard gvLayout(gvc, graph, engineName) == 0 else {
             throw Self.layoutFailure(engine: engineName, message: lastError())
         }
+        let bitmapScale = format == OutputFormat.png.rawValue ? try fitBitmap(graph, gvc: gvc, engine: engineName) : nil
 
         markErrors()
         var data: UnsafeMutablePointer<CChar>?
@@ -79,7 +79,36 @@ struct GraphvizSession: ~Copyable {
         guard status == 0, let data else {
             throw Self.renderFailure(format: format, message: lastError())
         }
-        return (Array(UnsafeRawBufferPointer(start: data, count: Int(length))), lastError())
+        return (Array(UnsafeRawBufferPointer(start: data, count: Int(length))), bitmapScale)
+    }
+
+    /// The largest side, in pixels, a PNG is drawn at. Cairo cannot draw 32,767 pixels or
+    /// more; left to itself, Graphviz 2.43's cairo plugin then scales the picture down and
+    /// prints a warning straight to stderr, where no caller can see or silence it.
+    static let bitmapLimit = 30_000.0
+
+    /// For a laid-out graph larger than ``bitmapLimit`` pixels at its dpi (96 unless the
+    /// graph says), sets its `size` so that it fits, lays it out again and returns the
+    /// factor; nil when it fits already. The size is read from the cheap `plain` output of
+    /// the layout made.
+    private func fitBitmap(_ graph: UnsafeMutablePointer<Agraph_t>, gvc: OpaquePointer, engine: String) throws(GraphvizError) -> Double? {
+        var data: UnsafeMutablePointer<CChar>?
+        var length: UInt32 = 0
+        guard gvRenderData(gvc, graph, "plain", &data, &length) == 0, let data else { return nil }
+        let plain = String(decoding: UnsafeRawBufferPointer(start: data, count: Int(length)), as: UTF8.self)
+        gvFreeRenderData(data)
+        // First line: `graph SCALE WIDTH HEIGHT`, in inches.
+        let fields = plain.prefix { $0 != "\n" }.split(separator: " ")
+        guard fields.count >= 4, fields[0] == "graph", let width = Double(fields[2]), let height = Double(fields[3]) else { return nil }
+        let dpi = attribute("dpi", of: graph).flatMap(Double.init).flatMap { $0 > 0 ? $0 : nil } ?? 96
+        let largest = max(width, height) * dpi
+        guard largest > Self.bitmapLimit else { return nil }
+        let factor = Self.bitmapLimit / largest
+        gvFreeLayout(gvc, graph)
+        setAttribute("size", to: "\(width * factor),\(height * factor)", of: graph)
+        markErrors()
+        guard gvLayout(gvc, graph, engine) == 0 else { throw Self.layoutFailure(engine: engine, message: lastError()) }
+        return factor
     }
 
     /// Parses `dot` and returns the node and edge counts the policy sees.
