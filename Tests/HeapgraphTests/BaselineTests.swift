@@ -28,6 +28,9 @@ struct BaselineTests {
         let newestAsBaseline = try heapgraph(["leaks", fixture.baseline, "--baseline", fixture.final])
         #expect(newestAsBaseline.status == 2)
         #expect(newestAsBaseline.standardError.contains("is newer than \(fixture.baseline)"))
+        let growth = try heapgraph(["growth", fixture.final, fixture.baseline])
+        #expect(growth.status == 2)
+        #expect(growth.standardError.contains("is newer than \(fixture.baseline)"))
         // In order it runs.
         #expect(try heapgraph(["leaks", fixture.final, "--baseline", fixture.baseline, "--baseline", fixture.middle]).status == 1)
     }
@@ -58,6 +61,14 @@ struct BaselineTests {
         #expect((growth["note"] as? String)?.hasSuffix("compared by type counts only, no object is matched by id") == true)
         let text = try heapgraph(["leaks", directory + "/second.heapgraph", "--baseline", directory + "/first.heapgraph"])
         #expect(text.standardOutput.contains("Baselines: the snapshots are of different heaps: compared by type counts only"))
+        // `growth` says the same and lists no new objects.
+        let growthText = try heapgraph(["growth", directory + "/first.heapgraph", directory + "/second.heapgraph"])
+        #expect(growthText.status == 0)
+        #expect(growthText.standardOutput.contains("Note: the snapshots are of different heaps: compared by type counts only"))
+        #expect(!growthText.standardOutput.contains("New objects"))
+        let growthJSON = try json(heapgraph(["growth", directory + "/first.heapgraph", directory + "/second.heapgraph", "--json"]))
+        #expect(growthJSON["byObject"] as? Bool == false)
+        #expect((growthJSON["newObjects"] as? [Any])?.isEmpty == true)
         // memlab's method needs one heap.
         let target = try heapgraph(["leaks", directory + "/second.heapgraph", "--baseline", directory + "/first.heapgraph",
                                     "--target", directory + "/second.heapgraph"])

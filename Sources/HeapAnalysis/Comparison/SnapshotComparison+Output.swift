@@ -24,6 +24,7 @@ extension SnapshotComparison {
             }.joined(separator: "  ")
         }
         lines.append("Grew at every step: " + (grewEveryStep.isEmpty ? "none" : grewEveryStep.joined(separator: ", ")))
+        if case .typeCountsOnly(let reason) = comparability { lines.append("Note: \(reason).") }
         let new = newObjects(limit: limit ?? Int.max)
         if !new.isEmpty {
             lines.append("New objects (in the last snapshot, not the first), by id:")
@@ -59,6 +60,7 @@ extension SnapshotComparison {
                     ("ids", .array(entry.ids.prefix(Self.idsListed).map { .int(Int(truncatingIfNeeded: $0)) })),
                 ])
             })),
+            ("byObject", .bool(comparability.matchesObjects)),
         ]).serialized()
     }
 

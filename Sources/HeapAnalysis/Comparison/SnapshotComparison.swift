@@ -19,6 +19,9 @@ public struct SnapshotComparison: Sendable {
     public var grewEveryStep: [String]
     /// Number of snapshots compared.
     public let snapshotCount: Int
+    /// Whether the snapshots are of one heap (``newObjects(limit:)`` matches ids) or only
+    /// their type counts can be compared (``newObjects(limit:)`` is then empty).
+    public let comparability: BaselineComparability
     private let first: HeapSnapshot?
     private let last: HeapSnapshot?
 
@@ -31,6 +34,8 @@ public struct SnapshotComparison: Sendable {
     /// - Complexity: O(total nodes), plus O(edges) per snapshot with `heldOnly`.
     public init(_ graphs: [HeapSnapshot], heldOnly: Bool = false) {
         snapshotCount = graphs.count
+        comparability = BaselineComparability(newest: graphs.last.map { SnapshotOrigin($0.metadata) } ?? SnapshotOrigin(),
+                                              older: graphs.dropLast().map { SnapshotOrigin($0.metadata) })
         first = graphs.first
         last = graphs.last
         var rowByName: [String: Int] = [:]
@@ -69,7 +74,8 @@ public struct SnapshotComparison: Sendable {
     }
 
     /// Ids present in the last snapshot and absent from the first, grouped by type: the
-    /// `limit` types with the most new objects (ties by name), ids ascending.
+    /// `limit` types with the most new objects (ties by name), ids ascending. Empty for
+    /// snapshots of different heaps (``comparability``), whose ids mean nothing to each other.
     /// - Complexity: O(nodes of both) plus sorting the new ids.
     public func newObjects(limit: Int) -> [(type: String, ids: [UInt64])] {
         newNodes(limit: limit).map { entry in
@@ -79,7 +85,7 @@ public struct SnapshotComparison: Sendable {
 
     /// Like ``newObjects(limit:)``, as ordinals of the last snapshot.
     func newNodes(limit: Int) -> [(type: String, nodes: [Int])] {
-        guard limit > 0, let first, let last, first.nodeCount + last.nodeCount > 0 else { return [] }
+        guard limit > 0, comparability.matchesObjects, let first, let last, first.nodeCount + last.nodeCount > 0 else { return [] }
         var old = Set<UInt64>(minimumCapacity: first.nodeCount)
         for node in 0..<first.nodeCount { old.insert(first.id(of: node)) }
         var byType: [String: [Int]] = [:]

@@ -26,10 +26,10 @@ public struct KnownLeakList: Sendable, Hashable {
     public init(parsing text: String, file: String) throws(KnownLeakListError) {
         self.file = file
         var entries: [KnownLeakEntry] = []
-        for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        // "\r\n" is one Character in Swift: splitting on newline characters takes CRLF
+        // files as they are.
+        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let number = index + 1
-            var line = Substring(rawLine)
-            if line.last == "\r" { line.removeLast() }
             let trimmed = line.trimmingWhitespace()
             guard !trimmed.isEmpty, !trimmed.hasPrefix("#") else { continue }
             var body = trimmed

@@ -38,6 +38,9 @@ struct GrowthCommand: ParsableCommand {
         var sources: [SnapshotSource] = []
         for file in files { sources.append(try SnapshotSource.open(file)) }
         let graphs = try loadSnapshots(sources, quiet: common.quiet)
+        if let problem = SnapshotOrigin.orderProblem(zip(files, graphs).map { ($0.display, SnapshotOrigin($1.metadata)) }) {
+            throw CommandFailure(problem)
+        }
         let comparison = SnapshotComparison(graphs)
         let limit = limit == 0 ? nil : limit
         try writeOutput(json ? comparison.json(limit: limit) : comparison.text(limit: limit))
