@@ -86,6 +86,23 @@ struct LeakPictureTests {
         #expect(height > 20_000 && height <= 30_100)
     }
 
+    @Test func refsAndBackrefsTakeMaxNodesAndEngine() throws {
+        let directory = try scratchDirectory("pictures-backrefs")
+        let fixture = try makeLeakFixture(in: directory)
+        let cut = try heapgraph(["backrefs", fixture.final, "--type", "app.Session", "--max-nodes", "1", "-o", directory + "/b.dot"])
+        #expect(cut.status == 0)
+        #expect(cut.standardOutput.hasSuffix("Graph written to \(directory)/b.dot (1 nodes)\n"))
+        #expect(cut.standardError == "\(directory)/b.dot: 2 more objects not drawn (--max-nodes 1)\n")   // Holder, Listener
+        let quiet = try heapgraph(["backrefs", fixture.final, "--type", "app.Session", "--max-nodes", "1", "-q", "-o", directory + "/q.dot"])
+        #expect(quiet.standardError == "")
+        let circo = try heapgraph(["backrefs", fixture.final, "--type", "app.Session", "--engine", "circo", "-o", directory + "/c.svg"])
+        #expect(circo.status == 0)
+        let dot = try heapgraph(["backrefs", fixture.final, "--type", "app.Session", "--engine", "dot", "-o", directory + "/d.svg"])
+        #expect(dot.status == 0)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: directory + "/c.svg")) != Data(contentsOf: URL(fileURLWithPath: directory + "/d.svg")))
+        #expect(try heapgraph(["refs", fixture.final, "--id", "1", "--max-nodes", "0"]).status == 2)
+    }
+
     /// LeakCanary's `~~~` under the reference that closes a cycle, in text and JSON.
     @Test func suspectReferenceIsMarkedInTextAndJSON() throws {
         let directory = try scratchDirectory("pictures-suspect")

@@ -79,6 +79,6 @@ struct BackrefsCommand: ParsableCommand {
                 See: heapgraph leaks \(file.display)
                 """)
         }
-        try picture.draw(into: pictureFile) { graph.showBackrefs([node], options: $0) }
+        try picture.draw(into: pictureFile, quiet: common.quiet) { graph.showBackrefs([node], options: $0) }
     }
 }

@@ -45,6 +45,6 @@ struct RefsCommand: ParsableCommand {
             }
         }
         try writeOutput(out)
-        try picture.draw(into: pictureFile) { graph.showRefs(nodes, options: $0) }
+        try picture.draw(into: pictureFile, quiet: common.quiet) { graph.showRefs(nodes, options: $0) }
     }
 }
