@@ -87,24 +87,23 @@ public struct LeakReport: Sendable {
         // keeps alive; then survivors and what they alone keep alive.
         var claimed: [LeakCategory?] = []
         if let paths, let dominators {
-            // Unreachable watched objects belong to their cycle's group.
-            var held: [Int] = []
+            // Watched objects a cycle's leak retains belong to that cycle's group; the rest
+            // (held by a root, or unreachable outside any cycle's leak) are watched.
+            var watchedApart: [Int] = []
             for node in watchedNodes {
-                if cycles.isUnreachable(node) || !paths.isReachable(node) {
-                    if let leak = cycles.leak(retaining: node), let index = groupOfLeak[leak] {
-                        if !groups[index].alsoFits.contains(.watched) { groups[index].alsoFits.append(.watched) }
-                        if let description = graph.metadata.watched?[graph.id(of: node)] {
-                            groups[index].note = groups[index].note ?? "watched: \(description)"
-                        }
+                if let leak = cycles.leak(retaining: node), let index = groupOfLeak[leak] {
+                    if !groups[index].alsoFits.contains(.watched) { groups[index].alsoFits.append(.watched) }
+                    if let description = graph.metadata.watched?[graph.id(of: node)] {
+                        groups[index].note = groups[index].note ?? "watched: \(description)"
                     }
                 } else {
-                    held.append(node)
+                    watchedApart.append(node)
                 }
             }
-            claimed = dominators.claims(Set(held)).map { $0 ? LeakCategory.watched : nil }
+            claimed = dominators.claims(Set(watchedApart)).map { $0 ? LeakCategory.watched : nil }
             // A watched object new since the oldest snapshot also fits growth when its type
             // grew, and survivors when the target has it.
-            groups += watchedGroups(graph: graph, nodes: held, paths: paths, dominators: dominators, strong: strong,
+            groups += watchedGroups(graph: graph, nodes: watchedApart, paths: paths, dominators: dominators, strong: strong,
                                     growing: growing) { node in
                 let id = graph.id(of: node)
                 guard byObject, !oldestIDs.contains(id) else { return [] }
@@ -180,7 +179,8 @@ public struct LeakReport: Sendable {
     /// At most this many nodes of an example leak are listed (a ring can be huge).
     static let exampleNodeLimit = 1_000
 
-    /// Watched objects a root holds, grouped by type and trace (indexes as `[x]`).
+    /// Watched objects no cycle's leak retains, grouped by type and trace (indexes as `[x]`;
+    /// an unreachable one has no trace).
     static func watchedGroups(graph: HeapSnapshot, nodes: [Int], paths: RootPaths, dominators: DominatorTree,
                               strong: StrongEdges, growing: Set<String>,
                               alsoFits: (Int) -> [LeakCategory]) -> [LeakGroup] {
