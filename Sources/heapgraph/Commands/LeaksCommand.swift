@@ -9,14 +9,14 @@ import HeapGraphModel
 struct LeaksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "leaks",
-        abstract: "Report leaks: uncollectable cycles, cyclic garbage, watched objects still alive, growth.",
+        abstract: "Report leaks: uncollectable cycles, cyclic garbage, watched objects still alive, survivors, growth.",
         discussion: """
             Identical leaks are grouped by fingerprint (the types and references along the \
             cycle or path), so a thousand leaked sessions are one entry with count 1000.
-            Exit status 1 when a finding is in one of the --fail-on categories, 0 otherwise;
-            the JUnit failures and SARIF error levels say the same.
-            Known leaks (--ignore FILE, or .heapgraph-ignore beside the snapshot or in the
-            current directory) are reported apart and never fail.
+            Exit status 1 when a finding is in one of the --fail-on categories, 0 otherwise; \
+            the JUnit failures and SARIF error levels say the same. Known leaks (--ignore FILE, \
+            or .heapgraph-ignore beside the snapshot or in the current directory) are reported \
+            apart and never fail.
 
             Example (CI):
               heapgraph leaks app.heapgraph --baseline warmup.heapgraph --format junit -o leaks.xml
