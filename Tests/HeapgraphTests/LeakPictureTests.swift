@@ -134,6 +134,14 @@ struct LeakPictureTests {
         #expect(suspect["reference"] as? String == "service.Listener.session")
         #expect(suspect["reason"] as? String == "closes the cycle")
         #expect(((watched["trace"] as? [[String: Any]])?[1])?["reference"] as? String == "session")
+        // The picture draws the suspect reference red and bold, and no other.
+        let pictures = try heapgraph(["leaks", directory + "/app.heapgraph", "--render-dir", directory + "/dot",
+                                      "--render-format", "dot", "-q", "-o", directory + "/r.txt"])
+        #expect(pictures.status == 1)
+        let dot = try String(contentsOfFile: directory + "/dot/leak-01-watched.dot", encoding: .utf8)
+        let red = dot.split(separator: "\n").filter { $0.contains("penwidth=2") }
+        #expect(red.count == 1)
+        #expect(red.first?.contains("[label=\" session \",weight=2,color=red,fontcolor=red,penwidth=2]") == true)
         _ = listeners
     }
 }

@@ -12,8 +12,9 @@ struct DOTEdgeGroup {
     static let listedLabels = 3
 
     /// The attribute list (` [label="…",weight=2]`), or "" when there is nothing to say.
-    /// `padded` puts a space on each side of the label (``DOTOptions/padsEdgeLabels``).
-    func attributes(in graph: HeapSnapshot, style: TypeNameStyle, padded: Bool = false) -> String {
+    /// `padded` puts a space on each side of the label (``DOTOptions/padsEdgeLabels``);
+    /// `suspect` draws the edge red and bold (``DOTOptions/suspectEdge``).
+    func attributes(in graph: HeapSnapshot, style: TypeNameStyle, padded: Bool = false, suspect: Bool = false) -> String {
         var labels: [String] = []
         var weight = 1
         for edge in edges {
@@ -28,6 +29,7 @@ struct DOTEdgeGroup {
         if !text.isEmpty { parts.append(padded ? "label=\" \(text) \"" : "label=\"\(text)\"") }
         if weight > 1 { parts.append("weight=\(weight)") }
         if !edges.isEmpty && edges.allSatisfy(\.isWeak) { parts.append("style=dashed") }
+        if suspect { parts += ["color=red", "fontcolor=red", "penwidth=2"] }
         return parts.isEmpty ? "" : " [" + parts.joined(separator: ",") + "]"
     }
 

@@ -35,6 +35,8 @@ public struct DOTOptions {
     /// their text's width, so two labels of a Parser ⇄ Request pair no longer touch
     /// ("parserrequest"); leak pictures use it, objgraph's drawings keep its exact labels.
     public var padsEdgeLabels = false
+    /// An edge drawn red and bold: a leak trace's suspect reference (source, target).
+    public var suspectEdge: (source: Int, target: Int)?
 
     public init(maxDepth: Int = 3, extraIgnore: Set<Int> = [], filter: ((Int) -> Bool)? = nil, tooMany: Int = 10,
                 cull: ((Int) -> Bool)? = nil, highlight: ((Int) -> Bool)? = nil, extraInfo: ((Int) -> String?)? = nil, refcounts: Bool = false,

@@ -7,12 +7,16 @@ extension HeapSnapshot {
     /// - a leak trace (watched objects, survivors, growth): the trace drawn as a
     ///   back-reference chain;
     /// - otherwise the example's objects and the references between them.
-    /// At most `maxNodes` objects are drawn (``ObjectGraphDOT/cutNodes`` counts the rest).
+    /// The trace's suspect reference is drawn red and bold. At most `maxNodes` objects are
+    /// drawn (``ObjectGraphDOT/cutNodes`` counts the rest).
     /// - Complexity: O(the example's nodes and their edges).
     public func showLeak(_ group: LeakGroup, maxNodes: Int = DOTOptions().maxNodes) -> ObjectGraphDOT {
         var options = DOTOptions()
         options.maxNodes = maxNodes
         options.padsEdgeLabels = true
+        if let trace = group.trace, let suspect = trace.suspect, suspect.step + 1 < trace.steps.count {
+            options.suspectEdge = (trace.steps[suspect.step].node, trace.steps[suspect.step + 1].node)
+        }
         var picture: ObjectGraphDOT
         let path = group.trace?.steps.map(\.node) ?? []
         if group.exampleCycle != nil, let first = path.first ?? group.exampleNodes.first {

@@ -62,7 +62,8 @@ struct ObjectGraphDOTWriter {
                     group.edges = graph.edges(of: group.source).filter { $0.target == node }
                 }
                 text += "  \(nodeID(group.source)) -> \(nodeID(group.target))"
-                    + group.attributes(in: graph, style: options.style, padded: options.padsEdgeLabels) + ";\n"
+                    + group.attributes(in: graph, style: options.style, padded: options.padsEdgeLabels,
+                                   suspect: options.suspectEdge.map { $0 == (group.source, group.target) } ?? false) + ";\n"
             }
             if skipped > 0 { text += elisionStatements(node, skipped: skipped, depth: nodeDepth + 1) }
         }
