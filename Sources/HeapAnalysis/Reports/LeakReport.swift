@@ -75,9 +75,10 @@ public struct LeakReport: Sendable {
         let paths = needsPaths ? RootPaths(graph: graph, strong: strong) : nil
         let comparison = history.isEmpty ? nil : SnapshotComparison(history + [graph], heldOnly: true)
         let growing = Set(comparison?.grewEveryStep ?? [])
-        // Ids of the oldest snapshot: what "new" means for growth.
-        let oldestIDs: Set<UInt64> = byObject ? Set(history.first.map { old in (0..<old.nodeCount).map(old.id(of:)) } ?? []) : []
-
+        // Ids of the oldest snapshot (what "new" means for growth), needed only to say which
+        // watched objects also fit growth or survivors; a set of ids costs tens of bytes each.
+        let oldestIDs: Set<UInt64> = byObject && !watchedNodes.isEmpty
+            ? Set(history.first.map { old in (0..<old.nodeCount).map(old.id(of:)) } ?? []) : []
         let targetIDs: Set<UInt64> = byObject ? Set(target.map { new in (0..<new.nodeCount).map(new.id(of:)) } ?? []) : []
 
         var (groups, groupOfLeak) = cycleGroups(graph: graph, cycles: cycles, paths: paths)
