@@ -116,7 +116,7 @@ struct ReportFormatTests {
         #expect(results.compactMap { $0["ruleId"] as? String } == ["cyclic-garbage", "watched"])
         #expect(results.allSatisfy { $0["level"] as? String == "error" })
         #expect((results[0]["message"] as? [String: Any])?["text"] as? String
-                == "2 leaks of Node: 320 B, retained 320 B; cycle: Node.next → Node.prev → Node")
+                == "2 leaks of Node: 320 B, retained 320 B; cycle: Node.next → Node.prev → Node; suspect: Node.prev (closes the cycle)")
         let location = (results[0]["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any]
         #expect((location?["artifactLocation"] as? [String: Any])?["uri"] as? String == "app.heapgraph")
         // GitHub code scanning reads only primaryLocationLineHash: the fingerprint is there.

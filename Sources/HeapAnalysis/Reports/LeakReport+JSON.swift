@@ -83,19 +83,14 @@ extension LeakReport {
     /// The suspect reference: for a trace, `index` into the `trace` array as written (null
     /// when the step was left out of a long trace); for a cycle, its closing reference.
     static func suspectJSON(for group: LeakGroup) -> JSONValue {
-        if let trace = group.trace, let suspect = trace.suspect, suspect.step + 1 < trace.steps.count {
+        guard let suspect = group.suspect else { return .null }
+        var index: Int?
+        if let trace = group.trace, let step = trace.suspect?.step {
             let shown = trace.shortened()
-            let index: Int? = shown.head.indices.contains(suspect.step) ? suspect.step - shown.head.startIndex
-                : shown.tail.indices.contains(suspect.step) ? shown.head.count + suspect.step - shown.tail.startIndex : nil
-            let step = trace.steps[suspect.step]
-            return .object([("index", index.map(JSONValue.int) ?? .null),
-                            ("reference", .string(HeapSnapshot.referenceText(type: step.typeName, label: step.reference ?? "?"))),
-                            ("reason", .string(suspect.reason.rawValue))])
+            index = shown.head.indices.contains(step) ? step - shown.head.startIndex
+                : shown.tail.indices.contains(step) ? shown.head.count + step - shown.tail.startIndex : nil
         }
-        if let reference = group.suspectReference {
-            return .object([("index", .null), ("reference", .string(reference)),
-                            ("reason", .string(LeakTraceSuspect.Reason.closesCycle.rawValue))])
-        }
-        return .null
+        return .object([("index", index.map(JSONValue.int) ?? .null), ("reference", .string(suspect.reference)),
+                        ("reason", .string(suspect.reason.rawValue))])
     }
 }

@@ -64,6 +64,7 @@ extension LeakReport {
             if shown.omitted > 0 { path += ["… \(shown.omitted) left out …"] + references(shown.tail.dropLast()) }
             message += "; path: " + (path + [trace.steps.last?.typeName ?? "?"]).joined(separator: " → ")
         }
+        if let suspect = group.suspect { message += "; suspect: \(suspect.reference) (\(suspect.reason.rawValue))" }
         var members: [(String, JSONValue)] = [
             ("ruleId", .string(group.category.rawValue)),
             ("level", .string(level)),
