@@ -24,8 +24,12 @@ extension LeakReport {
                 + "\(Self.plural(leakCount(in: category), "leak")) (\(category.summary))")
             for group in found {
                 let same = group.count == 1 ? "1 leak with fingerprint" : "\(group.count) leaks with the same fingerprint"
-                lines.append("  \(same) \(group.fingerprint): \(group.types.joined(separator: ", "))")
-                lines.append("    \(group.bytes) B, retained \(group.retainedBytes) B")
+                lines.append("  \(same) \(group.fingerprint): \(group.types.map(ReportStyle.typeName).joined(separator: ", "))")
+                lines.append("    \(ReportStyle.bytes(group.bytes)), retained \(ReportStyle.bytes(group.retainedBytes))")
+                if !group.exampleIDs.isEmpty {
+                    let more = group.count > group.exampleIDs.count ? " (\(group.exampleIDs.count) of \(ReportStyle.count(group.count)))" : ""
+                    lines.append("    example ids: \(group.exampleIDs.map(ReportStyle.objectID).joined(separator: " "))\(more)")
+                }
                 if let description = group.description { lines.append("    description: \(description)") }
                 if let note = group.note { lines.append("    \(note)") }
                 if let cycle = group.exampleCycle { lines.append("    cycle: \(cycle)") }

@@ -76,6 +76,7 @@ public struct LeakReport: Sendable {
             let category: LeakCategory = leak.uncollectable ? .uncollectable : .cyclicGarbage
             let key = category.rawValue + ":" + shape.fingerprint
             if let index = groupIndex[key] {
+                groups[index].addExample(id: graph.id(of: leak.members[0]))
                 groups[index].count += 1
                 groups[index].bytes += leak.bytes
                 groups[index].retainedBytes += leak.retainedBytes
@@ -88,6 +89,7 @@ public struct LeakReport: Sendable {
             groups.append(LeakGroup(category: category, fingerprint: shape.fingerprint, count: 1, types: shape.types,
                                     bytes: leak.bytes, retainedBytes: leak.retainedBytes, exampleCycle: example?.text,
                                     trace: trace, exampleNodes: Array(leak.members.prefix(Self.exampleNodeLimit))))
+            groups[groups.count - 1].addExample(id: graph.id(of: leak.members[0]))
         }
         return groups
     }
@@ -120,6 +122,7 @@ public struct LeakReport: Sendable {
             hash.combine("watched\u{1D}" + signature)
             let retained = dominators.retainedSize(of: node)
             if let index = groupIndex[hash.hex] {
+                groups[index].addExample(id: graph.id(of: node))
                 groups[index].count += 1
                 groups[index].bytes += graph.shallowSize(of: node)
                 groups[index].retainedBytes += retained
@@ -130,6 +133,7 @@ public struct LeakReport: Sendable {
                                     bytes: graph.shallowSize(of: node), retainedBytes: retained, trace: trace,
                                     exampleNodes: trace?.steps.map(\.node) ?? [node],
                                     description: graph.metadata.watched?[graph.id(of: node)], note: note))
+            groups[groups.count - 1].addExample(id: graph.id(of: node))
         }
         return groups
     }
@@ -151,9 +155,11 @@ public struct LeakReport: Sendable {
             var hash = FNV1a()
             hash.combine("growth\u{1D}" + row.name)
             let steps = row.counts.map(String.init).joined(separator: " → ")
-            return LeakGroup(category: .growth, fingerprint: hash.hex, count: row.change, types: [row.name],
-                             bytes: row.bytesChange, retainedBytes: row.bytesChange, trace: trace,
-                             exampleNodes: examples, note: "count \(steps)")
+            var group = LeakGroup(category: .growth, fingerprint: hash.hex, count: row.change, types: [row.name],
+                                  bytes: row.bytesChange, retainedBytes: row.bytesChange, trace: trace,
+                                  exampleNodes: examples, note: "count \(steps)")
+            group.exampleIDs = Array((newNodes[row.name] ?? []).prefix(LeakGroup.exampleIDLimit).map(graph.id(of:)))
+            return group
         }
     }
 }

@@ -20,8 +20,7 @@ struct GrowthCommand: ParsableCommand {
     @Argument(help: "Two or more .heapgraph files of the same heap, oldest first (- for standard input, once).")
     var files: [PathArgument] = []
 
-    @Option(parsing: .unconditional, help: "How many types to list (0: all).")
-    var limit = 10
+    @OptionGroup var limit: ListLimit
 
     @Flag(help: "Print JSON (docs/cli.md) instead of text.")
     var json = false
@@ -31,7 +30,6 @@ struct GrowthCommand: ParsableCommand {
     func validate() throws {
         guard files.count >= 2 else { throw ValidationError("growth needs at least two snapshot files (OLD NEW [MORE…])") }
         guard files.filter(\.isStandardStream).count <= 1 else { throw ValidationError("standard input (-) can be read only once") }
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
     }
 
     func run() throws {
@@ -39,7 +37,6 @@ struct GrowthCommand: ParsableCommand {
         for file in files { sources.append(try SnapshotSource.open(file)) }
         let graphs = try loadSnapshots(sources, quiet: common.quiet)
         let comparison = SnapshotComparison(graphs)
-        let limit = limit == 0 ? nil : limit
-        try writeOutput(json ? comparison.json(limit: limit) : comparison.text(limit: limit))
+        try writeOutput(json ? comparison.json(limit: limit.count) : comparison.text(limit: limit.count))
     }
 }
