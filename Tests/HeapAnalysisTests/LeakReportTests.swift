@@ -177,11 +177,12 @@ struct LeakReportTests {
             ┬───
             │ Root: held by the host program (1 reference)
             │
-            ├─ list instance
+            ├─ list instance @\(graph.id(of: root))
             │    ↓ list[0]
-            ╰→ Session instance
+            ╰→ Session instance @\(graph.id(of: session))
             """)
         #expect(group.exampleNodes == [root, session])
+        #expect(group.exampleIDs == [graph.id(of: session)])
     }
 
     @Test func watchedObjectInCyclicGarbageIsReportedAsSuch() throws {

@@ -6,6 +6,9 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         let typeWord = object.field(8, as: UInt.self)
         object.setField(8, typeWord | Layout.freedBit)
         pointee.liveObjects &-= 1
+        // After the first snapshot, the address's serial goes with the object, so a new
+        // object there is a new object to the next snapshot too.
+        if _slowPath(pointee.stableIDs.count != 0) { pointee.stableIDs.forget(object) }
         if container {
             pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize, contents: .container)
         } else {
@@ -120,6 +123,8 @@ extension HeapCore {
             core.pointee.collector.garbage = nil
             release(garbage)
         }
+        // Nothing will be snapshotted again: frees need not look their serials up.
+        core.pointee.stableIDs.deallocate()
         // Clearing every container breaks every cycle; reference counting frees the rest,
         // atoms and buffers included.
         var lists = (0...generationCount).map { core.pointee.generationHeads[$0] }
