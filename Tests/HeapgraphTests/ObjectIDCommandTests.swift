@@ -4,8 +4,8 @@ import HeapRuntime
 import Testing
 
 /// JSON output of a command, as an object.
-private func jsonObject(_ result: CommandResult, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-    #expect(result.status == 0, "\(result.standardError)", sourceLocation: sourceLocation)
+private func jsonObject(_ result: CommandResult, status: Int32 = 0, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    #expect(result.status == status, "\(result.standardError)", sourceLocation: sourceLocation)
     return try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any],
                         sourceLocation: sourceLocation)
 }
@@ -270,5 +270,72 @@ struct ObjectIDCommandTests {
         // The old id names nothing in the second snapshot.
         #expect(try heapgraph(["show", second, "--id", "@\(oldID)"]).status == 2)
         #expect(try heapgraph(["show", first, "--id", "@\(oldID)"]).status == 0)
+    }
+
+    @Test func repeatedGrowthNamesTheCollectionThatGrew() throws {
+        let directory = try scratchDirectory("min-growth")
+        let fixture = try makeLeakFixture(in: directory)
+        let files = [fixture.baseline, fixture.middle, fixture.final]
+        // One list more in the cache at every step; four more Nodes, all garbage.
+        let result = try heapgraph(["growth"] + files + ["--min-growth", "1"])
+        #expect(result.status == 1)
+        let graph = try HeapSnapshot(contentsOf: fixture.final)
+        let cache = try #require((0..<graph.nodeCount).first { node in
+            graph.typeName(of: node) == "list" && graph.referrers(of: node).contains { graph.typeName(of: $0) == "dict" }
+        })
+        let cacheID = graph.id(of: cache)
+        #expect(result.standardOutput == """
+            Grew by at least 1 at every step of 3 snapshots: 2 types, 1 growing reference
+              app.Node  4 → 8 → 12
+                held by no growing reference (garbage, or spread over many objects; see heapgraph leaks)
+              list  3 → 4 → 5
+                through dict['cache'] (list @\(cacheID): 2 → 3 → 4 items)
+
+            Growing references:
+              dict['cache']  list @\(cacheID)  2 → 3 → 4 items (+2), gained list ×2
+
+            """)
+        // Growth of 2 at every step: only the Nodes.
+        let two = try jsonObject(try heapgraph(["growth"] + files + ["--min-growth", "2", "--json"]), status: 1)
+        #expect((two["types"] as? [[String: Any]])?.compactMap { $0["name"] as? String } == ["app.Node"])
+        #expect((two["references"] as? [Any])?.isEmpty == true)
+        // Nothing grows between a snapshot and itself: exit 0.
+        let none = try heapgraph(["growth", fixture.final, fixture.final, "--min-growth", "1"])
+        #expect(none.status == 0)
+        #expect(none.standardOutput.hasPrefix("Grew by at least 1 at every step of 2 snapshots: 0 types, 0 growing references\n  nothing"))
+        let zero = try heapgraph(["growth"] + files + ["--min-growth", "0"])
+        #expect(zero.status == 2)
+        #expect(zero.standardError.hasPrefix("Error: --min-growth must be 1 or more"))
+    }
+
+    @Test func repeatedGrowthFollowsADictAttribute() throws {
+        let directory = try scratchDirectory("min-growth-attribute")
+        let heap = Heap()
+        let cartClass = try heap.makeClass("shop.Cart")
+        let itemClass = try heap.makeClass("shop.Item")
+        let cart = try heap.instance(of: cartClass)
+        let items = heap.dict()
+        try heap.setAttribute("items", to: items, on: cart)
+        var files: [String] = []
+        var made = 0
+        for step in 0..<4 {
+            for _ in 0..<5 {
+                made += 1
+                try heap.setItem(heap.str("item-\(made)"), to: heap.instance(of: itemClass), in: items)
+            }
+            files.append(directory + "/step\(step).heapgraph")
+            try heap.writeSnapshot(to: files[step], tag: "step \(step)")
+        }
+        let json = try jsonObject(try heapgraph(["growth"] + files + ["--min-growth", "5", "--json"]), status: 1)
+        let references = try #require(json["references"] as? [[String: Any]])
+        #expect(references.count == 1)
+        #expect(references.first?["reference"] as? String == "shop.Cart.items")
+        #expect(references.first?["id"] as? Int == Int(heap.snapshotID(of: items)))
+        #expect(references.first?["lengths"] as? [Int] == [5, 10, 15, 20])
+        let types = try #require(json["types"] as? [[String: Any]])
+        let item = try #require(types.first { $0["name"] as? String == "shop.Item" })
+        #expect(item["counts"] as? [Int] == [5, 10, 15, 20])
+        #expect(item["references"] as? [Int] == [Int(heap.snapshotID(of: items))])
+        withExtendedLifetime(cart) {}
     }
 }
