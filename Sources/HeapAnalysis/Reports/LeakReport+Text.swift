@@ -7,7 +7,8 @@ extension LeakReport {
     ///
     /// cyclic-garbage: 1 group, 1000 leaks (Unreachable reference cycles not yet collected)
     ///   1000 leaks with the same fingerprint 5d3c…: Node
-    ///     112000 B, retained 112000 B
+    ///     109.4 KiB, retained 109.4 KiB
+    ///     example ids: @12 @14 @16 @18 @20 (5 of 1,000)
     ///     cycle: Node.next → Node.prev → Node
     /// ```
     public func text(colors: Bool = false) -> String {
