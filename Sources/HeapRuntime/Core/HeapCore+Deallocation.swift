@@ -6,9 +6,14 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         let typeWord = object.field(8, as: UInt.self)
         object.setField(8, typeWord | Layout.freedBit)
         pointee.liveObjects &-= 1
-        // After the first snapshot, the address's serial goes with the object, so a new
-        // object there is a new object to the next snapshot too.
-        if _slowPath(pointee.stableIDs.count != 0) { pointee.stableIDs.forget(object) }
+        // After the first snapshot, a numbered object's serial goes with it, so a new object
+        // at its address is a new object to the next snapshot too.
+        if _slowPath(pointee.stableIDs.count != 0) {
+            let block = container ? object - Layout.gcHeadSize : object
+            if pointee.allocator.takeNumberedMark(block, size: container ? size &+ Layout.gcHeadSize : size) {
+                pointee.stableIDs.forget(object)
+            }
+        }
         if container {
             pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize, contents: .container)
         } else {

@@ -6,12 +6,12 @@ extension Heap {
     public func snapshotID(of object: borrowing some ObjectReference & ~Copyable) -> UInt64 {
         let object = object.ref
         check(object)
-        return core.pointee.stableIDs.serial(of: object.pointer)
+        return core.snapshotSerial(of: object.pointer)
     }
 
     /// The snapshot id of `gc.garbage`, when the list exists.
     public var garbageListSnapshotID: UInt64? {
-        core.pointee.collector.garbage.map { core.pointee.stableIDs.serial(of: $0) }
+        core.pointee.collector.garbage.map { core.snapshotSerial(of: $0) }
     }
 }
 
@@ -20,6 +20,6 @@ extension ObjectReference where Self: ~Copyable {
     /// alive.
     public var snapshotID: UInt64 {
         let pointer = ref.pointer
-        return pointer.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.heap.pointee.stableIDs.serial(of: pointer)
+        return pointer.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.heap.snapshotSerial(of: pointer)
     }
 }

@@ -85,7 +85,7 @@ public struct SnapshotView {
         default:
             break
         }
-        return Node(id: core.pointee.stableIDs.serial(of: object),
+        return Node(id: core.snapshotSerial(of: object),
                     shallowSize: HeapCore.shallowSize(object), referenceCount: count,
                     externalCount: flags.contains(.immortal) ? 0 : count - Int(heldInside[ordinal]),
                     generation: generations[ordinal], flags: flags, valueLabel: label,

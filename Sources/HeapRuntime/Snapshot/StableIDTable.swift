@@ -5,13 +5,15 @@
 /// heap never takes a new object for an old one.
 ///
 /// Serials are handed out lazily, the first time a snapshot (or ``Heap/snapshotID(of:)``)
-/// sees an object, and kept in this table keyed by address. Freeing an object that has one
-/// removes it (`freeBlock`), so the next object at that address gets a new serial.
+/// sees an object, and kept in this table keyed by address. The allocator also marks the
+/// object's block as numbered (a bit per 16 bytes of its pool, or a byte in a large
+/// block's links), so a free looks the table up only for a numbered object and removes
+/// its serial (`freeBlock`); the next object at that address gets a new serial.
 ///
 /// Cost: nothing until the heap's first snapshot (one predictable branch per free). After
-/// it, each object seen by a snapshot costs one table slot (16 bytes; the table is kept at
-/// most 3/4 full, so 21–43 bytes per object), and every free looks its address up (one
-/// multiplicative hash and a short linear probe; docs/performance.md, "Stable object ids").
+/// it, each numbered object costs one table slot (16 bytes; the table is kept at most 3/4
+/// full, so 21–43 bytes per object) and a bit in its pool's 128-byte map, and each free
+/// tests that bit (docs/performance.md, "Stable object ids (issue 18)").
 ///
 /// Open addressing with linear probing and backward-shift deletion (no tombstones, so a
 /// heap that churns never fills the table with them). Address 0 marks an empty slot.
@@ -31,22 +33,22 @@ struct StableIDTable {
         Int(truncatingIfNeeded: ((address >> 4) &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
     }
 
-    /// The object's serial, given now if it has none.
+    /// The object's serial, given now if it had none (`isNew`).
     /// - Complexity: O(1) expected.
-    mutating func serial(of object: UnsafeMutableRawPointer) -> UInt64 {
+    mutating func serial(of object: UnsafeMutableRawPointer) -> (serial: UInt64, isNew: Bool) {
         let address = UInt(bitPattern: object)
         if (count + 1) * 4 > (mask + 1) * 3 || keys == nil { grow() }
-        guard let keys, let values else { return 0 }
+        guard let keys, let values else { return (0, false) }
         var index = slot(of: address)
         while keys[index] != 0 {
-            if keys[index] == address { return values[index] }
+            if keys[index] == address { return (values[index], false) }
             index = (index + 1) & mask
         }
         keys[index] = address
         values[index] = nextSerial
         nextSerial += 1
         count += 1
-        return values[index]
+        return (values[index], true)
     }
 
     /// Forgets the serial of a freed object, if it had one.
