@@ -260,6 +260,71 @@ func firstTouch() -> Result {
     }
 }
 
+/// A heap of `live` lists written to a snapshot file (then removed): what a long-running
+/// service looks like after its first snapshot. Stable snapshot ids (issue 18) make every
+/// later free look its address up; this is the workload that shows the cost.
+func snapshotted(_ heap: Heap, live: Int) throws -> OwnedRef {
+    let keep = heap.list()
+    for _ in 0..<live { try heap.append(taking: heap.list(), to: keep.ref) }
+    let path = "/tmp/runtime-benchmarks-\(getpid()).heapgraph"
+    try heap.writeSnapshot(to: path, tag: "benchmark")
+    unlink(path)
+    return keep
+}
+
+func emptyListAfterSnapshot() throws -> Result {
+    try measure("create+destroy empty list, after a snapshot") {
+        let heap = Heap()
+        let keep = try snapshotted(heap, live: 1_000_000 / scale)
+        let n = 20_000_000 / scale
+        let start = now()
+        for _ in 0..<n { _ = heap.list() }
+        let seconds = now() - start
+        withExtendedLifetime(keep) {}
+        return (seconds, n)
+    }
+}
+
+func instancesAfterSnapshot() throws -> Result {
+    try measure("10M instances, 2 attributes, gc off, after a snapshot", repeats: 5) {
+        let heap = Heap()
+        heap.gc.disable()
+        let keep = try snapshotted(heap, live: 1_000_000 / scale)
+        let cls = try heap.makeClass("C")
+        let a = heap.str("a"), b = heap.str("b")
+        let n = 10_000_000 / scale
+        let start = now()
+        do {
+            let objects = heap.list()
+            for i in 0..<n {
+                let object = try heap.instance(of: cls)
+                let value = heap.int(i)
+                try heap.setAttribute(a.ref, to: value.ref, on: object.ref)
+                try heap.setAttribute(b.ref, to: value.ref, on: object.ref)
+                try heap.append(taking: object, to: objects.ref)
+            }
+        }
+        let seconds = now() - start
+        withExtendedLifetime(keep) {}
+        return (seconds, n)
+    }
+}
+
+/// Freeing objects that were in a snapshot: each free removes its serial from the table.
+func freeSnapshotted() throws -> Result {
+    try measure("free 1M lists that were in a snapshot", repeats: 5) {
+        let heap = Heap()
+        heap.gc.disable()
+        let n = 1_000_000 / scale
+        var keep: OwnedRef? = try snapshotted(heap, live: n)
+        let start = now()
+        keep = nil
+        let seconds = now() - start
+        withExtendedLifetime(keep) {}
+        return (seconds, n)
+    }
+}
+
 let all: [(String, () throws -> Result)] = [
     ("first_touch", firstTouch),
     ("pool", poolAllocFree), ("malloc", mallocFree), ("empty_list", emptyList),
@@ -269,6 +334,8 @@ let all: [(String, () throws -> Result)] = [
     ("cyclic_garbage", cyclicGarbage), ("gc_collect", gcCollectWorkload), ("gc_traversal", gcTraversalWorkload),
     ("build_gc_on", { try buildContainers(collector: true) }), ("build_gc_off", { try buildContainers(collector: false) }),
     ("build_gc_young_only", { try buildContainers(collector: true, youngOnly: true) }),
+    ("empty_list_after_snapshot", emptyListAfterSnapshot), ("instances_after_snapshot", instancesAfterSnapshot),
+    ("free_snapshotted", freeSnapshotted),
 ]
 
 let arguments = Array(CommandLine.arguments.dropFirst())

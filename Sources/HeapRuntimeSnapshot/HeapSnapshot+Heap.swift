@@ -41,9 +41,9 @@ extension HeapSnapshot {
         metadata.tag = tag
         metadata.producer = "HeapRuntime (live)"
         metadata.runtime = "HeapRuntime"
-        metadata.garbageListID = heap.gc.garbageID.map { UInt64(UInt(bitPattern: $0)) }
+        metadata.garbageListID = heap.garbageListSnapshotID
         metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
-            (UInt64(UInt(bitPattern: $0.object.id)), $0.description)
+            (heap.snapshotID(of: $0.object), $0.description)
         }, uniquingKeysWith: { first, _ in first })
         self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,

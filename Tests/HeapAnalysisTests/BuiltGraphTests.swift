@@ -26,7 +26,7 @@ struct BuiltGraphTests {
         #expect(trace.rootCategory == .global)
         let lines = trace.text().split(separator: "\n").map(String.init)
         #expect(lines.prefix(2) == ["┬───", "│ Root: module global app.REGISTRY"])
-        #expect(lines.last == "╰→ Session instance")
+        #expect(lines.last == "╰→ Session instance @\(graph.id(of: session))")
         #expect(lines.contains("│    ↓ dict['s1']"))
     }
 

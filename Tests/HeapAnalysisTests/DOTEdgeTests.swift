@@ -13,7 +13,7 @@ import Testing
         try heap.setItem(heap.int(5), to: heap.list(), in: d)
         try heap.setItem(heap.str("not an identifier"), to: heap.list(), in: d)
         let graph = HeapSnapshot(heap: heap)
-        let dn = try #require(graph.ordinal(d.id))
+        let dn = try #require(graph.ordinal(d.snapshotID))
         let text = graph.showRefs([dn]).text
         let values = graph.edges(of: dn).filter { $0.kind == .key }.map { "o\(graph.id(of: $0.target))" }
         try #require(values.count == 3)
@@ -30,12 +30,12 @@ import Testing
         try heap.setAttribute("next", to: b, on: a)
         let list = heap.list([a.ref, b.ref])
         let graph = HeapSnapshot(heap: heap)
-        let (ln, an, bn) = try (#require(graph.ordinal(list.id)), #require(graph.ordinal(a.id)), #require(graph.ordinal(b.id)))
+        let (ln, an, bn) = try (#require(graph.ordinal(list.snapshotID)), #require(graph.ordinal(a.snapshotID)), #require(graph.ordinal(b.snapshotID)))
         let (ol, oa, ob) = ("o\(graph.id(of: ln))", "o\(graph.id(of: an))", "o\(graph.id(of: bn))")
         let text = graph.showRefs([ln]).text
         #expect(text.contains("  \(ol) -> \(oa) [label=\"[0]\"];\n  \(ol) -> \(ob) [label=\"[1]\"];\n"))
         #expect(text.contains("  \(oa) -> \(ob) [label=\"next\",weight=2];\n"))
-        #expect(text.contains("  \(oa) -> o\(UInt64(UInt(bitPattern: cls.id))) [label=\"__class__\"];\n"))
+        #expect(text.contains("  \(oa) -> o\(cls.snapshotID) [label=\"__class__\"];\n"))
     }
 
     @Test func duplicateEdgesAreDrawnOnceWithTheirCount() throws {
@@ -45,7 +45,7 @@ import Testing
         let many = heap.list()
         for _ in 0..<5 { try heap.append(item, to: many) }
         let graph = HeapSnapshot(heap: heap)
-        let (ln, mn, itemNode) = try (#require(graph.ordinal(list.id)), #require(graph.ordinal(many.id)), #require(graph.ordinal(item.id)))
+        let (ln, mn, itemNode) = try (#require(graph.ordinal(list.snapshotID)), #require(graph.ordinal(many.snapshotID)), #require(graph.ordinal(item.snapshotID)))
         let (ol, om, oi) = ("o\(graph.id(of: ln))", "o\(graph.id(of: mn))", "o\(graph.id(of: itemNode))")
         let refs = graph.showRefs([ln]).text
         #expect(refs.contains("  \(ol) -> \(oi) [label=\"[0], [1], [2] ×3\"];\n"))
@@ -65,7 +65,7 @@ import Testing
         let holder = heap.list()
         try heap.append(heap.weakReference(to: target), to: holder)
         let graph = HeapSnapshot(heap: heap)
-        let tn = try #require(graph.ordinal(target.id))
+        let tn = try #require(graph.ordinal(target.snapshotID))
         let wn = try #require(graph.nodes(ofType: "weakref").first)
         let edge = "  o\(graph.id(of: wn)) -> o\(graph.id(of: tn)) [label=\"referent\",style=dashed];\n"
         #expect(graph.showRefs([wn]).text.contains(edge))
@@ -80,7 +80,7 @@ import Testing
         let refsToMoo = heap.list()
         for _ in 0..<42 { try heap.append(heap.list([moo.ref]), to: refsToMoo) }
         let graph = HeapSnapshot(heap: heap)
-        let ln = try #require(graph.ordinal(list.id))
+        let ln = try #require(graph.ordinal(list.snapshotID))
         let refs = graph.showRefs([ln], options: DOTOptions(tooMany: 5))
         #expect(refs.nodeCount == 6)
         let ol = "o\(graph.id(of: ln))"
@@ -90,7 +90,7 @@ import Testing
               too_many_\(ol)[fontcolor=white];
 
             """))
-        let mooNode = try #require(graph.ordinal(moo.id))
+        let mooNode = try #require(graph.ordinal(moo.snapshotID))
         let back = graph.showBackrefs([mooNode], options: DOTOptions(maxDepth: 1, tooMany: 5))
         #expect(back.nodeCount == 6)
         let om = "o\(graph.id(of: mooNode))"
@@ -103,7 +103,7 @@ import Testing
         let list = heap.list()
         for _ in 0..<300 { try heap.append(heap.list(), to: list) }
         let graph = HeapSnapshot(heap: heap)
-        let ln = try #require(graph.ordinal(list.id))
+        let ln = try #require(graph.ordinal(list.snapshotID))
         let dot = graph.showRefs([ln], options: DOTOptions(tooMany: 1000))
         #expect(dot.nodeCount == 200)
         #expect(dot.cutNodes == 101)
@@ -118,14 +118,14 @@ import Testing
     @Test func showChainDrawsOnlyTheChain() throws {
         let heap = Heap()
         let root = heap.list()
-        var ids: [Int] = []
+        var ids: [UInt64] = []
         do {
             let cls = try heap.makeClass("Node")
             let x = try heap.instance(of: cls), y = try heap.instance(of: cls)
             try heap.append(x, to: root)
             try heap.append(heap.list(), to: root)                    // off the chain
             try heap.setAttribute("next", to: y, on: x)
-            ids = [root.id, x.id, y.id]
+            ids = [root.snapshotID, x.snapshotID, y.snapshotID]
         }
         let graph = HeapSnapshot(heap: heap)
         let yn = try #require(graph.ordinal(ids[2]))

@@ -32,7 +32,7 @@ import Testing
             try heap.setItem(heap.str(key), to: heap.list(), in: d)
         }
         let graph = HeapSnapshot(heap: heap)
-        let dn = try #require(graph.ordinal(d.id))
+        let dn = try #require(graph.ordinal(d.snapshotID))
         let dot = graph.showRefs([dn], options: DOTOptions(tooMany: 600, maxNodes: 1000))
         #expect(dot.nodeCount == 1 + 2 * 261)              // the dict, its keys, its values
         #expect(try dotExitStatus(dot.text) == 0)
@@ -44,7 +44,7 @@ import Testing
         let d = heap.dict()
         try heap.setItem(heap.str("a\"b\\c&d\u{1}\u{85}é"), to: heap.list(), in: d)
         let graph = HeapSnapshot(heap: heap)
-        let dn = try #require(graph.ordinal(d.id))
+        let dn = try #require(graph.ordinal(d.snapshotID))
         let text = graph.showRefs([dn]).text
         let key = try #require(graph.edges(of: dn).first { $0.kind == .key }.map { graph.valueLabel(of: $0.value) } ?? nil)
         // The repr itself is HeapRuntime's; whatever it holds, quotes, backslashes, & and

@@ -59,7 +59,7 @@ import Testing
             try heap.append(taking: heap.makeHost(type, TestObject(name: "B", next: a.ref)), to: holder)
         }
         let graph = HeapSnapshot(heap: heap)
-        let holderNode = try #require(graph.ordinal(holder.id))
+        let holderNode = try #require(graph.ordinal(holder.snapshotID))
         let a = try #require(graph.nodes(ofType: "TestObject").first { graph.shortLabel(of: $0) == "TestObject(A)" })
         let b = try #require(graph.nodes(ofType: "TestObject").first { graph.shortLabel(of: $0) == "TestObject(B)" })
         let (oa, ob) = ("o\(graph.id(of: a))", "o\(graph.id(of: b))")
@@ -93,7 +93,7 @@ import Testing
         let holder = heap.list()
         try heap.append(heap.list(), to: holder)
         let graph = HeapSnapshot(heap: heap)
-        let start = try #require(graph.ordinal(holder.id))
+        let start = try #require(graph.ordinal(holder.snapshotID))
         let dot = graph.showRefs([start], options: DOTOptions(maxDepth: 0))
         #expect(dot.nodeCount == 1)
         #expect(dot.text.contains("[fillcolor=\"0,0,1\"]"))
@@ -109,7 +109,7 @@ import Testing
             try heap.append(mid, to: root)
         }
         let graph = HeapSnapshot(heap: heap)
-        let r = try #require(graph.ordinal(root.id))
+        let r = try #require(graph.ordinal(root.snapshotID))
         let mid = try #require(graph.edges(of: r).first?.target)
         let leaf = try #require(graph.edges(of: mid).first?.target)
         let options = DOTOptions(maxDepth: 2, highlight: { $0 == mid }, extraInfo: { $0 == leaf ? "the leaf" : nil },
@@ -129,8 +129,8 @@ import Testing
         let type = heap.registerHostType(Unrepresentable.self)
         try heap.append(taking: heap.makeHost(type, Unrepresentable()), to: holder)
         let graph = HeapSnapshot(heap: heap)
-        let xn = try #require(graph.ordinal(x.id))
-        let address = String(UInt(bitPattern: x.id), radix: 16)
+        let xn = try #require(graph.ordinal(x.snapshotID))
+        let address = String(x.snapshotID, radix: 16)   // the id the snapshot records
         #expect(graph.showRefs([xn], options: DOTOptions(maxDepth: 0, style: .qualified)).text
             .contains("[label=\"mymodule.MyClass\\n<mymodule.MyClass object at 0x\(address)>\"]"))
         #expect(graph.showRefs([xn], options: DOTOptions(maxDepth: 0)).text

@@ -15,16 +15,16 @@ import Testing
         let cls = try heap.makeClass("shapes.Node")
         let node = try heap.instance(of: cls)
         let graph = HeapSnapshot(heap: heap)
-        func ordinal(_ id: Int) throws -> Int {
-            try #require((0..<graph.nodeCount).first { graph.id(of: $0) == UInt64(UInt(bitPattern: id)) })
+        func ordinal(_ id: UInt64) throws -> Int {
+            try #require((0..<graph.nodeCount).first { graph.id(of: $0) == id })
         }
-        #expect(graph.shortLabel(of: try ordinal(list.id)) == "1 items")
-        #expect(graph.shortLabel(of: try ordinal(dict.id)) == "2 items")
-        #expect(graph.shortLabel(of: try ordinal(cls.id)) == "shapes.Node")
-        let instance = try ordinal(node.id)
-        #expect(graph.shortLabel(of: instance) == "<shapes.Node object at 0x\(String(UInt(bitPattern: node.id), radix: 16))>")
+        #expect(graph.shortLabel(of: try ordinal(list.snapshotID)) == "1 items")
+        #expect(graph.shortLabel(of: try ordinal(dict.snapshotID)) == "2 items")
+        #expect(graph.shortLabel(of: try ordinal(cls.snapshotID)) == "shapes.Node")
+        let instance = try ordinal(node.snapshotID)
+        #expect(graph.shortLabel(of: instance) == "<shapes.Node object at 0x\(String(node.snapshotID, radix: 16))>")
         #expect(graph.typeName(of: instance, style: .short) == "Node")
         #expect(graph.typeName(of: instance, style: .qualified) == "shapes.Node")
-        #expect(graph.typeName(of: try ordinal(dict.id), style: .qualified) == "builtins.dict")
+        #expect(graph.typeName(of: try ordinal(dict.snapshotID), style: .qualified) == "builtins.dict")
     }
 }

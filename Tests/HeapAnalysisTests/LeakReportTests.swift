@@ -177,13 +177,14 @@ struct LeakReportTests {
             ┬───
             │ Root: held by the host program (1 reference)
             │
-            ├─ list instance
+            ├─ list instance @\(graph.id(of: root))
             │    ↓ list[0]
             │          ~~~ holds the leaking object
-            ╰→ Session instance
+            ╰→ Session instance @\(graph.id(of: session))
             """)
         #expect(group.trace?.suspect == LeakTraceSuspect(step: 0, reason: .holdsLeakingObject))
         #expect(group.exampleNodes == [root, session])
+        #expect(group.exampleIDs == [graph.id(of: session)])
     }
 
     @Test func watchedObjectInCyclicGarbageCountsOnceInItsCycle() throws {

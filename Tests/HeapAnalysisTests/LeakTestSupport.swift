@@ -2,8 +2,8 @@ import HeapGraphModel
 import Testing
 
 /// The ordinal of the object with `id` (an `ObjectRef.id`) in `graph`.
-func ordinal(of id: Int, in graph: HeapSnapshot) throws -> Int {
-    try #require((0..<graph.nodeCount).first { graph.id(of: $0) == UInt64(UInt(bitPattern: id)) })
+func ordinal(of id: UInt64, in graph: HeapSnapshot) throws -> Int {
+    try #require((0..<graph.nodeCount).first { graph.id(of: $0) == id })
 }
 
 /// A hand-drawn graph of lists, built without a runtime: node n is ordinal n, node 0

@@ -39,8 +39,8 @@ struct LongTraceTests {
         let lines = text.split(separator: "\n")
         #expect(lines.filter { $0.hasPrefix("├─ ") || $0.hasPrefix("╰→ ") }.count == 40)
         #expect(lines.contains("│  … 61 objects left out …"))
-        #expect(lines.last == "╰→ app.Link instance")
-        #expect(lines[3] == "├─ list instance")
+        #expect(lines.last == "╰→ app.Link instance @\(trace.steps[100].id)")
+        #expect(lines[3] == "├─ list instance @\(trace.steps[0].id)")
         // Only the shortened trace reaches the report's text.
         #expect(report.text().components(separatedBy: "app.Link instance").count - 1 == 39)
 

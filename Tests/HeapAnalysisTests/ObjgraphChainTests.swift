@@ -10,7 +10,7 @@ import Testing
         let holder = heap.list()
         try heap.append(heap.list(), to: holder)
         let graph = HeapSnapshot(heap: heap)
-        let start = try #require(graph.ordinal(holder.id))
+        let start = try #require(graph.ordinal(holder.snapshotID))
         #expect(graph.findRefChain(from: start) { _ in false } == [start])
         #expect(graph.findBackrefChain(to: start) { _ in false } == [start])
     }
@@ -25,8 +25,8 @@ import Testing
         try heap.setAttribute("payload", to: z, on: y)
         try heap.append(z, to: root)                        // the short way to z
         let graph = HeapSnapshot(heap: heap)
-        let r = try #require(graph.ordinal(root.id)), xn = try #require(graph.ordinal(x.id))
-        let yn = try #require(graph.ordinal(y.id)), zn = try #require(graph.ordinal(z.id))
+        let r = try #require(graph.ordinal(root.snapshotID)), xn = try #require(graph.ordinal(x.snapshotID))
+        let yn = try #require(graph.ordinal(y.snapshotID)), zn = try #require(graph.ordinal(z.snapshotID))
         #expect(graph.findRefChain(from: r) { $0 == zn } == [r, zn])
         #expect(graph.findRefChain(from: r) { $0 == yn } == [r, xn, yn])
         #expect(graph.findRefChain(from: r, maxDepth: 1) { $0 == yn } == [r])
@@ -37,7 +37,7 @@ import Testing
         let heap = Heap()
         let root = heap.list(), otherRoot = heap.list()
         let cls = try heap.makeClass("Node")
-        var ids = [root.id]
+        var ids = [root.snapshotID]
         do {
             let x = try heap.instance(of: cls), y = try heap.instance(of: cls), z = heap.list()
             let w1 = try heap.instance(of: cls), w2 = try heap.instance(of: cls)
@@ -47,7 +47,7 @@ import Testing
             try heap.append(w1, to: otherRoot)              // a longer way: otherRoot → w1 → w2 → y
             try heap.setAttribute("next", to: w2, on: w1)
             try heap.setAttribute("again", to: y, on: w2)
-            ids += [x.id, y.id, z.id, otherRoot.id, w1.id, w2.id]
+            ids += [x.snapshotID, y.snapshotID, z.snapshotID, otherRoot.snapshotID, w1.snapshotID, w2.snapshotID]
         }                                                   // only the two roots are held now
         let graph = HeapSnapshot(heap: heap)
         let n = try ids.map { try #require(graph.ordinal($0)) }
@@ -66,13 +66,13 @@ import Testing
         heap.gc.disable()
         let root = heap.list()
         let cls = try heap.makeClass("Node")
-        let targetID: Int
+        let targetID: UInt64
         do {
             let target = try heap.instance(of: cls), partner = try heap.instance(of: cls)
             try heap.setAttribute("peer", to: partner, on: target)   // kept alive by its cycle only
             try heap.setAttribute("peer", to: target, on: partner)
             try heap.append(heap.weakReference(to: target), to: root)
-            targetID = target.id
+            targetID = target.snapshotID
         }
         let graph = HeapSnapshot(heap: heap)
         let target = try #require(graph.ordinal(targetID))
@@ -80,6 +80,6 @@ import Testing
         #expect(graph.referrers(of: target).contains(weakref))
         #expect(graph.findBackrefChain(to: target) == [target])
         // Forward too: the root reaches the target only through the weak reference.
-        #expect(graph.findRefChain(from: try #require(graph.ordinal(root.id))) { $0 == target } == [try #require(graph.ordinal(root.id))])
+        #expect(graph.findRefChain(from: try #require(graph.ordinal(root.snapshotID))) { $0 == target } == [try #require(graph.ordinal(root.snapshotID))])
     }
 }

@@ -90,13 +90,13 @@ import Testing
         let a = heap.list([heap.int(0).unmanaged(), heap.int(1).unmanaged()])
         try heap.append(a, to: holder)
         let graph = HeapSnapshot(heap: heap)
-        let xNode = try #require(graph.ordinal(x.id))
-        let aNode = try #require(graph.ordinal(a.id))
+        let xNode = try #require(graph.ordinal(x.snapshotID))
+        let aNode = try #require(graph.ordinal(a.snapshotID))
         #expect(graph.nodes(ofType: "mymodule.MyClass") == [xNode])
         #expect(graph.nodes(ofType: "MyClass") == [xNode])
-        #expect(graph.id(of: xNode) == UInt64(UInt(bitPattern: x.id)))
-        #expect(graph.node(withID: 1) == nil)
-        #expect(graph.nodes(withIDs: [UInt64(UInt(bitPattern: a.id)), UInt64(UInt(bitPattern: x.id)), 1]) == [xNode, aNode].sorted())
+        #expect(graph.id(of: xNode) == x.snapshotID)
+        #expect(graph.node(withID: 1_000_000) == nil)
+        #expect(graph.nodes(withIDs: [a.snapshotID, x.snapshotID, 1_000_000]) == [xNode, aNode].sorted())
         #expect(graph.nodes(withIDs: []) == [])
     }
 
@@ -118,7 +118,7 @@ import Testing
         let graph = HeapSnapshot(heap: heap)
         // The class is referred to by its instances (__class__), the cycle by itself, the
         // weak reference by `watcher`; `target` only through a weak edge, which does not count.
-        let expected = try [holder.id, watcher.id, target.id].map { try #require(graph.ordinal($0)) }.sorted()
+        let expected = try [holder.snapshotID, watcher.snapshotID, target.snapshotID].map { try #require(graph.ordinal($0)) }.sorted()
         #expect(graph.leakingObjects() == expected)
     }
 }

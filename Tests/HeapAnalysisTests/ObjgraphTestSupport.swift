@@ -26,12 +26,12 @@ struct Unrepresentable: HostPayload {
 
 extension HeapSnapshot {
     /// The ordinal of the object with the id HeapRuntime gave it.
-    func ordinal(_ objectID: Int) -> Int? {
-        node(withID: UInt64(UInt(bitPattern: objectID)))
+    func ordinal(_ objectID: UInt64) -> Int? {
+        node(withID: objectID)
     }
 
     /// "o<id>", the DOT node name of an object.
-    func dotName(_ objectID: Int) -> String {
-        "o\(UInt64(UInt(bitPattern: objectID)))"
+    func dotName(_ objectID: UInt64) -> String {
+        "o\(objectID)"
     }
 }

@@ -46,12 +46,12 @@ import Testing
         tracker.update(with: HeapSnapshot(heap: heap))
         let x = try heap.instance(of: cls)
         try heap.append(x, to: holder)
-        let xID = UInt64(UInt(bitPattern: x.id))
+        let xID = x.snapshotID
         let graph = HeapSnapshot(heap: heap)
         #expect(tracker.update(with: graph)["MyClass"] == [xID])
         #expect(tracker.newIDs["MyClass"] == [xID])         // skip_update: the last answer again
         #expect(tracker.update(with: graph)["MyClass"] == [])
-        #expect(graph.nodes(withIDs: [xID]) == [try #require(graph.ordinal(x.id))])
+        #expect(graph.nodes(withIDs: [xID]) == [try #require(graph.ordinal(x.snapshotID))])
     }
 
     @Test func newIDsRememberTheQualifiedStyle() throws {
@@ -63,7 +63,7 @@ import Testing
         let x = try heap.instance(of: cls)
         try heap.append(x, to: holder)
         let fresh = tracker.update(with: HeapSnapshot(heap: heap))
-        #expect(fresh["mymodule.MyClass"] == [UInt64(UInt(bitPattern: x.id))])
+        #expect(fresh["mymodule.MyClass"] == [x.snapshotID])
         #expect(fresh["builtins.list"] == [])
     }
 

@@ -12,17 +12,17 @@ struct PathTests {
         heap.gc.disable()
         let root = heap.list()
         let cls = try heap.makeClass("Target")
-        var made: [Int] = []
+        var made: [UInt64] = []
         do {
             let target = try heap.instance(of: cls), a = heap.list(), b = heap.list()
             try heap.append(heap.weakReference(to: target), to: root)
             try heap.append(a, to: root)
             try heap.append(b, to: a)
             try heap.append(target, to: b)
-            made = [a.id, b.id, target.id]
+            made = [a.snapshotID, b.snapshotID, target.snapshotID]
         }
         let graph = HeapSnapshot(heap: heap)
-        let ids = try ([root.id] + made).map { try ordinal(of: $0, in: graph) }
+        let ids = try ([root.snapshotID] + made).map { try ordinal(of: $0, in: graph) }
         let paths = RootPaths(graph: graph)
         #expect(paths.path(to: ids[3]) == ids)
         #expect(paths.distance(to: ids[3]) == 3)
@@ -36,20 +36,20 @@ struct PathTests {
         let heap = Heap()
         heap.gc.disable()
         let root = heap.list()
-        var ringID = 0
+        var ringID: UInt64 = 0
         let cls = try heap.makeClass("Target")
         do {
             let ring = try heap.instance(of: cls)
             try heap.setAttribute("me", to: ring, on: ring)
             try heap.append(heap.weakReference(to: ring), to: root)
-            ringID = ring.id
+            ringID = ring.snapshotID
         }
         let graph = HeapSnapshot(heap: heap)
         let ring = try ordinal(of: ringID, in: graph)
         let paths = RootPaths(graph: graph)
         #expect(!paths.isReachable(ring))
         #expect(paths.path(to: ring) == nil)
-        #expect(paths.distance(to: try ordinal(of: root.id, in: graph)) == 0)
+        #expect(paths.distance(to: try ordinal(of: root.snapshotID, in: graph)) == 0)
         let report = LeakReport.analyze(graph)
         #expect(report.findings(in: [.cyclicGarbage]).first?.exampleCycle == "Target.me → Target")
         #expect(report.findings(in: [.cyclicGarbage]).first?.exampleNodes == [ring])
@@ -64,21 +64,21 @@ struct PathTests {
         try heap.setItem(heap.str("cache"), to: held, in: root)
         try heap.setAttribute("items", to: heap.list(), on: held)
         let graph = HeapSnapshot(heap: heap)
-        let list = try #require(graph.edges(of: try ordinal(of: held.id, in: graph)).first { graph.labelText($0) == "items" }?.target)
+        let list = try #require(graph.edges(of: try ordinal(of: held.snapshotID, in: graph)).first { graph.labelText($0) == "items" }?.target)
         let path = try #require(RootPaths(graph: graph).path(to: list))
         // The instance is held by the test too: the shortest path starts there.
         #expect(LeakTrace(graph: graph, path: path).text() == """
             ┬───
             │ Root: held by the host program (1 reference)
             │
-            ├─ Holder instance
+            ├─ Holder instance @\(held.snapshotID)
             │    ↓ Holder.items
-            ╰→ list instance
+            ╰→ list instance @\(graph.id(of: list))
             """)
-        let longer = LeakTrace(graph: graph, path: [try ordinal(of: root.id, in: graph), try ordinal(of: held.id, in: graph), list])
+        let longer = LeakTrace(graph: graph, path: [try ordinal(of: root.snapshotID, in: graph), try ordinal(of: held.snapshotID, in: graph), list])
         #expect(longer.steps.first?.reference == "['cache']")
         #expect(longer.text(colors: true).contains("\u{1B}[33mdict['cache']\u{1B}[0m"))
-        let classTrace = LeakTrace(graph: graph, path: [try ordinal(of: holder.id, in: graph)])
-        #expect(classTrace.text() == "┬───\n│ Root: held by the host program (1 reference)\n│\n╰→ Holder class")
+        let classTrace = LeakTrace(graph: graph, path: [try ordinal(of: holder.snapshotID, in: graph)])
+        #expect(classTrace.text() == "┬───\n│ Root: held by the host program (1 reference)\n│\n╰→ Holder class @\(holder.snapshotID)")
     }
 }

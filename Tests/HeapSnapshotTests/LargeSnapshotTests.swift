@@ -18,7 +18,7 @@ struct LargeSnapshotTests {
         for index in 0..<100_000 {
             let session = heap.list()
             try heap.watch(session, description: index % 2 == 0 ? "Session closed; it should be freed" : "closed #\(index)")
-            ids.append(UInt64(UInt(bitPattern: session.id)))
+            ids.append(session.snapshotID)
             try heap.append(taking: session, to: root.ref)
         }
         let path = temporaryPath("watched-100k.heapgraph")
@@ -46,7 +46,7 @@ struct LargeSnapshotTests {
         defer { unlink(path) }
         try heap.writeSnapshot(to: path, tag: tag)
         let graph = try HeapSnapshot(contentsOf: path)
-        let node = try #require((0..<graph.nodeCount).first { graph.id(of: $0) == UInt64(UInt(bitPattern: instance.id)) })
+        let node = try #require((0..<graph.nodeCount).first { graph.id(of: $0) == instance.snapshotID })
         #expect(graph.typeName(of: node) == name)
         #expect(graph.metadata.tag == tag)
     }

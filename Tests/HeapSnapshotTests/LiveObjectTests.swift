@@ -46,11 +46,11 @@ struct LiveObjectTests {
                                            ("number", number), ("text", text), ("bigText", bigText),
                                            ("tracked", tracked)]
         for (name, object) in held {
-            let node = try #require(nodeOf[UInt64(UInt(bitPattern: object.id))], "\(name) is missing")
+            let node = try #require(nodeOf[object.snapshotID], "\(name) is missing")
             #expect(snapshot.isRoot(node), "\(name) is not a root")
             #expect(snapshot.externalCount(of: node) == 1, "\(name)")
         }
-        #expect(snapshot.edges(of: try #require(nodeOf[UInt64(UInt(bitPattern: bigTuple.id))])).count == 100)
+        #expect(snapshot.edges(of: try #require(nodeOf[bigTuple.snapshotID])).count == 100)
         let immortal = (0..<snapshot.nodeCount).filter { snapshot.flags(of: $0).contains(.immortal) }.count
         // None (in the tuple) is the only singleton referred to.
         #expect(immortal == 1)
@@ -73,7 +73,7 @@ struct LiveObjectTests {
         let number = heap.int(1_000_000)
         let snapshot = HeapSnapshot(heap: heap)
         #expect(snapshot.nodeCount == 1)
-        #expect(snapshot.ids == [UInt64(UInt(bitPattern: number.id))])
+        #expect(snapshot.ids == [number.snapshotID])
         #expect(snapshot.valueLabel(of: 0) == "1000000")
         #expect(heap.objectCount - singletonCount == 1)
     }
@@ -100,7 +100,7 @@ struct LiveObjectTests {
         #expect(snapshot.nodeCount - immortal == heap.objectCount - singletonCount)
         let ids = Set(snapshot.ids)
         #expect(ids.count == snapshot.nodeCount)
-        let missing = keep.filter { !ids.contains(UInt64(UInt(bitPattern: $0.id))) }
+        let missing = keep.filter { !ids.contains($0.snapshotID) }
         #expect(missing.isEmpty, "\(missing.count) held objects missing, e.g. \(missing.prefix(3).map { heap.typeName(of: $0) })")
         for node in 0..<snapshot.nodeCount where !snapshot.flags(of: node).contains(.immortal) {
             #expect(snapshot.referenceCounts[node] > 0)

@@ -90,7 +90,7 @@ struct SnapshotRoundTripTests {
         try heap.writeSnapshot(to: path, tag: text)
         let file = try HeapSnapshot(contentsOf: path)
         #expect(file.metadata.tag == text)
-        #expect(file.metadata.watched?[UInt64(UInt(bitPattern: watched.id))] == text)
+        #expect(file.metadata.watched?[watched.snapshotID] == text)
     }
 
     @Test func writeThenReadGivesTheLiveGraph() throws {
@@ -125,7 +125,7 @@ struct SnapshotRoundTripTests {
         let (heap, root) = try sampleHeap()
         let graph = HeapSnapshot(heap: heap)
         func node(_ object: ObjectRef) throws -> Int {
-            try #require((0..<graph.nodeCount).first { graph.id(of: $0) == UInt64(object.id) })
+            try #require((0..<graph.nodeCount).first { graph.id(of: $0) == object.snapshotID })
         }
         let rootNode = try node(root)
         #expect(graph.typeName(of: rootNode) == "list")

@@ -48,11 +48,11 @@ struct BadInputTests {
     @Test func unknownObjectsAndTypes() throws {
         let directory = try scratchDirectory("unknown")
         let fixture = try makeLeakFixture(in: directory)
-        try expectInputError(["backrefs", fixture.final, "--id", "0x1234"], mentions: [fixture.final, "no object with id 0x1234"])
-        try expectInputError(["refs", fixture.final, "--id", "42"], mentions: [fixture.final, "no object with id"])
+        try expectInputError(["backrefs", fixture.final, "--id", "0x1234"], mentions: [fixture.final, "no object with id @4660"])
+        try expectInputError(["refs", fixture.final, "--id", "4200"], mentions: [fixture.final, "no object with id @4200"])
         try expectInputError(["backrefs", fixture.final, "--type", "Martian"], mentions: [fixture.final, "no objects of type Martian"])
         try expectInputError(["backrefs", fixture.final, "--type", "Session", "--nth", "9"], mentions: ["out of range", "1 objects"])
-        try expectInputError(["chain", fixture.final, "--from", "0x1", "--to-type", "Session"], mentions: ["no object with id 0x1"])
+        try expectInputError(["chain", fixture.final, "--from", "0x1001", "--to-type", "Session"], mentions: ["no object with id @4097 "])
         try expectInputError(["backrefs", fixture.final, "--type", "Session", "-o", directory + "/picture.gif"], mentions: ["picture.gif", ".svg"])
     }
 

@@ -97,7 +97,7 @@ struct InputAndArgumentTests {
         #expect(both.status == 2)
         #expect(both.standardError.hasPrefix("Error: --nth picks one of the objects of --type; --id already names one object"))
         let limit = try heapgraph(["summary", fixture.final, "--limit", "-1"])
-        #expect(limit.standardError.hasPrefix("Error: --limit must be 0 or more\n"))
+        #expect(limit.standardError.hasPrefix("Error: --limit must be 0 or more (0 lists everything)\n"))
     }
 
     @Test func versionIsPrinted() throws {

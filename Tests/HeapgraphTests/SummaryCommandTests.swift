@@ -29,8 +29,10 @@ struct SummaryCommandTests {
         // Largest count first.
         let counts = types.compactMap { $0["count"] as? Int }
         #expect(counts == counts.sorted(by: >))
-        // 6 Node pairs: 12 app.Node instances, and the collector's stats came along.
-        #expect(types.contains { $0["name"] as? String == "Node" && $0["count"] as? Int == 12 })
+        // 6 Node pairs: 12 app.Node instances, named as every command names them (the
+        // recorded, qualified name), and the collector's stats came along.
+        #expect(types.contains { $0["name"] as? String == "app.Node" && $0["count"] as? Int == 12 })
+        #expect(!types.contains { $0["name"] as? String == "Node" })
         let collector = try #require(object["collector"] as? [String: Any])
         #expect(collector["thresholds"] as? [Int] == [700, 10, 10])
         #expect(object["tag"] as? String == "fixture step 3")

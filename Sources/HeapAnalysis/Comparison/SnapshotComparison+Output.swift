@@ -4,8 +4,8 @@ extension SnapshotComparison {
     ///
     /// ```
     /// Type       #1    #2    #3  Change   Bytes
-    /// Node       10    20    30     +20  +1120
-    /// list        5     3     1      -4   -224
+    /// Node       10    20    30     +20  +1,120 B
+    /// list        5     3     1      -4    -224 B
     /// Grew at every step: Node
     /// ```
     public func text(limit: Int?) -> String {
@@ -13,7 +13,8 @@ extension SnapshotComparison {
         let snapshots = snapshotCount
         var table: [[String]] = [["Type"] + (0..<snapshots).map { "#\($0 + 1)" } + ["Change", "Bytes"]]
         for row in shown {
-            table.append([row.name] + row.counts.map(String.init) + [Self.signed(row.change), Self.signed(row.bytesChange)])
+            table.append([ReportStyle.typeName(row.name)] + row.counts.map(ReportStyle.count)
+                + [ReportStyle.signedCount(row.change), ReportStyle.signedBytes(row.bytesChange)])
         }
         let columns = table.first?.count ?? 0
         let widths = (0..<columns).map { column in table.map { $0[column].count }.max() ?? 0 }
@@ -23,15 +24,15 @@ extension SnapshotComparison {
                 return column == 0 ? cell + pad : pad + cell
             }.joined(separator: "  ")
         }
-        lines.append("Grew at every step: " + (grewEveryStep.isEmpty ? "none" : grewEveryStep.joined(separator: ", ")))
+        lines.append("Grew at every step: " + (grewEveryStep.isEmpty ? "none" : grewEveryStep.map(ReportStyle.typeName).joined(separator: ", ")))
         if case .typeCountsOnly(let reason) = comparability { lines.append("Note: \(reason).") }
         let new = newObjects(limit: limit ?? Int.max)
         if !new.isEmpty {
             lines.append("New objects (in the last snapshot, not the first), by id:")
             for entry in new {
-                let shown = entry.ids.prefix(Self.idsShown).map { "0x" + String($0, radix: 16) }
-                let more = entry.ids.count > Self.idsShown ? " … (\(entry.ids.count - Self.idsShown) more)" : ""
-                lines.append("  \(entry.type) +\(entry.ids.count): " + shown.joined(separator: " ") + more)
+                let shown = entry.ids.prefix(Self.idsShown).map(ReportStyle.objectID)
+                let more = entry.ids.count > Self.idsShown ? " … (\(ReportStyle.count(entry.ids.count - Self.idsShown)) more)" : ""
+                lines.append("  \(ReportStyle.typeName(entry.type)) +\(ReportStyle.count(entry.ids.count)): " + shown.joined(separator: " ") + more)
             }
         }
         return lines.joined(separator: "\n")
@@ -67,6 +68,4 @@ extension SnapshotComparison {
     /// New ids printed per type in the text, and listed per type in the JSON.
     static let idsShown = 5
     static let idsListed = 100
-
-    static func signed(_ value: Int) -> String { value > 0 ? "+\(value)" : "\(value)" }
 }

@@ -8,6 +8,9 @@ public enum TypeNameStyle: Sendable, Hashable {
     /// With its module: a class's name as given (`shapes.Node`), built-in types under
     /// `builtins.` as CPython writes them (`builtins.dict`).
     case qualified
+    /// The name the snapshot records: a class's name as given (`shapes.Node`), built-in
+    /// types bare (`dict`). What every `heapgraph` command prints (``ReportStyle``).
+    case recorded
 }
 
 extension HeapSnapshot {
@@ -35,6 +38,8 @@ extension HeapSnapshot {
             return tail.isEmpty ? name : String(tail)
         case .qualified:
             return builtinTypeNames.contains(name) ? "builtins." + name : name
+        case .recorded:
+            return name
         }
     }
 

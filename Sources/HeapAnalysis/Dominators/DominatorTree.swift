@@ -23,11 +23,14 @@ public struct DominatorTree: Sendable {
     /// Immediate dominator of each node, `-1` for the super-root.
     private let idoms: [Int32]
     private let retained: [Int]
+    /// Whether a root reaches the node over strong edges (found before the searches from
+    /// unvisited nodes began).
+    private let reachable: [Bool]
     /// Nodes in reverse postorder of the search (a dominator comes before what it dominates).
     let reversePostorder: [Int32]
 
     /// - Complexity: O((nodes + edges) × passes) time; about 40 bytes per node and 8 per
-    ///   strong edge while building, 12 per node kept.
+    ///   strong edge while building, 13 per node kept.
     public init(graph: HeapSnapshot) {
         self.init(graph: graph, strong: StrongEdges(graph: graph))
     }
@@ -65,6 +68,7 @@ public struct DominatorTree: Sendable {
         // Every root hangs from the super-root, even one found first from another root.
         for node in 0..<count where graph.isRoot(node) { fromSuperRoot[node] = true }
         for node in 0..<count where graph.isRoot(node) && !entered[node] { search(from: node) }
+        let reachable = entered
         for node in 0..<count where !entered[node] { search(from: node) }
         let superRoot = Int32(count)      // its postorder number: it finishes last
 
@@ -128,6 +132,7 @@ public struct DominatorTree: Sendable {
         }
         self.idoms = idoms
         self.retained = retained
+        self.reachable = reachable
         self.reversePostorder = order.reversed()
     }
 
@@ -136,6 +141,9 @@ public struct DominatorTree: Sendable {
     public func immediateDominator(of node: Int) -> Int? {
         idoms[node] < 0 ? nil : Int(idoms[node])
     }
+
+    /// Whether a root reaches the node over strong edges; false for garbage.
+    public func isReachable(_ node: Int) -> Bool { reachable[node] }
 
     /// Shallow size of the node and of everything it dominates.
     public func retainedSize(of node: Int) -> Int { retained[node] }

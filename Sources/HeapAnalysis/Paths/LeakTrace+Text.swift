@@ -23,14 +23,14 @@ extension LeakTrace {
             let step = steps[position]
             if position == shown.tail.startIndex, shown.omitted > 0 {
                 let noun = shown.omitted == 1 ? "object" : "objects"
-                lines.append("│  … \(Self.groupDigits(shown.omitted)) \(noun) left out …")
+                lines.append("│  … \(ReportStyle.count(shown.omitted)) \(noun) left out …")
             }
             let object = Self.objectText(step)
             if position + 1 == steps.count {
                 lines.append("╰→ \(red)\(object)\(reset)")
             } else {
                 lines.append("├─ \(object)")
-                let reference = HeapSnapshot.referenceText(type: step.typeName, label: step.reference ?? "?")
+                let reference = HeapSnapshot.referenceText(type: ReportStyle.typeName(step.typeName), label: step.reference ?? "?")
                 lines.append("│    ↓ \(yellow)\(reference)\(reset)")
                 if let suspect, suspect.step == position {
                     // LeakCanary's `~~~` under the suspect reference's name.
@@ -44,20 +44,11 @@ extension LeakTrace {
         return lines.joined(separator: "\n")
     }
 
-    /// 1234567 → "1,234,567".
-    static func groupDigits(_ value: Int) -> String {
-        let digits = String(value)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return out
-    }
-
-    /// `Node instance`, or `Node class` for a class object (LeakCanary's wording).
+    /// `Node instance @12`, or `Node class @3` for a class object (LeakCanary's wording),
+    /// with the object's id as every command prints it (``ReportStyle``).
     static func objectText(_ step: Step) -> String {
-        if step.typeName == "type" { return "\(step.label) class" }
-        return "\(step.typeName) instance"
+        let id = ReportStyle.objectID(step.id)
+        if step.typeName == "type" { return "\(ReportStyle.typeName(step.label)) class \(id)" }
+        return "\(ReportStyle.typeName(step.typeName)) instance \(id)"
     }
 }

@@ -7,15 +7,17 @@ import HeapGraphModel
 /// ┬───
 /// │ Root: held by the host program (1 reference)
 /// │
-/// ├─ list instance
+/// ├─ list instance @12
 /// │    ↓ list[0]
-/// ╰→ Session instance
+/// ╰→ Session instance @15
 /// ```
 public struct LeakTrace: Sendable, Hashable {
     /// One object on the path.
     public struct Step: Sendable, Hashable {
         /// The node's ordinal in the graph.
         public var node: Int
+        /// The node's id in the snapshot (printed `@12345`).
+        public var id: UInt64
         /// Its type name (a class name for instances).
         public var typeName: String
         /// objgraph's short label of the node (`3 items`, `'text'`, `<Node object at 0x…>`).
@@ -56,7 +58,7 @@ public struct LeakTrace: Sendable, Hashable {
             if position + 1 < path.count {
                 reference = (position < edges.count ? edges[position] : nil).map(graph.labelText) ?? "?"
             }
-            steps.append(Step(node: node, typeName: graph.typeName(of: node),
+            steps.append(Step(node: node, id: graph.id(of: node), typeName: graph.typeName(of: node),
                               label: graph.shortLabel(of: node), reference: reference))
         }
         self.steps = steps

@@ -19,6 +19,10 @@ public struct LeakGroup: Sendable {
     public var trace: LeakTrace?
     /// The nodes of one example leak (its ring, or its trace), for drawing.
     public var exampleNodes: [Int]
+    /// Ids of a few of the group's leaks, one per leak (a ring's first member, the watched
+    /// object, a new object of a growing type), at most ``LeakGroup/exampleIDLimit``: what
+    /// `heapgraph show --id` and `backrefs --id` take to follow one up.
+    public var exampleIDs: [UInt64] = []
     /// What the host said of a watched object.
     public var description: String?
     /// Anything else worth saying (a watched object found in cyclic garbage, how much a
@@ -45,5 +49,15 @@ public struct LeakGroup: Sendable {
         self.exampleNodes = exampleNodes
         self.description = description
         self.note = note
+    }
+}
+
+extension LeakGroup {
+    /// At most this many example ids per group.
+    public static let exampleIDLimit = 5
+
+    /// Adds `id` to ``exampleIDs`` unless it already has ``exampleIDLimit``.
+    mutating func addExample(id: UInt64) {
+        if exampleIDs.count < Self.exampleIDLimit { exampleIDs.append(id) }
     }
 }

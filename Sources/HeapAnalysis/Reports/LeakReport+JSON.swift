@@ -62,7 +62,8 @@ extension LeakReport {
             ("trace", group.trace.map { trace in
                 let shown = trace.shortened()
                 return .array((shown.head + shown.tail).map { step in
-                    .object([("type", .string(step.typeName)), ("label", .string(step.label)),
+                    .object([("id", .int(Int(truncatingIfNeeded: step.id))), ("type", .string(step.typeName)),
+                             ("label", .string(step.label)),
                              ("reference", .optional(step.reference))])
                 })
             } ?? .null),
@@ -73,6 +74,7 @@ extension LeakReport {
                 guard shown.omitted > 0 else { return JSONValue.null }
                 return .object([("after", .int(shown.head.count)), ("count", .int(shown.omitted))])
             } ?? .null),
+            ("exampleIds", .array(group.exampleIDs.map { .int(Int(truncatingIfNeeded: $0)) })),
             ("description", .optional(group.description)),
             ("note", .optional(group.note)),
             ("alsoFits", .array(group.alsoFits.map { .string($0.rawValue) })),

@@ -7,7 +7,8 @@ extension LeakReport {
     ///
     /// cyclic-garbage: 1 group, 1000 leaks (Unreachable reference cycles not yet collected)
     ///   1000 leaks with the same fingerprint 5d3c…: Node
-    ///     112000 B, retained 112000 B
+    ///     109.4 KiB, retained 109.4 KiB
+    ///     example ids: @12 @14 @16 @18 @20 (5 of 1,000)
     ///     cycle: Node.next → Node.prev → Node
     /// ```
     ///
@@ -30,8 +31,12 @@ extension LeakReport {
                 + (failingOn.contains(category) ? "" : ", tolerated (not in --fail-on)"))
             for group in found {
                 let same = group.count == 1 ? "1 leak with fingerprint" : "\(group.count) leaks with the same fingerprint"
-                lines.append("  \(same) \(group.fingerprint): \(group.types.joined(separator: ", "))")
-                lines.append("    \(group.bytes) B, retained \(group.retainedBytes) B")
+                lines.append("  \(same) \(group.fingerprint): \(group.types.map(ReportStyle.typeName).joined(separator: ", "))")
+                lines.append("    \(ReportStyle.bytes(group.bytes)), retained \(ReportStyle.bytes(group.retainedBytes))")
+                if !group.exampleIDs.isEmpty {
+                    let more = group.count > group.exampleIDs.count ? " (\(group.exampleIDs.count) of \(ReportStyle.count(group.count)))" : ""
+                    lines.append("    example ids: \(group.exampleIDs.map(ReportStyle.objectID).joined(separator: " "))\(more)")
+                }
                 if let description = group.description { lines.append("    description: \(description)") }
                 if let note = group.note { lines.append("    \(note)") }
                 if let cycle = group.exampleCycle {

@@ -156,6 +156,7 @@ public struct LeakReport: Sendable {
             let category: LeakCategory = leak.uncollectable ? .uncollectable : .cyclicGarbage
             let key = category.rawValue + ":" + shape.fingerprint
             if let index = groupIndex[key] {
+                groups[index].addExample(id: graph.id(of: leak.members[0]))
                 groups[index].count += 1
                 groups[index].bytes += leak.bytes
                 groups[index].retainedBytes += leak.retainedBytes
@@ -173,6 +174,7 @@ public struct LeakReport: Sendable {
             // The example reads `A.x → B.y → A`: the last reference closes the cycle.
             let pieces = example.map { $0.text.split(separator: " → ", omittingEmptySubsequences: false).map(String.init) } ?? []
             if pieces.count >= 2 { group.suspectReference = pieces[pieces.count - 2] }
+            group.addExample(id: graph.id(of: leak.members[0]))
             groups.append(group)
         }
         return (groups, groupOfLeak)
@@ -196,6 +198,7 @@ public struct LeakReport: Sendable {
             let retained = dominators.retainedSize(of: node)
             let others = alsoFits(node)
             if let index = groupIndex[hash.hex] {
+                groups[index].addExample(id: graph.id(of: node))
                 for category in others where !groups[index].alsoFits.contains(category) { groups[index].alsoFits.append(category) }
                 groups[index].alsoFits.sort { LeakCategory.allCases.firstIndex(of: $0) ?? 0 < LeakCategory.allCases.firstIndex(of: $1) ?? 0 }
                 groups[index].count += 1
@@ -210,6 +213,7 @@ public struct LeakReport: Sendable {
                                   exampleNodes: trace?.steps.map(\.node) ?? [node],
                                   description: graph.metadata.watched?[graph.id(of: node)])
             group.alsoFits = others
+            group.addExample(id: graph.id(of: node))
             groups.append(group)
         }
         return groups
@@ -237,6 +241,7 @@ public struct LeakReport: Sendable {
             hash.combine("survivors\u{1D}" + type + "\u{1D}" + (trace?.signature ?? ""))
             let retained = dominators.retainedSize(of: node)
             if let index = groupIndex[hash.hex] {
+                groups[index].addExample(id: graph.id(of: node))
                 groups[index].count += 1
                 groups[index].bytes += graph.shallowSize(of: node)
                 groups[index].retainedBytes += retained
@@ -247,6 +252,7 @@ public struct LeakReport: Sendable {
             groups.append(LeakGroup(category: .survivors, fingerprint: hash.hex, count: 1, types: [type],
                                     bytes: graph.shallowSize(of: node), retainedBytes: retained, trace: trace,
                                     exampleNodes: trace?.steps.map(\.node) ?? [node]))
+            groups[groups.count - 1].addExample(id: graph.id(of: node))
         }
         let more = dominators.claims((0..<graph.nodeCount).filter { survivor[$0] })
         for node in claimed.indices where more[node] && claimed[node] == nil { claimed[node] = .survivors }
@@ -299,6 +305,7 @@ public struct LeakReport: Sendable {
                 let others = LeakCategory.allCases.filter { claimers[row.name]?.contains($0) == true }.map(\.rawValue)
                 group.note = (group.note ?? "") + "; \(taken.count) more new counted under \(others.joined(separator: ", "))"
             }
+            group.exampleIDs = Array((newNodes[row.name] ?? []).prefix(LeakGroup.exampleIDLimit).map(graph.id(of:)))
             return group
         }
     }

@@ -51,7 +51,8 @@ struct PoolAllocator {
     /// Used lists: one per size class and ``BlockContents``, `contents * 32 + class`.
     @inlinable static var usedListCount: Int { 3 * 32 }
     /// Bytes in front of a large object block: links to the next and previous one, its
-    /// contents and its size (32 bytes, so the block stays 16-byte aligned).
+    /// contents, whether it is numbered (`markNumbered`) and its size (32 bytes, so the
+    /// block stays 16-byte aligned).
     @inlinable static var largeObjectLinkSize: Int { 32 }
     @inlinable static var poolSize: Int { 16 * 1024 }
     @inlinable static var poolMask: UInt { ~UInt(16 * 1024 - 1) }
@@ -125,6 +126,14 @@ struct PoolAllocator {
             deallocateLarge(links, size: size + Self.largeObjectLinkSize)
         }
         lastLargeObject = nil
+        for i in 0..<arenaCapacity {
+            guard let base = arenas[i].base else { continue }
+            for pool in 0..<arenas[i].poolsCarved {
+                let header = PoolHeader(base + pool * Self.poolSize)
+                header.numbered?.deallocate()
+                header.numbered = nil
+            }
+        }
         for i in 0..<arenaCapacity where arenas[i].base != nil {
             if let base = arenas[i].base { Self.unmapArena(base) }
             arenas[i].base = nil
@@ -244,6 +253,7 @@ struct PoolAllocator {
         links.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         links.storeBytes(of: lastLargeObject, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
         links.storeBytes(of: contents, toByteOffset: 16, as: BlockContents.self)
+        links.storeBytes(of: 0, toByteOffset: Self.largeNumberedMarkOffset, as: UInt8.self)   // not numbered
         links.storeBytes(of: size, toByteOffset: 24, as: Int.self)   // for releaseAll
         if let last = lastLargeObject { last.storeBytes(of: links, as: UnsafeMutableRawPointer?.self) } else { firstLargeObject = links }
         lastLargeObject = links
@@ -423,6 +433,11 @@ struct PoolAllocator {
 
     mutating func poolBecameFree(_ pool: UnsafeMutableRawPointer) {
         let header = PoolHeader(pool)
+        // Every numbered block was freed (and unmarked) with the rest.
+        if let numbered = header.numbered {
+            numbered.deallocate()
+            header.numbered = nil
+        }
         let arenaIndex = header.arenaIndex
         let arena = arenas + Int(arenaIndex)
         header.nextPool = arena.pointee.freePools
@@ -639,6 +654,14 @@ struct PoolHeader {
     var usedList: Int32 {
         get { base.load(fromByteOffset: 48, as: Int32.self) }
         nonmutating set { base.storeBytes(of: newValue, toByteOffset: 48, as: Int32.self) }
+    }
+    /// Which of the pool's blocks hold an object with a snapshot id: one bit per 16 bytes
+    /// of the pool, by the block's offset (`StableIDTable`). Nil until a snapshot numbers
+    /// one of them; freed with the pool.
+    @inlinable
+    var numbered: UnsafeMutablePointer<UInt64>? {
+        @inline(__always) get { base.load(fromByteOffset: 56, as: UnsafeMutablePointer<UInt64>?.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 56, as: UnsafeMutablePointer<UInt64>?.self) }
     }
     /// What the pool's blocks hold.
     var contents: BlockContents {

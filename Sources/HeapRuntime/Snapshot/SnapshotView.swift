@@ -23,6 +23,7 @@ public struct SnapshotView {
 
     /// Everything a snapshot records of one object.
     public struct Node {
+        /// The object's serial number (``Heap/snapshotID(of:)``), not its address.
         public var id: UInt64
         public var shallowSize: Int
         public var referenceCount: Int
@@ -84,7 +85,7 @@ public struct SnapshotView {
         default:
             break
         }
-        return Node(id: UInt64(UInt(bitPattern: object)),
+        return Node(id: core.snapshotSerial(of: object),
                     shallowSize: HeapCore.shallowSize(object), referenceCount: count,
                     externalCount: flags.contains(.immortal) ? 0 : count - Int(heldInside[ordinal]),
                     generation: generations[ordinal], flags: flags, valueLabel: label,

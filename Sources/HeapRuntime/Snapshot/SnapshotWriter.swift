@@ -80,12 +80,12 @@ extension Heap {
         let stats = generations.map { "{\"collections\":\($0.collections),\"collected\":\($0.collected),\"uncollectable\":\($0.uncollectable)}" }
         // What the host said of each watched object, so a leak report can repeat it.
         let watched = core.pointee.watches
-            .map { (id: UInt64(UInt(bitPattern: $0.key)), description: $0.value.description) }
+            .map { (id: core.snapshotSerial(of: $0.key), description: $0.value.description) }
             .sorted { $0.id < $1.id }
             .map { "{\"id\":\($0.id),\"description\":\(JSONText.quoted($0.description))}" }
         // Which list is gc.garbage, so a report can name that root (only once it exists:
         // writing a snapshot must not create it).
-        let garbage = core.pointee.collector.garbage.map { ",\"garbageList\":\(UInt64(UInt(bitPattern: $0)))" } ?? ""
+        let garbage = core.pointee.collector.garbage.map { ",\"garbageList\":\(core.snapshotSerial(of: $0))" } ?? ""
         // Which process and heap wrote it, and the how-manyth snapshot of that heap it is:
         // a reader compares snapshots of one heap by object, of others by type only.
         core.pointee.snapshotsWritten += 1

@@ -4,7 +4,7 @@ import HeapGraphModel
 
 /// Which object a command is about: `--id`, or `--type` with `--nth`.
 struct ObjectSelection: ParsableArguments {
-    @Option(help: "The object's id (decimal, or hex with 0x, as reports print it).")
+    @Option(help: "The object's id (@12345 as reports print it, decimal, or hex with 0x).")
     var id: ObjectID?
 
     @Option(help: "A type name (Session, or service.Session); with --nth, which object of it.")
@@ -49,7 +49,7 @@ struct BackrefsCommand: ParsableCommand {
 
             Example:
               heapgraph backrefs app.heapgraph --type Session --nth 3 -o session.svg
-              heapgraph backrefs app.heapgraph --id 0x7f3a2c001040
+              heapgraph backrefs app.heapgraph --id @1234
             """
     )
 

@@ -12,14 +12,14 @@ struct ChainCommand: ParsableCommand {
             Exit status 1 when no chain exists within --max-depth.
 
             Example:
-              heapgraph chain app.heapgraph --from 0x7f3a2c001040 --to-type Session
+              heapgraph chain app.heapgraph --from @1234 --to-type Session
             """
     )
 
     @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
-    @Option(help: "Where the chain starts: an object id (decimal, or hex with 0x).")
+    @Option(help: "Where the chain starts: an object id (@12345, decimal, or hex with 0x).")
     var from: ObjectID
 
     @Option(help: "Where it ends: any object of this type (Session, or service.Session).")

@@ -18,22 +18,17 @@ struct SummaryCommand: ParsableCommand {
     @Argument(help: "A .heapgraph or V8 .heapsnapshot file (- for standard input).")
     var file: PathArgument
 
-    @Option(parsing: .unconditional, help: "How many types to list (0: all).")
-    var limit = 10
+    @OptionGroup var limit: ListLimit
 
     @Flag(help: "Print JSON (docs/cli.md) instead of text.")
     var json = false
 
     @OptionGroup var common: CommonOptions
 
-    func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more") }
-    }
-
     func run() throws {
         let graph = try SnapshotSource.open(file).load(quiet: common.quiet)
-        let summary = SnapshotSummary(graph: graph, file: file.display, limit: limit == 0 ? nil : limit)
-        try writeOutput(json ? summary.json() : summary.text(colors: Terminal.standardOutput.usesColor))
+        let summary = SnapshotSummary(graph: graph, file: file.display, limit: limit.count)
+        try writeOutput(json ? try ReportJSON.text(summary) : summary.text(colors: Terminal.standardOutput.usesColor))
     }
 }
 
@@ -67,7 +62,7 @@ struct SnapshotSummary: Encodable {
         edges = graph.edgeCount
         let census = graph.census()
         (bytes, roots, tracked, garbage, watched) = (census.bytes, census.roots, census.tracked, census.inGarbage, census.watched)
-        types = graph.mostCommonTypes(limit: limit, scope: .all).map { TypeRow(name: $0.name, count: $0.count, bytes: $0.bytes) }
+        types = graph.mostCommonTypes(limit: limit, style: .recorded, scope: .all).map { TypeRow(name: $0.name, count: $0.count, bytes: $0.bytes) }
         let metadata = graph.metadata
         if metadata.thresholds != nil || metadata.counts != nil || metadata.generationStats != nil {
             collector = Collector(
@@ -79,13 +74,6 @@ struct SnapshotSummary: Encodable {
         allocator = metadata.allocator
     }
 
-    func json() -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(self), let text = String(data: data, encoding: .utf8) else { return "{}" }
-        return text
-    }
-
     func text(colors: Bool) -> String {
         let bold = colors ? "\u{1B}[1m" : "", reset = colors ? "\u{1B}[0m" : ""
         var out = "\(bold)\(file)\(reset)"
@@ -95,16 +83,16 @@ struct SnapshotSummary: Encodable {
         if let producer { about.append("by \(producer)") }
         if !about.isEmpty { out += ": " + about.joined(separator: ", ") }
         out += "\n"
-        out += "\(groupDigits(objects)) objects, \(groupDigits(edges)) references, \(formatBytes(bytes))\n"
-        out += "\(groupDigits(roots)) roots (held by the program), \(groupDigits(tracked)) tracked by the collector, "
-        out += "\(groupDigits(garbage)) in gc.garbage, \(groupDigits(watched)) watched\n"
+        out += "\(ReportStyle.count(objects)) objects, \(ReportStyle.count(edges)) references, \(ReportStyle.bytes(bytes))\n"
+        out += "\(ReportStyle.count(roots)) roots (held by the program), \(ReportStyle.count(tracked)) tracked by the collector, "
+        out += "\(ReportStyle.count(garbage)) in gc.garbage, \(ReportStyle.count(watched)) watched\n"
         if !types.isEmpty {
-            let width = max(4, types.map(\.name.count).max() ?? 0)
-            let countWidth = max(5, types.map { groupDigits($0.count).count }.max() ?? 0)
-            let bytesWidth = max(5, types.map { groupDigits($0.bytes).count }.max() ?? 0)
+            let width = max(4, types.map { ReportStyle.typeName($0.name).count }.max() ?? 0)
+            let countWidth = max(5, types.map { ReportStyle.count($0.count).count }.max() ?? 0)
+            let bytesWidth = max(5, types.map { ReportStyle.bytes($0.bytes).count }.max() ?? 0)
             out += "\n\(bold)\(pad("type", width))  \(leftPad("count", countWidth))  \(leftPad("bytes", bytesWidth))\(reset)\n"
             for row in types {
-                out += "\(pad(row.name, width))  \(leftPad(groupDigits(row.count), countWidth))  \(leftPad(groupDigits(row.bytes), bytesWidth))\n"
+                out += "\(pad(ReportStyle.typeName(row.name), width))  \(leftPad(ReportStyle.count(row.count), countWidth))  \(leftPad(ReportStyle.bytes(row.bytes), bytesWidth))\n"
             }
         }
         if let collector {
@@ -118,9 +106,9 @@ struct SnapshotSummary: Encodable {
         }
         if let allocator, !allocator.isEmpty {
             let arenas = allocator["arenasCurrent"].map { "\($0) arenas" }
-            let blocks = allocator["blocksInUse"].map { "\(groupDigits($0)) blocks in use" }
-            let bytes = allocator["bytesInAllocatedBlocks"].map { "\(formatBytes($0)) in blocks" }
-            let large = allocator["largeBlocks"].map { "\($0) large blocks (\(formatBytes(allocator["largeBytes"] ?? 0)))" }
+            let blocks = allocator["blocksInUse"].map { "\(ReportStyle.count($0)) blocks in use" }
+            let bytes = allocator["bytesInAllocatedBlocks"].map { "\(ReportStyle.bytes($0)) in blocks" }
+            let large = allocator["largeBlocks"].map { "\($0) large blocks (\(ReportStyle.bytes(allocator["largeBytes"] ?? 0)))" }
             out += "Allocator: " + [arenas, blocks, bytes, large].compactMap { $0 }.joined(separator: ", ") + "\n"
         }
         return out

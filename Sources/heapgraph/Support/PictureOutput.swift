@@ -53,24 +53,3 @@ struct PictureFile {
         }
     }
 }
-
-/// Formats bytes as people read them: 1,234 B, 12.1 KiB, 3.4 MiB.
-func formatBytes(_ bytes: Int) -> String {
-    if bytes < 10_240 { return "\(groupDigits(bytes)) B" }
-    let units = ["KiB", "MiB", "GiB", "TiB"]
-    var value = Double(bytes) / 1024
-    var unit = 0
-    while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
-    return String(format: "%.1f", value) + " " + units[unit]
-}
-
-/// 1234567 → "1,234,567".
-func groupDigits(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var out = ""
-    for (index, digit) in digits.enumerated() {
-        if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-        out.append(digit)
-    }
-    return value < 0 ? "-" + out : out
-}

@@ -214,8 +214,8 @@ func loadSnapshots(_ sources: [SnapshotSource], quiet: Bool) throws(CommandFailu
     return graphs
 }
 
-/// An object id as the user writes it: decimal, or hexadecimal with `0x` (as objgraph and
-/// `repr` print addresses).
+/// An object id as the user writes it: `@12345` as reports print it, plain decimal, or
+/// hexadecimal with `0x` (as objgraph and `repr` print addresses).
 struct ObjectID: ExpressibleByArgument, CustomStringConvertible {
     var value: UInt64
 
@@ -225,19 +225,19 @@ struct ObjectID: ExpressibleByArgument, CustomStringConvertible {
             guard let value = UInt64(text.dropFirst(2), radix: 16) else { return nil }
             self.value = value
         } else {
-            guard let value = UInt64(text) else { return nil }
+            guard let value = UInt64(text.hasPrefix("@") ? String(text.dropFirst()) : text) else { return nil }
             self.value = value
         }
     }
 
-    var description: String { "0x" + String(value, radix: 16) }
+    var description: String { ReportStyle.objectID(value) }
 }
 
 extension HeapSnapshot {
     /// The node with `id`, or a failure naming the file.
     func requireNode(withID id: ObjectID, file: String) throws(CommandFailure) -> Int {
         guard let node = node(withID: id.value) else {
-            throw CommandFailure("\(file): no object with id \(id) (\(id.value))")
+            throw CommandFailure("\(file): no object with id \(id) in this snapshot (ids are printed @12345 by every command)")
         }
         return node
     }
@@ -274,10 +274,5 @@ extension HeapSnapshot {
                 : shown.dropLast().joined(separator: ", ") + " or " + (shown.last ?? "")) + "?"
         }
         return CommandFailure(message)
-    }
-
-    /// "service.Session <label> (0x…)": how commands name one object.
-    func describe(_ node: Int) -> String {
-        "\(typeName(of: node)) \(shortLabel(of: node)) (0x\(String(id(of: node), radix: 16)))"
     }
 }

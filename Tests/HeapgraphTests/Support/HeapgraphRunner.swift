@@ -99,6 +99,8 @@ func removeScratchDirectoriesAtExit() {
 func normalized(_ text: String, directory: String) -> String {
     var text = text.replacingOccurrences(of: directory, with: "DIR")
     text = text.replacingOccurrences(of: #"0x[0-9a-f]{6,}"#, with: "0xID", options: .regularExpression)
+    // Ids that are addresses (V8's and the runtime's serial numbers are small and stay).
+    text = text.replacingOccurrences(of: #"@[0-9]{9,}"#, with: "@ID", options: .regularExpression)
     text = text.replacingOccurrences(of: #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"#, with: "TIME", options: .regularExpression)
     return text
 }
