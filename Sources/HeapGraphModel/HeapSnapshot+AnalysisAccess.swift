@@ -60,7 +60,7 @@ extension HeapSnapshot {
     public func forEachEdge(_ body: (_ source: Int, _ target: Int, _ isWeak: Bool) -> Void) {
         for source in 0..<nodeCount {
             for edge in Int(edgeStart[source])..<Int(edgeStart[source + 1]) {
-                body(source, Int(edgeTargets[edge]), edgeLabels[edge] & PackedEdgeLabel.weakMask != 0)
+                body(source, Int(edgeTargets[edge]), edgeCodes[edge] & PackedEdgeLabel.weakCode != 0)
             }
         }
     }

@@ -62,7 +62,8 @@ struct V8SnapshotReader: ~Copyable {
     var shallowSizes: [UInt32] = []
     var edgeStart: [UInt32] = [0]
     var edgeTargets: [UInt32] = []
-    var edgeLabels: [UInt32] = []
+    var edgeCodes: [UInt8] = []
+    var edgeValues: [UInt32] = []
     var strings: [String] = []
     var sawNodes = false, sawEdges = false, sawStrings = false
 
@@ -359,7 +360,7 @@ struct V8SnapshotReader: ~Copyable {
                     }
                     v8Types.append(UInt32(value))
                 case nameField:
-                    guard value < UInt64(PackedEdgeLabel.valueMask) else { throw .corrupt(reason: "node \(ids.count) names string \(value)") }
+                    guard value < UInt64(PackedEdgeLabel.maxValue) else { throw .corrupt(reason: "node \(ids.count) names string \(value)") }
                     nameIndices.append(UInt32(value))
                 case idField: ids.append(value)
                 case sizeField: shallowSizes.append(UInt32(clamping: value))
@@ -372,7 +373,8 @@ struct V8SnapshotReader: ~Copyable {
                 fieldIndex += 1
                 if fieldIndex == fields.count {
                     fieldIndex = 0
-                    guard ids.count < Int(PackedEdgeLabel.valueMask) else { throw .tooLarge(reason: "more than 2^27 - 1 nodes") }
+                    // Node ordinals are 32-bit (edge targets, reverse sources).
+                    guard ids.count <= Int(UInt32.max) else { throw .tooLarge(reason: "more than 2^32 - 1 nodes") }
                 }
             } while try separator(closing: UInt8(ascii: "]"), in: what)
         }
@@ -413,7 +415,8 @@ struct V8SnapshotReader: ~Copyable {
         let expected = Int(edgeStart.last ?? 0)
         let reserve = min(expected, fileSize / max(2 * fields.count, 1))
         edgeTargets.reserveCapacity(reserve)
-        edgeLabels.reserveCapacity(reserve)
+        edgeCodes.reserveCapacity(reserve)
+        edgeValues.reserveCapacity(reserve)
         var type = 0, name: UInt64 = 0, target: UInt64 = 0
         var fieldIndex = 0
         let what = "the edges array"
@@ -442,13 +445,15 @@ struct V8SnapshotReader: ~Copyable {
                         throw .corrupt(reason: "edge \(edge) points at \(target), which is not a node's offset in the nodes array")
                     }
                     let kind = kinds[type]
-                    if kind.namedByString, name >= UInt64(PackedEdgeLabel.valueMask) {
+                    if kind.namedByString, name >= UInt64(PackedEdgeLabel.maxValue) {
                         throw .corrupt(reason: "edge \(edge) names string \(name)")
                     }
-                    // Element and hidden indexes past 2^27 - 1 are clamped (the packed label's limit).
+                    // Element and hidden indexes past 2^32 - 1 are clamped (the label's limit;
+                    // V8 writes none that large).
                     let packed = PackedEdgeLabel(kindByte: kind.kind, value: UInt32(clamping: name))
                     edgeTargets.append(UInt32(target / nodeFieldCount))
-                    edgeLabels.append(packed?.rawValue ?? 0)
+                    edgeCodes.append(packed?.code ?? 0)
+                    edgeValues.append(packed?.payload ?? 0)
                 }
             } while try separator(closing: UInt8(ascii: "]"), in: what)
         }
@@ -495,8 +500,9 @@ struct V8SnapshotReader: ~Copyable {
         let typeNames = nodeTypeNames
         let nodeCount = ids.count
         let v8StringCount = strings.count
-        guard v8StringCount + typeNames.count < Int(PackedEdgeLabel.valueMask) else {
-            throw .tooLarge(reason: "more than 2^27 - 1 strings")
+        // String indexes are 32-bit, 2^32 - 1 meaning "no string".
+        guard v8StringCount + typeNames.count <= Int(PackedEdgeLabel.maxValue) else {
+            throw .tooLarge(reason: "more than 2^32 - 1 strings")
         }
         // Class names of non-object types are appended to V8's strings.
         var classNameIndex: [UInt32?] = []
@@ -527,8 +533,8 @@ struct V8SnapshotReader: ~Copyable {
         }
         v8Types = []
         var references = [UInt32](repeating: 0, count: nodeCount)
-        for edge in 0..<edgeLabels.count {
-            let label = PackedEdgeLabel(rawValue: edgeLabels[edge])
+        for edge in 0..<edgeCodes.count {
+            let label = PackedEdgeLabel(code: edgeCodes[edge], payload: edgeValues[edge])
             if label.kind != .index, label.kind != .hidden, label.value >= v8StringCount {
                 throw .corrupt(reason: "edge \(edge) names string \(label.value), but there are \(v8StringCount)")
             }
@@ -546,7 +552,7 @@ struct V8SnapshotReader: ~Copyable {
             externalCounts: [Int32](repeating: 0, count: nodeCount),
             generations: [UInt8](repeating: 255, count: nodeCount),
             nodeFlags: [UInt8](repeating: 0, count: nodeCount), nodeKinds: nodeKinds,
-            roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeLabels: edgeLabels)
+            roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
     }
 
     /// DevTools' roots: node 0 is the synthetic root, and the synthetic nodes under its
