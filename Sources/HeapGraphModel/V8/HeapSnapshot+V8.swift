@@ -540,7 +540,7 @@ struct V8SnapshotReader: ~Copyable {
             }
             if !label.isWeak { references[Int(edgeTargets[edge])] &+= 1 }
         }
-        let roots = Self.roots(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets,
+        let roots = Self.roots(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeValues: edgeValues,
                                nameIndices: nameIndices, strings: strings, kinds: nodeKinds)
         nameIndices = []
         var metadata = SnapshotMetadata(json: "{\"format\":\"v8-heapsnapshot\",\"runtime\":\"V8\",\"objects\":\(nodeCount),\"edges\":\(edgeTargets.count)}")
@@ -557,8 +557,10 @@ struct V8SnapshotReader: ~Copyable {
 
     /// DevTools' roots: node 0 is the synthetic root, and the synthetic nodes under its
     /// `(GC roots)` child (`(Strong roots)`, `(Stack roots)`, `(Handle scope)`…) are the
-    /// categories V8 holds objects by; each becomes a named root.
-    static func roots(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32], nameIndices: [UInt32],
+    /// categories V8 holds objects by; each becomes a named root. The category nodes our
+    /// exporter writes (`(module globals)`…, ``RootCategory/v8SubrootName``) stand for the
+    /// graph's own roots instead: each of their edges is a root, named by the edge.
+    static func roots(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32], edgeValues: [UInt32], nameIndices: [UInt32],
                       strings: [String], kinds: [UInt8]) -> [HeapSnapshot.Root] {
         guard nodeCount > 0 else { return [] }
         var roots = [HeapSnapshot.Root(node: 0, name: "(root)", category: .runtime)]
@@ -568,7 +570,15 @@ struct V8SnapshotReader: ~Copyable {
             guard kinds[child] == synthetic, strings[Int(nameIndices[child])] == "(GC roots)" else { continue }
             for rootEdge in Int(edgeStart[child])..<Int(edgeStart[child + 1]) {
                 let category = Int(edgeTargets[rootEdge])
-                roots.append(HeapSnapshot.Root(node: category, name: strings[Int(nameIndices[category])], category: .runtime))
+                let categoryName = strings[Int(nameIndices[category])]
+                if kinds[category] == synthetic, let exported = RootCategory(v8SubrootName: categoryName) {
+                    for held in Int(edgeStart[category])..<Int(edgeStart[category + 1]) {
+                        let name = Int(edgeValues[held]) < strings.count ? strings[Int(edgeValues[held])] : "?"
+                        roots.append(HeapSnapshot.Root(node: Int(edgeTargets[held]), name: name, category: exported))
+                    }
+                    continue
+                }
+                roots.append(HeapSnapshot.Root(node: category, name: categoryName, category: .runtime))
             }
             break
         }
