@@ -152,8 +152,8 @@ public struct HeapGraphBuilder: Sendable {
     }
 
     /// The metadata as a file stores it (the fields the builder knows of).
-    static func metadataJSON(_ metadata: SnapshotMetadata, nodes: Int, edges: Int) -> String {
-        var json = "{\"format\":\"heapgraph\",\"version\":\(SnapshotFormat.version),\"producer\":\"HeapGraphBuilder\""
+    static func metadataJSON(_ metadata: SnapshotMetadata, nodes: Int, edges: Int, producer: String = "HeapGraphBuilder") -> String {
+        var json = "{\"format\":\"heapgraph\",\"version\":\(SnapshotFormat.version),\"producer\":" + JSONText.quoted(producer)
         if let runtime = metadata.runtime { json += ",\"runtime\":" + JSONText.quoted(runtime) }
         if let tag = metadata.tag { json += ",\"tag\":" + JSONText.quoted(tag) }
         json += ",\"objects\":\(nodes),\"edges\":\(edges)"

@@ -30,6 +30,7 @@ struct Heapgraph: ParsableCommand {
         subcommands: [
             SummaryCommand.self, GrowthCommand.self, LeaksCommand.self, BackrefsCommand.self,
             RefsCommand.self, ChainCommand.self, DominatorsCommand.self,
+            ConvertCommand.self, ValidateCommand.self,
         ]
     )
 
