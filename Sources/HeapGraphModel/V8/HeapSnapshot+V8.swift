@@ -56,9 +56,12 @@ struct V8SnapshotReader: ~Copyable {
 
     // The graph's columns, filled as the arrays are read.
     var ids: [UInt64] = []
-    var v8Types: [UInt32] = []     // node type ordinal, into nodeTypeNames
+    var v8Types: [UInt8] = []      // node type ordinal, into nodeTypeNames
     var nodeTypeNames: [String] = []
-    var nameIndices: [UInt32] = [] // node name (a V8 string index)
+    /// While reading, each node's name (a V8 string index); ``build()`` turns it into the
+    /// type-name column in place (the names of non-object nodes move to the value labels),
+    /// so the names cost no column of their own.
+    var typeIndices: [UInt32] = []
     var shallowSizes: [UInt32] = []
     var edgeStart: [UInt32] = [0]
     var edgeTargets: [UInt32] = []
@@ -340,9 +343,11 @@ struct V8SnapshotReader: ~Copyable {
             throw .badLayout(reason: "node_types does not list the node types")
         }
         nodeTypeNames = layout.nodeTypes[typeField]
+        // A byte per node while reading: V8 has 16 types.
+        guard nodeTypeNames.count <= 256 else { throw .badLayout(reason: "node_types lists \(nodeTypeNames.count) types (at most 256)") }
         let typeCount = UInt64(nodeTypeNames.count)
         let reserve = reservation(declaredNodeCount, fieldsEach: fields.count)
-        ids.reserveCapacity(reserve); v8Types.reserveCapacity(reserve); nameIndices.reserveCapacity(reserve)
+        ids.reserveCapacity(reserve); v8Types.reserveCapacity(reserve); typeIndices.reserveCapacity(reserve)
         shallowSizes.reserveCapacity(reserve); edgeStart.reserveCapacity(reserve + 1)
         var edgeTotal: UInt64 = 0
         var fieldIndex = 0
@@ -358,10 +363,10 @@ struct V8SnapshotReader: ~Copyable {
                     guard value < typeCount else {
                         throw .corrupt(reason: "node \(ids.count) has type \(value), but node_types lists \(typeCount)")
                     }
-                    v8Types.append(UInt32(value))
+                    v8Types.append(UInt8(value))
                 case nameField:
                     guard value < UInt64(PackedEdgeLabel.maxValue) else { throw .corrupt(reason: "node \(ids.count) names string \(value)") }
-                    nameIndices.append(UInt32(value))
+                    typeIndices.append(UInt32(value))
                 case idField: ids.append(value)
                 case sizeField: shallowSizes.append(UInt32(clamping: value))
                 case edgeCountField:
@@ -515,19 +520,16 @@ struct V8SnapshotReader: ~Copyable {
             }
         }
         let kindOfType = typeNames.map { Self.kind(ofType: $0).rawValue }
-        var typeIndices = [UInt32](repeating: 0, count: nodeCount)
         var valueLabels = [UInt32](repeating: SnapshotFormat.noString, count: nodeCount)
         var nodeKinds = [UInt8](repeating: 0, count: nodeCount)
         for node in 0..<nodeCount {
-            let type = Int(v8Types[node]), name = nameIndices[node]
+            let type = Int(v8Types[node]), name = typeIndices[node]
             guard Int(name) < v8StringCount else {
                 throw .corrupt(reason: "node \(node) names string \(name), but there are \(v8StringCount)")
             }
             if let className = classNameIndex[type] {
                 typeIndices[node] = className
                 valueLabels[node] = name
-            } else {
-                typeIndices[node] = name
             }
             nodeKinds[node] = kindOfType[type]
         }
@@ -541,8 +543,7 @@ struct V8SnapshotReader: ~Copyable {
             if !label.isWeak { references[Int(edgeTargets[edge])] &+= 1 }
         }
         let roots = Self.roots(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeValues: edgeValues,
-                               nameIndices: nameIndices, strings: strings, kinds: nodeKinds)
-        nameIndices = []
+                               typeIndices: typeIndices, valueLabels: valueLabels, strings: strings, kinds: nodeKinds)
         var metadata = SnapshotMetadata(json: "{\"format\":\"v8-heapsnapshot\",\"runtime\":\"V8\",\"objects\":\(nodeCount),\"edges\":\(edgeTargets.count)}")
         metadata.runtime = "V8"
         metadata.producer = "V8 heap snapshot"
@@ -560,17 +561,21 @@ struct V8SnapshotReader: ~Copyable {
     /// categories V8 holds objects by; each becomes a named root. The category nodes our
     /// exporter writes (`(module globals)`…, ``RootCategory/v8SubrootName``) stand for the
     /// graph's own roots instead: each of their edges is a root, named by the edge.
-    static func roots(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32], edgeValues: [UInt32], nameIndices: [UInt32],
-                      strings: [String], kinds: [UInt8]) -> [HeapSnapshot.Root] {
+    static func roots(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32], edgeValues: [UInt32], typeIndices: [UInt32],
+                      valueLabels: [UInt32], strings: [String], kinds: [UInt8]) -> [HeapSnapshot.Root] {
+        // A node's V8 name: its value label when its type has a class name, else its type name.
+        func nameIndex(_ node: Int) -> Int {
+            Int(valueLabels[node] != SnapshotFormat.noString ? valueLabels[node] : typeIndices[node])
+        }
         guard nodeCount > 0 else { return [] }
         var roots = [HeapSnapshot.Root(node: 0, name: "(root)", category: .runtime)]
         let synthetic = NodeKind.synthetic.rawValue
         for edge in Int(edgeStart[0])..<Int(edgeStart[1]) {
             let child = Int(edgeTargets[edge])
-            guard kinds[child] == synthetic, strings[Int(nameIndices[child])] == "(GC roots)" else { continue }
+            guard kinds[child] == synthetic, strings[nameIndex(child)] == "(GC roots)" else { continue }
             for rootEdge in Int(edgeStart[child])..<Int(edgeStart[child + 1]) {
                 let category = Int(edgeTargets[rootEdge])
-                let categoryName = strings[Int(nameIndices[category])]
+                let categoryName = strings[nameIndex(category)]
                 if kinds[category] == synthetic, let exported = RootCategory(v8SubrootName: categoryName) {
                     for held in Int(edgeStart[category])..<Int(edgeStart[category + 1]) {
                         let name = Int(edgeValues[held]) < strings.count ? strings[Int(edgeValues[held])] : "?"
