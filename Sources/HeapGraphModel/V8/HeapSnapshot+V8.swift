@@ -357,7 +357,8 @@ struct V8SnapshotReader: ~Copyable {
             _ = stream.next()
         } else {
             repeat {
-                let value = try unsignedInteger(in: what)
+                let value: UInt64
+                if let fast = stream.fastUnsignedInteger() { value = fast } else { value = try unsignedInteger(in: what) }
                 switch fieldIndex {
                 case typeField:
                     guard value < typeCount else {
@@ -381,7 +382,7 @@ struct V8SnapshotReader: ~Copyable {
                     // Node ordinals are 32-bit (edge targets, reverse sources).
                     guard ids.count <= Int(UInt32.max) else { throw .tooLarge(reason: "more than 2^32 - 1 nodes") }
                 }
-            } while try separator(closing: UInt8(ascii: "]"), in: what)
+            } while stream.consumeComma() ? true : try separator(closing: UInt8(ascii: "]"), in: what)
         }
         guard fieldIndex == 0 else {
             throw .corrupt(reason: "the nodes array does not divide into nodes of \(fields.count) fields")
@@ -430,7 +431,8 @@ struct V8SnapshotReader: ~Copyable {
             _ = stream.next()
         } else {
             repeat {
-                let value = try unsignedInteger(in: what)
+                let value: UInt64
+                if let fast = stream.fastUnsignedInteger() { value = fast } else { value = try unsignedInteger(in: what) }
                 switch fieldIndex {
                 case typeField:
                     guard value < UInt64(kinds.count) else {
@@ -460,7 +462,7 @@ struct V8SnapshotReader: ~Copyable {
                     edgeCodes.append(packed?.code ?? 0)
                     edgeValues.append(packed?.payload ?? 0)
                 }
-            } while try separator(closing: UInt8(ascii: "]"), in: what)
+            } while stream.consumeComma() ? true : try separator(closing: UInt8(ascii: "]"), in: what)
         }
         guard fieldIndex == 0 else {
             throw .corrupt(reason: "the edges array does not divide into edges of \(fields.count) fields")
