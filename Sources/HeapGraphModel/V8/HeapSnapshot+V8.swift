@@ -123,6 +123,7 @@ struct V8SnapshotReader: ~Copyable {
 
     /// A JSON string, unescaped. Lone surrogates (V8 writes them for broken strings) become U+FFFD.
     mutating func string(in what: String) throws(V8SnapshotError) -> String {
+        if let plain = stream.fastString() { return plain }
         try expect(UInt8(ascii: "\""), in: what)
         var bytes: [UInt8] = []
         var pendingHigh: UInt32?

@@ -92,6 +92,35 @@ struct V8ByteStream: ~Copyable {
         return value
     }
 
+    /// The fast path of strings: white space, then a JSON string with no escape and no
+    /// control character that ends inside the buffer (consumed, and its text returned, bad
+    /// UTF-8 repaired as the careful path repairs it). Anything else consumes nothing and
+    /// returns nil. Most of a snapshot's strings are plain, and this makes each one with one
+    /// copy instead of a byte at a time into a temporary array.
+    @inline(__always)
+    mutating func fastString() -> String? {
+        var position = start
+        while position < end {
+            let byte = buffer.load(fromByteOffset: position, as: UInt8.self)
+            guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { break }
+            position += 1
+        }
+        guard position < end, buffer.load(fromByteOffset: position, as: UInt8.self) == UInt8(ascii: "\"") else { return nil }
+        let first = position + 1
+        position = first
+        while position < end {
+            let byte = buffer.load(fromByteOffset: position, as: UInt8.self)
+            if byte == UInt8(ascii: "\"") {
+                let text = String(decoding: UnsafeRawBufferPointer(start: buffer + first, count: position - first), as: UTF8.self)
+                start = position + 1
+                return text
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { return nil }
+            position += 1
+        }
+        return nil
+    }
+
     /// Consumes a `,` (or V8's `\n,` between rows) when it is next in the buffer.
     @inline(__always)
     mutating func consumeComma() -> Bool {
