@@ -228,6 +228,20 @@ struct V8ExportTests {
         #expect(report.problems.contains { $0.contains(problem) }, "\(report.problems)")
     }
 
+    /// The hand-written files in Node 20's and Node 24's layouts are valid, Node 24's six
+    /// fields with seven descriptors included; only what Node 24's test file does that V8
+    /// never does is reported: an unknown member in `meta`, and `locations` before `samples`.
+    @Test func handWrittenLayoutsValidate() throws {
+        let node20 = temporaryPath("validate-node20.heapsnapshot"), node24 = temporaryPath("validate-node24.heapsnapshot")
+        try Data(V8SnapshotReaderTests.node20.utf8).write(to: URL(fileURLWithPath: node20))
+        try Data(V8SnapshotReaderTests.node24.utf8).write(to: URL(fileURLWithPath: node24))
+        let report20 = HeapSnapshot.validateV8Snapshot(at: node20)
+        #expect(report20.isValid, "\(report20.problems)")
+        #expect(report20.nodeCount == 9 && report20.edgeCount == 11 && report20.stringCount == 12)
+        #expect(HeapSnapshot.validateV8Snapshot(at: node24).problems
+                == ["unknown member meta.nested", "\"samples\" comes after \"locations\""])
+    }
+
     @Test func unreadableAndTruncatedFilesAreProblems() throws {
         #expect(HeapSnapshot.validateV8Snapshot(at: temporaryPath("missing.heapsnapshot")).problems.first?.contains("cannot read") == true)
         let path = temporaryPath("truncated-export.heapsnapshot")

@@ -169,6 +169,8 @@ struct ConvertCommandTests {
         process.waitUntilExit()
         try #require(process.terminationStatus == 0)
 
+        // What node writes passes the validator too.
+        try expectValid(snapshot, v8: true)
         let converted = directory + "/app.heapgraph", back = directory + "/back.heapsnapshot"
         try convert(snapshot, converted)
         try expectValid(converted, v8: false)
