@@ -266,5 +266,13 @@ struct ConvertCommandTests {
         try Data(text.utf8).write(to: URL(fileURLWithPath: directory + "/miscounted.heapsnapshot"))
         let miscounted = try heapgraph(["validate", directory + "/miscounted.heapsnapshot"])
         #expect(miscounted.status == 1 && miscounted.standardOutput.contains("snapshot.node_count is"), "\(miscounted.standardOutput)")
+        // A .heapgraph file: the reader's checks, one line, exit 1; a good one, exit 0.
+        try expectValid(fixture.final, v8: false)
+        var heapgraphBytes = try Data(contentsOf: URL(fileURLWithPath: fixture.final))
+        heapgraphBytes[heapgraphBytes.count - 2] ^= 0xFF
+        try heapgraphBytes.write(to: URL(fileURLWithPath: directory + "/flipped.heapgraph"))
+        let flipped = try heapgraph(["validate", directory + "/flipped.heapgraph"])
+        #expect(flipped.status == 1 && flipped.standardOutput.split(separator: "\n").count == 1, "\(flipped.standardOutput)")
+        #expect(flipped.standardOutput.contains("flipped.heapgraph: "), "\(flipped.standardOutput)")
     }
 }
