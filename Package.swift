@@ -114,6 +114,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "V8Benchmarks",
+            dependencies: ["HeapRuntime", "HeapGraphModel", "HeapRuntimeSnapshot"],
+            path: "Benchmarks/V8Benchmarks",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "RenderBenchmarks",
             dependencies: ["GraphvizRender"],
             path: "Benchmarks/RenderBenchmarks",

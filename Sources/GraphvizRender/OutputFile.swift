@@ -118,9 +118,19 @@ public struct OutputFile: Sendable, Hashable {
     ///   and no temporary file behind.
     /// - Complexity: O(bytes).
     public func write(_ bytes: [UInt8]) throws(OutputFileError) {
+        try write { (descriptor: Int32) throws(OutputFileError) in try writeAll(bytes, to: descriptor) }
+    }
+
+    /// Writes what `produce` writes into the descriptor it is given, by the same rules as
+    /// ``write(_:)``: a temporary file renamed over the path only once `produce` returns
+    /// (a failure, thrown by `produce` or by the system, leaves the old file as it was), a
+    /// device or FIFO written directly, standard output as it is. For outputs too large to
+    /// hold in memory first (a converted snapshot).
+    /// - Throws: ``OutputFileError``, one line; `produce` says what failed through it.
+    public func write(streaming produce: (_ descriptor: Int32) throws(OutputFileError) -> Void) throws(OutputFileError) {
         switch try check() {
         case .descriptor(let descriptor):
-            try writeAll(bytes, to: descriptor)
+            try produce(descriptor)
         case .direct(let path):
             let descriptor = try openDirect(path)
             defer { _ = close(descriptor) }
@@ -128,12 +138,12 @@ public struct OutputFile: Sendable, Hashable {
             // old file's tail behind, so it is replaced as a regular file is.
             var info = stat()
             if fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
-                try replace(path, with: bytes)
+                try replace(path, producing: produce)
                 return
             }
-            try writeAll(bytes, to: descriptor)
+            try produce(descriptor)
         case .replace(let path):
-            try replace(path, with: bytes)
+            try replace(path, producing: produce)
         }
     }
 
@@ -233,7 +243,7 @@ public struct OutputFile: Sendable, Hashable {
 
     /// Writes to a temporary file beside `path`, then renames it over `path`. An existing
     /// file's permission bits carry over to the new one.
-    private func replace(_ path: [UInt8], with bytes: [UInt8]) throws(OutputFileError) {
+    private func replace(_ path: [UInt8], producing produce: (Int32) throws(OutputFileError) -> Void) throws(OutputFileError) {
         var existing = stat()
         let replacing = SystemCall.retrying { stat(cString(path), &existing) } == 0
         var temporary: [UInt8] = []
@@ -256,7 +266,7 @@ public struct OutputFile: Sendable, Hashable {
             _ = fchmod(descriptor, existing.st_mode & 0o7777)
             _ = fchown(descriptor, existing.st_uid, existing.st_gid)   // as root; fails harmlessly otherwise
         }
-        try writeAll(bytes, to: descriptor)
+        try produce(descriptor)
         guard SystemCall.retrying({ fsync(descriptor) }) == 0 || errno == EINVAL else { throw failure(errno) }
         closed = true
         guard close(descriptor) == 0 else { throw failure(errno) }
@@ -264,7 +274,7 @@ public struct OutputFile: Sendable, Hashable {
         renamed = true
     }
 
-    private func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(OutputFileError) {
+    func writeAll(_ bytes: [UInt8], to descriptor: Int32) throws(OutputFileError) {
         let code = bytes.withUnsafeBytes { SystemCall.writeAll($0, to: descriptor) }
         if let code { throw failure(code) }
     }

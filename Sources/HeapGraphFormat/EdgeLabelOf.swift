@@ -91,26 +91,39 @@ extension EdgeLabelOf where Name == LabelName {
     }
 }
 
-/// An edge label packed into 32 bits, as a compact graph keeps one per edge: the weak bit,
-/// a 4-bit code (the file's kind, or 9 and 10 for a key and an attribute named by a string),
-/// and a 27-bit value (a node ordinal, a string index or an index, clamped).
+/// An edge label as a compact graph keeps one per edge, in two columns: a code byte (the
+/// weak bit 7, and in the low 4 bits the file's kind, or 9 and 10 for a key and an attribute
+/// named by a string) and a 32-bit value (a node ordinal, a string index or an index, clamped
+/// to 2³² − 1).
+///
+/// The value has all 32 bits, as an edge record's, so node ordinals and string indexes reach
+/// 2³² − 1 (an earlier form packed both into one 32-bit word, and stopped at 2²⁷ − 1); the
+/// code costs one byte more per edge than that word did.
 public struct PackedEdgeLabel: Hashable, Sendable {
-    public var rawValue: UInt32
-    @inlinable public init(rawValue: UInt32) { self.rawValue = rawValue }
+    /// The code byte, as the graph's code column stores it.
+    public var code: UInt8
+    /// The value, as the graph's value column stores it.
+    public var payload: UInt32
 
-    public static let valueBits: UInt32 = 27
-    /// The largest value a packed label holds (larger ones are clamped to it).
-    public static let valueMask: UInt32 = (1 << 27) - 1
-    public static let weakMask: UInt32 = 1 << 31
-    @usableFromInline static let textKey: UInt32 = 9
-    @usableFromInline static let textAttribute: UInt32 = 10
+    @inlinable public init(code: UInt8, payload: UInt32) {
+        self.code = code
+        self.payload = payload
+    }
+
+    /// The largest value a label holds (larger ones are clamped to it).
+    public static let maxValue: UInt32 = .max
+    /// The weak bit of the code byte.
+    public static let weakCode: UInt8 = 0x80
+    @usableFromInline static let kindCodeMask: UInt8 = 15
+    @usableFromInline static let textKey: UInt8 = 9
+    @usableFromInline static let textAttribute: UInt8 = 10
 
     /// From an edge record's kind byte (weak and text-name bits included) and value; nil for
     /// a kind byte no version of the format defines.
     @inlinable
     public init?(kindByte: UInt8, value: UInt32) {
         guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & SnapshotFormat.kindMask) else { return nil }
-        var code = UInt32(kind.rawValue)
+        var code = kind.rawValue
         if kindByte & SnapshotFormat.textNameBit != 0 {
             switch kind {
             case .key: code = Self.textKey
@@ -118,20 +131,27 @@ public struct PackedEdgeLabel: Hashable, Sendable {
             default: return nil
             }
         }
-        rawValue = (code << Self.valueBits) | min(value, Self.valueMask) | (kindByte & SnapshotFormat.weakBit != 0 ? Self.weakMask : 0)
+        self.code = code | (kindByte & SnapshotFormat.weakBit != 0 ? Self.weakCode : 0)
+        payload = value
     }
 
     @inlinable public var kind: SnapshotFormat.EdgeKind {
-        let code = (rawValue >> Self.valueBits) & 15
-        if code == Self.textKey { return .key }
-        if code == Self.textAttribute { return .attribute }
-        return SnapshotFormat.EdgeKind(rawValue: UInt8(code)) ?? .none
+        let kindCode = code & Self.kindCodeMask
+        if kindCode == Self.textKey { return .key }
+        if kindCode == Self.textAttribute { return .attribute }
+        return SnapshotFormat.EdgeKind(rawValue: kindCode) ?? .none
     }
     /// Whether a key or attribute is named by a string index rather than a node.
     @inlinable public var nameIsText: Bool {
-        let code = (rawValue >> Self.valueBits) & 15
-        return code == Self.textKey || code == Self.textAttribute
+        let kindCode = code & Self.kindCodeMask
+        return kindCode == Self.textKey || kindCode == Self.textAttribute
     }
-    @inlinable public var value: Int { Int(rawValue & Self.valueMask) }
-    @inlinable public var isWeak: Bool { rawValue & Self.weakMask != 0 }
+    @inlinable public var value: Int { Int(payload) }
+    @inlinable public var isWeak: Bool { code & Self.weakCode != 0 }
+
+    /// The kind byte an edge record stores for this label (the inverse of
+    /// ``init(kindByte:value:)``).
+    @inlinable public var kindByte: UInt8 {
+        (kind.rawValue | (nameIsText ? SnapshotFormat.textNameBit : 0)) | (isWeak ? SnapshotFormat.weakBit : 0)
+    }
 }

@@ -123,21 +123,36 @@ public struct SnapshotWriter {
     /// Edge records appended so far.
     public var edgeCount: Int { writtenEdges }
 
+    /// Whether ``close()`` closes the descriptor (the writer opened it).
+    let ownsDescriptor: Bool
+
     /// Creates (or truncates) the file at `path` and starts the writing thread.
     public init(path: String) throws(SnapshotWriteError) {
-        self.path = path
-        fd = SystemCall.retrying { open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
+        let fd = SystemCall.retrying { open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
         guard fd >= 0 else { throw SnapshotWriteError(path: path, reason: SystemCall.message(errno)) }
+        try self.init(fd: fd, path: path, owned: true)
+    }
+
+    /// Writes into an open, empty, seekable file (the header goes in at offset 0 at the
+    /// end); `name` names it in errors. ``close()`` leaves the descriptor open.
+    public init(descriptor: Int32, name: String) throws(SnapshotWriteError) {
+        try self.init(fd: descriptor, path: name, owned: false)
+    }
+
+    private init(fd: Int32, path: String, owned: Bool) throws(SnapshotWriteError) {
+        self.path = path
+        self.fd = fd
+        ownsDescriptor = owned
         sink = SnapshotFileSink(fd: fd, capacity: Self.capacity)
         buffer = sink.first()
         let header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
         let failure = header.withUnsafeBytes { SystemCall.writeAll(fd: fd, $0, at: nil) }
         guard failure == 0 else {
-            _ = SnapshotWriter.closeFile(fd)
+            if owned { _ = SnapshotWriter.closeFile(fd) }
             throw SnapshotWriteError(path: path, reason: SystemCall.message(failure))
         }
         guard sink.start() else {
-            _ = SnapshotWriter.closeFile(fd)
+            if owned { _ = SnapshotWriter.closeFile(fd) }
             throw SnapshotWriteError(path: path, reason: "cannot start the writing thread")
         }
     }
@@ -320,6 +335,6 @@ public struct SnapshotWriter {
             _ = sink.finish(last: buffer, count: 0)
             finished = true
         }
-        _ = Self.closeFile(fd)
+        if ownsDescriptor { _ = Self.closeFile(fd) }
     }
 }

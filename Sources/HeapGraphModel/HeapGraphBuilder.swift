@@ -100,17 +100,20 @@ public struct HeapGraphBuilder: Sendable {
     public func build() -> HeapSnapshot {
         var strings = SnapshotStrings()
         let (edges, references) = ordered()
-        var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeCodes: [UInt8] = [], edgeValues: [UInt32] = []
         edgeStart.reserveCapacity(nodes.count + 1)
         edgeTargets.reserveCapacity(edges.count)
-        edgeLabels.reserveCapacity(edges.count)
+        edgeCodes.reserveCapacity(edges.count)
+        edgeValues.reserveCapacity(edges.count)
         var next = 0
         for source in 0..<nodes.count {
             while next < edges.count && edges[next].source == source {
                 let edge = edges[next]
                 let (kind, value) = edge.label.encoded { strings.intern($0) }
                 edgeTargets.append(UInt32(edge.target))
-                edgeLabels.append(PackedEdgeLabel(kindByte: kind | (edge.isWeak ? SnapshotFormat.weakBit : 0), value: value)?.rawValue ?? 0)
+                let label = PackedEdgeLabel(kindByte: kind | (edge.isWeak ? SnapshotFormat.weakBit : 0), value: value)
+                edgeCodes.append(label?.code ?? 0)
+                edgeValues.append(label?.payload ?? 0)
                 next += 1
             }
             edgeStart.append(UInt32(edgeTargets.count))
@@ -125,7 +128,7 @@ public struct HeapGraphBuilder: Sendable {
             typeIndices: typeIndices, valueLabels: valueLabels,
             shallowSizes: nodes.map { UInt32(clamping: $0.shallowSize) }, externalCounts: nodes.map { Int32(clamping: $0.externalCount) },
             generations: nodes.map(\.generation), nodeFlags: nodes.map(\.flags.rawValue), nodeKinds: nodes.map(\.kind.rawValue),
-            roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeLabels: edgeLabels)
+            roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
     }
 
     /// Writes the graph as a `.heapgraph` file through ``SnapshotWriter``.
@@ -149,8 +152,8 @@ public struct HeapGraphBuilder: Sendable {
     }
 
     /// The metadata as a file stores it (the fields the builder knows of).
-    static func metadataJSON(_ metadata: SnapshotMetadata, nodes: Int, edges: Int) -> String {
-        var json = "{\"format\":\"heapgraph\",\"version\":\(SnapshotFormat.version),\"producer\":\"HeapGraphBuilder\""
+    static func metadataJSON(_ metadata: SnapshotMetadata, nodes: Int, edges: Int, producer: String = "HeapGraphBuilder") -> String {
+        var json = "{\"format\":\"heapgraph\",\"version\":\(SnapshotFormat.version),\"producer\":" + JSONText.quoted(producer)
         if let runtime = metadata.runtime { json += ",\"runtime\":" + JSONText.quoted(runtime) }
         if let tag = metadata.tag { json += ",\"tag\":" + JSONText.quoted(tag) }
         json += ",\"objects\":\(nodes),\"edges\":\(edges)"

@@ -35,20 +35,24 @@ extension HeapSnapshot {
     }
 
     /// The reverse index of forward edges in compressed sparse rows: a counting sort of the
-    /// edges by target (count per target, prefix sums, then each source placed in its slot),
-    /// so each node's referrers come out in source order. The one place it is built.
+    /// edges by target, so each node's referrers come out in source order. The one place it
+    /// is built.
+    ///
+    /// `start[t]` first counts the edges into targets up to `t` (inclusive prefix sums: the
+    /// end of `t`'s row); the sources are then placed from the last edge back, each one
+    /// moving its target's `start` down a slot, so `start[t]` ends at the row's beginning
+    /// and no second array of positions is needed while the graph is being made.
     /// - Complexity: O(nodes + edges) time, 4 × (nodes + edges) bytes.
     static func reverseIndex(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32]) -> ReverseIndex {
         var start = [UInt32](repeating: 0, count: nodeCount + 1)
-        for target in edgeTargets { start[Int(target) + 1] &+= 1 }
+        for target in edgeTargets { start[Int(target)] &+= 1 }
         for node in 0..<nodeCount { start[node + 1] &+= start[node] }
         var sources = [UInt32](repeating: 0, count: edgeTargets.count)
-        var fill = start
-        for source in 0..<nodeCount {
-            for edge in Int(edgeStart[source])..<Int(edgeStart[source + 1]) {
+        for source in stride(from: nodeCount - 1, through: 0, by: -1) {
+            for edge in stride(from: Int(edgeStart[source + 1]) - 1, through: Int(edgeStart[source]), by: -1) {
                 let target = Int(edgeTargets[edge])
-                sources[Int(fill[target])] = UInt32(source)
-                fill[target] &+= 1
+                start[target] &-= 1
+                sources[Int(start[target])] = UInt32(source)
             }
         }
         return ReverseIndex(start: start, sources: sources)
@@ -60,7 +64,7 @@ extension HeapSnapshot {
     public func forEachEdge(_ body: (_ source: Int, _ target: Int, _ isWeak: Bool) -> Void) {
         for source in 0..<nodeCount {
             for edge in Int(edgeStart[source])..<Int(edgeStart[source + 1]) {
-                body(source, Int(edgeTargets[edge]), edgeLabels[edge] & PackedEdgeLabel.weakMask != 0)
+                body(source, Int(edgeTargets[edge]), edgeCodes[edge] & PackedEdgeLabel.weakCode != 0)
             }
         }
     }

@@ -26,7 +26,7 @@ extension HeapSnapshot {
                        metadata: header.metadataOffset)
         let metadataLength = header.metadataLength
         let expectedChecksum = header.checksum
-        guard nodeCount64 < UInt64(PackedEdgeLabel.valueMask) else { throw .tooLarge(reason: "\(nodeCount64) nodes (at most 2^27 - 1)") }
+        guard nodeCount64 <= UInt64(PackedEdgeLabel.maxValue) else { throw .tooLarge(reason: "\(nodeCount64) nodes (at most 2^32 - 1)") }
         let version = header.version
         guard edgeCount64 < UInt64(UInt32.max) else { throw .tooLarge(reason: "\(edgeCount64) edges (at most 2^32 - 1)") }
         let nodeCount = Int(nodeCount64), edgeCount = Int(edgeCount64), stringCount = Int(stringCount64)
@@ -95,13 +95,14 @@ extension HeapSnapshot {
         }
         guard edgeSum == edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
 
-        var edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        var edgeTargets: [UInt32] = [], edgeCodes: [UInt8] = [], edgeValues: [UInt32] = []
         var edgeCapacity = 0
         for edge in 0..<edgeCount {
             if edge == edgeCapacity {
                 edgeCapacity = recordsAreReal ? edgeCount : Self.grownCapacity(edgeCapacity, limit: edgeCount)
                 edgeTargets.reserveCapacity(edgeCapacity)
-                edgeLabels.reserveCapacity(edgeCapacity)
+                edgeCodes.reserveCapacity(edgeCapacity)
+                edgeValues.reserveCapacity(edgeCapacity)
             }
             guard reader.fill(SnapshotFormat.edgeRecordSize) else { throw reader.failure(reading: "edge \(edge)", fileSize: size) }
             let (target, value, kindByte) = reader.edgeRecord()
@@ -126,7 +127,8 @@ extension HeapSnapshot {
                 break
             }
             edgeTargets.append(target)
-            edgeLabels.append(label.rawValue)
+            edgeCodes.append(label.code)
+            edgeValues.append(label.payload)
         }
 
         var rootRecords: [(node: Int, name: Int, category: RootCategory)] = []
@@ -199,7 +201,7 @@ extension HeapSnapshot {
         self.init(strings: strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, nodeKinds: nodeKinds, roots: roots,
-                  edgeStart: edgeStart, edgeTargets: edgeTargets, edgeLabels: edgeLabels)
+                  edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
     }
 
     /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,
@@ -213,7 +215,8 @@ extension HeapSnapshot {
     /// fills them.
     package init(strings: [String], metadata: SnapshotMetadata, ids: [UInt64], referenceCounts: [UInt32], typeIndices: [UInt32],
          valueLabels: [UInt32], shallowSizes: [UInt32], externalCounts: [Int32], generations: [UInt8], nodeFlags: [UInt8],
-         nodeKinds: [UInt8], roots: [Root], edgeStart: [UInt32], edgeTargets: [UInt32], edgeLabels: [UInt32]) {
+         nodeKinds: [UInt8], roots: [Root], edgeStart: [UInt32], edgeTargets: [UInt32], edgeCodes: [UInt8],
+         edgeValues: [UInt32]) {
         let nodeCount = ids.count
         let reverse = Self.reverseIndex(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets)
         self.nodeCount = nodeCount
@@ -238,7 +241,8 @@ extension HeapSnapshot {
         self.rootIndex = rootIndex
         self.edgeStart = edgeStart
         self.edgeTargets = edgeTargets
-        self.edgeLabels = edgeLabels
+        self.edgeCodes = edgeCodes
+        self.edgeValues = edgeValues
         self.reverseStart = reverse.start
         self.reverseSources = reverse.sources
     }

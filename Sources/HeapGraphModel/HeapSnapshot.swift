@@ -13,8 +13,9 @@ import HeapGraphFormat
 /// (generations, `gc.garbage`, legacy finalizers) are data the analysis uses when present.
 ///
 /// Memory: 39 bytes per node (id 8, reference count 4, type 4, value label 4, shallow size
-/// 4, external count 4, generation 1, flags 1, kind 1, edge start 4, reverse start 4) and 12
-/// bytes per edge (target 4, label 4, reverse source 4), plus the string table and roots.
+/// 4, external count 4, generation 1, flags 1, kind 1, edge start 4, reverse start 4) and 13
+/// bytes per edge (target 4, label code 1 and value 4, reverse source 4), plus the string
+/// table and roots. Node counts, edge counts and string indexes go up to 2³² − 1.
 ///
 /// ```swift
 /// let graph = try HeapSnapshot(contentsOf: "app.heapgraph")
@@ -41,8 +42,8 @@ public struct HeapSnapshot: Sendable {
         public var nameIsText: Bool
 
         @inlinable
-        init(source: Int, target: Int, packedLabel raw: UInt32) {
-            let label = PackedEdgeLabel(rawValue: raw)
+        init(source: Int, target: Int, code: UInt8, payload: UInt32) {
+            let label = PackedEdgeLabel(code: code, payload: payload)
             self.source = source
             self.target = target
             kind = label.kind
@@ -52,19 +53,21 @@ public struct HeapSnapshot: Sendable {
         }
     }
 
-    /// A node's outgoing edges (``edges(of:)``): a view of two columns, no copy. It holds
-    /// only those columns, so getting one costs two reference-count operations, not one
+    /// A node's outgoing edges (``edges(of:)``): a view of three columns, no copy. It holds
+    /// only those columns, so getting one costs three reference-count operations, not one
     /// per column of the graph.
     public struct EdgeList: RandomAccessCollection, Sendable {
         @usableFromInline let targets: [UInt32]
-        @usableFromInline let labels: [UInt32]
+        @usableFromInline let codes: [UInt8]
+        @usableFromInline let values: [UInt32]
         @usableFromInline let range: Range<Int>
         @usableFromInline let source: Int
 
         @inlinable
-        init(targets: [UInt32], labels: [UInt32], range: Range<Int>, source: Int) {
+        init(targets: [UInt32], codes: [UInt8], values: [UInt32], range: Range<Int>, source: Int) {
             self.targets = targets
-            self.labels = labels
+            self.codes = codes
+            self.values = values
             self.range = range
             self.source = source
         }
@@ -73,7 +76,7 @@ public struct HeapSnapshot: Sendable {
         @inlinable public var endIndex: Int { range.upperBound }
         /// The edge at a graph-wide edge index (``startIndex`` ..< ``endIndex``).
         @inlinable public subscript(position: Int) -> Edge {
-            Edge(source: source, target: Int(targets[position]), packedLabel: labels[position])
+            Edge(source: source, target: Int(targets[position]), code: codes[position], payload: values[position])
         }
     }
 
@@ -128,7 +131,9 @@ public struct HeapSnapshot: Sendable {
     var rootIndex: [Int32]
     @usableFromInline var edgeStart: [UInt32]
     @usableFromInline var edgeTargets: [UInt32]
-    @usableFromInline var edgeLabels: [UInt32]
+    /// Per edge, the label's code byte and value (``PackedEdgeLabel``).
+    @usableFromInline var edgeCodes: [UInt8]
+    @usableFromInline var edgeValues: [UInt32]
     @usableFromInline var reverseStart: [UInt32]
     @usableFromInline var reverseSources: [UInt32]
 
@@ -169,7 +174,7 @@ public struct HeapSnapshot: Sendable {
     /// - Complexity: O(1) to get, O(edges of the node) to walk.
     @inlinable
     public func edges(of node: Int) -> EdgeList {
-        EdgeList(targets: edgeTargets, labels: edgeLabels, range: Int(edgeStart[node])..<Int(edgeStart[node + 1]), source: node)
+        EdgeList(targets: edgeTargets, codes: edgeCodes, values: edgeValues, range: Int(edgeStart[node])..<Int(edgeStart[node + 1]), source: node)
     }
 
     /// Nodes that refer to `node`, one entry per edge (weak ones included; check
@@ -183,7 +188,7 @@ public struct HeapSnapshot: Sendable {
     public func outDegree(of node: Int) -> Int { Int(edgeStart[node + 1] - edgeStart[node]) }
 
     func edge(at index: Int, source: Int) -> Edge {
-        Edge(source: source, target: Int(edgeTargets[index]), packedLabel: edgeLabels[index])
+        Edge(source: source, target: Int(edgeTargets[index]), code: edgeCodes[index], payload: edgeValues[index])
     }
 
     /// The first edge from `source` to `target`, if any.

@@ -14,7 +14,7 @@ extension HeapSnapshot {
         var typeNames = SnapshotTypeNames()
         var ids: [UInt64] = [], referenceCounts: [UInt32] = [], typeIndices: [UInt32] = [], valueLabels: [UInt32] = []
         var shallowSizes: [UInt32] = [], externalCounts: [Int32] = [], generations: [UInt8] = [], nodeFlags: [UInt8] = []
-        var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeLabels: [UInt32] = []
+        var edgeStart: [UInt32] = [0], edgeTargets: [UInt32] = [], edgeCodes: [UInt8] = [], edgeValues: [UInt32] = []
         var nodeKinds: [UInt8] = []
         var roots: [Root] = []
         heap.withSnapshotView { view in
@@ -31,7 +31,9 @@ extension HeapSnapshot {
                 nodeKinds.append(node.kind.rawValue)
                 view.forEachEncodedEdge(of: ordinal, intern: { strings.intern($0) }) { target, kind, value in
                     edgeTargets.append(target)
-                    edgeLabels.append(PackedEdgeLabel(kindByte: kind, value: value)?.rawValue ?? 0)
+                    let label = PackedEdgeLabel(kindByte: kind, value: value)
+                    edgeCodes.append(label?.code ?? 0)
+                    edgeValues.append(label?.payload ?? 0)
                 }
                 edgeStart.append(UInt32(edgeTargets.count))
             }
@@ -48,6 +50,6 @@ extension HeapSnapshot {
         self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, nodeKinds: nodeKinds, roots: roots,
-                  edgeStart: edgeStart, edgeTargets: edgeTargets, edgeLabels: edgeLabels)
+                  edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
     }
 }

@@ -31,6 +31,7 @@ struct Heapgraph: ParsableCommand {
             SummaryCommand.self, GrowthCommand.self, LeaksCommand.self, BackrefsCommand.self,
             RefsCommand.self, ChainCommand.self, DominatorsCommand.self,
             ObjectsCommand.self, ShowCommand.self,
+            ConvertCommand.self, ValidateCommand.self,
         ]
     )
 

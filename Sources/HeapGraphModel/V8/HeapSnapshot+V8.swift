@@ -56,13 +56,17 @@ struct V8SnapshotReader: ~Copyable {
 
     // The graph's columns, filled as the arrays are read.
     var ids: [UInt64] = []
-    var v8Types: [UInt32] = []     // node type ordinal, into nodeTypeNames
+    var v8Types: [UInt8] = []      // node type ordinal, into nodeTypeNames
     var nodeTypeNames: [String] = []
-    var nameIndices: [UInt32] = [] // node name (a V8 string index)
+    /// While reading, each node's name (a V8 string index); ``build()`` turns it into the
+    /// type-name column in place (the names of non-object nodes move to the value labels),
+    /// so the names cost no column of their own.
+    var typeIndices: [UInt32] = []
     var shallowSizes: [UInt32] = []
     var edgeStart: [UInt32] = [0]
     var edgeTargets: [UInt32] = []
-    var edgeLabels: [UInt32] = []
+    var edgeCodes: [UInt8] = []
+    var edgeValues: [UInt32] = []
     var strings: [String] = []
     var sawNodes = false, sawEdges = false, sawStrings = false
 
@@ -119,6 +123,7 @@ struct V8SnapshotReader: ~Copyable {
 
     /// A JSON string, unescaped. Lone surrogates (V8 writes them for broken strings) become U+FFFD.
     mutating func string(in what: String) throws(V8SnapshotError) -> String {
+        if let plain = stream.fastString() { return plain }
         try expect(UInt8(ascii: "\""), in: what)
         var bytes: [UInt8] = []
         var pendingHigh: UInt32?
@@ -339,9 +344,11 @@ struct V8SnapshotReader: ~Copyable {
             throw .badLayout(reason: "node_types does not list the node types")
         }
         nodeTypeNames = layout.nodeTypes[typeField]
+        // A byte per node while reading: V8 has 16 types.
+        guard nodeTypeNames.count <= 256 else { throw .badLayout(reason: "node_types lists \(nodeTypeNames.count) types (at most 256)") }
         let typeCount = UInt64(nodeTypeNames.count)
         let reserve = reservation(declaredNodeCount, fieldsEach: fields.count)
-        ids.reserveCapacity(reserve); v8Types.reserveCapacity(reserve); nameIndices.reserveCapacity(reserve)
+        ids.reserveCapacity(reserve); v8Types.reserveCapacity(reserve); typeIndices.reserveCapacity(reserve)
         shallowSizes.reserveCapacity(reserve); edgeStart.reserveCapacity(reserve + 1)
         var edgeTotal: UInt64 = 0
         var fieldIndex = 0
@@ -351,16 +358,17 @@ struct V8SnapshotReader: ~Copyable {
             _ = stream.next()
         } else {
             repeat {
-                let value = try unsignedInteger(in: what)
+                let value: UInt64
+                if let fast = stream.fastUnsignedInteger() { value = fast } else { value = try unsignedInteger(in: what) }
                 switch fieldIndex {
                 case typeField:
                     guard value < typeCount else {
                         throw .corrupt(reason: "node \(ids.count) has type \(value), but node_types lists \(typeCount)")
                     }
-                    v8Types.append(UInt32(value))
+                    v8Types.append(UInt8(value))
                 case nameField:
-                    guard value < UInt64(PackedEdgeLabel.valueMask) else { throw .corrupt(reason: "node \(ids.count) names string \(value)") }
-                    nameIndices.append(UInt32(value))
+                    guard value < UInt64(PackedEdgeLabel.maxValue) else { throw .corrupt(reason: "node \(ids.count) names string \(value)") }
+                    typeIndices.append(UInt32(value))
                 case idField: ids.append(value)
                 case sizeField: shallowSizes.append(UInt32(clamping: value))
                 case edgeCountField:
@@ -372,9 +380,10 @@ struct V8SnapshotReader: ~Copyable {
                 fieldIndex += 1
                 if fieldIndex == fields.count {
                     fieldIndex = 0
-                    guard ids.count < Int(PackedEdgeLabel.valueMask) else { throw .tooLarge(reason: "more than 2^27 - 1 nodes") }
+                    // Node ordinals are 32-bit (edge targets, reverse sources).
+                    guard ids.count <= Int(UInt32.max) else { throw .tooLarge(reason: "more than 2^32 - 1 nodes") }
                 }
-            } while try separator(closing: UInt8(ascii: "]"), in: what)
+            } while stream.consumeComma() ? true : try separator(closing: UInt8(ascii: "]"), in: what)
         }
         guard fieldIndex == 0 else {
             throw .corrupt(reason: "the nodes array does not divide into nodes of \(fields.count) fields")
@@ -413,7 +422,8 @@ struct V8SnapshotReader: ~Copyable {
         let expected = Int(edgeStart.last ?? 0)
         let reserve = min(expected, fileSize / max(2 * fields.count, 1))
         edgeTargets.reserveCapacity(reserve)
-        edgeLabels.reserveCapacity(reserve)
+        edgeCodes.reserveCapacity(reserve)
+        edgeValues.reserveCapacity(reserve)
         var type = 0, name: UInt64 = 0, target: UInt64 = 0
         var fieldIndex = 0
         let what = "the edges array"
@@ -422,7 +432,8 @@ struct V8SnapshotReader: ~Copyable {
             _ = stream.next()
         } else {
             repeat {
-                let value = try unsignedInteger(in: what)
+                let value: UInt64
+                if let fast = stream.fastUnsignedInteger() { value = fast } else { value = try unsignedInteger(in: what) }
                 switch fieldIndex {
                 case typeField:
                     guard value < UInt64(kinds.count) else {
@@ -442,15 +453,17 @@ struct V8SnapshotReader: ~Copyable {
                         throw .corrupt(reason: "edge \(edge) points at \(target), which is not a node's offset in the nodes array")
                     }
                     let kind = kinds[type]
-                    if kind.namedByString, name >= UInt64(PackedEdgeLabel.valueMask) {
+                    if kind.namedByString, name >= UInt64(PackedEdgeLabel.maxValue) {
                         throw .corrupt(reason: "edge \(edge) names string \(name)")
                     }
-                    // Element and hidden indexes past 2^27 - 1 are clamped (the packed label's limit).
+                    // Element and hidden indexes past 2^32 - 1 are clamped (the label's limit;
+                    // V8 writes none that large).
                     let packed = PackedEdgeLabel(kindByte: kind.kind, value: UInt32(clamping: name))
                     edgeTargets.append(UInt32(target / nodeFieldCount))
-                    edgeLabels.append(packed?.rawValue ?? 0)
+                    edgeCodes.append(packed?.code ?? 0)
+                    edgeValues.append(packed?.payload ?? 0)
                 }
-            } while try separator(closing: UInt8(ascii: "]"), in: what)
+            } while stream.consumeComma() ? true : try separator(closing: UInt8(ascii: "]"), in: what)
         }
         guard fieldIndex == 0 else {
             throw .corrupt(reason: "the edges array does not divide into edges of \(fields.count) fields")
@@ -495,8 +508,9 @@ struct V8SnapshotReader: ~Copyable {
         let typeNames = nodeTypeNames
         let nodeCount = ids.count
         let v8StringCount = strings.count
-        guard v8StringCount + typeNames.count < Int(PackedEdgeLabel.valueMask) else {
-            throw .tooLarge(reason: "more than 2^27 - 1 strings")
+        // String indexes are 32-bit, 2^32 - 1 meaning "no string".
+        guard v8StringCount + typeNames.count <= Int(PackedEdgeLabel.maxValue) else {
+            throw .tooLarge(reason: "more than 2^32 - 1 strings")
         }
         // Class names of non-object types are appended to V8's strings.
         var classNameIndex: [UInt32?] = []
@@ -509,34 +523,30 @@ struct V8SnapshotReader: ~Copyable {
             }
         }
         let kindOfType = typeNames.map { Self.kind(ofType: $0).rawValue }
-        var typeIndices = [UInt32](repeating: 0, count: nodeCount)
         var valueLabels = [UInt32](repeating: SnapshotFormat.noString, count: nodeCount)
         var nodeKinds = [UInt8](repeating: 0, count: nodeCount)
         for node in 0..<nodeCount {
-            let type = Int(v8Types[node]), name = nameIndices[node]
+            let type = Int(v8Types[node]), name = typeIndices[node]
             guard Int(name) < v8StringCount else {
                 throw .corrupt(reason: "node \(node) names string \(name), but there are \(v8StringCount)")
             }
             if let className = classNameIndex[type] {
                 typeIndices[node] = className
                 valueLabels[node] = name
-            } else {
-                typeIndices[node] = name
             }
             nodeKinds[node] = kindOfType[type]
         }
         v8Types = []
         var references = [UInt32](repeating: 0, count: nodeCount)
-        for edge in 0..<edgeLabels.count {
-            let label = PackedEdgeLabel(rawValue: edgeLabels[edge])
+        for edge in 0..<edgeCodes.count {
+            let label = PackedEdgeLabel(code: edgeCodes[edge], payload: edgeValues[edge])
             if label.kind != .index, label.kind != .hidden, label.value >= v8StringCount {
                 throw .corrupt(reason: "edge \(edge) names string \(label.value), but there are \(v8StringCount)")
             }
             if !label.isWeak { references[Int(edgeTargets[edge])] &+= 1 }
         }
-        let roots = Self.roots(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets,
-                               nameIndices: nameIndices, strings: strings, kinds: nodeKinds)
-        nameIndices = []
+        let roots = Self.roots(nodeCount: nodeCount, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeValues: edgeValues,
+                               typeIndices: typeIndices, valueLabels: valueLabels, strings: strings, kinds: nodeKinds)
         var metadata = SnapshotMetadata(json: "{\"format\":\"v8-heapsnapshot\",\"runtime\":\"V8\",\"objects\":\(nodeCount),\"edges\":\(edgeTargets.count)}")
         metadata.runtime = "V8"
         metadata.producer = "V8 heap snapshot"
@@ -546,23 +556,37 @@ struct V8SnapshotReader: ~Copyable {
             externalCounts: [Int32](repeating: 0, count: nodeCount),
             generations: [UInt8](repeating: 255, count: nodeCount),
             nodeFlags: [UInt8](repeating: 0, count: nodeCount), nodeKinds: nodeKinds,
-            roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeLabels: edgeLabels)
+            roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
     }
 
     /// DevTools' roots: node 0 is the synthetic root, and the synthetic nodes under its
     /// `(GC roots)` child (`(Strong roots)`, `(Stack roots)`, `(Handle scope)`…) are the
-    /// categories V8 holds objects by; each becomes a named root.
-    static func roots(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32], nameIndices: [UInt32],
-                      strings: [String], kinds: [UInt8]) -> [HeapSnapshot.Root] {
+    /// categories V8 holds objects by; each becomes a named root. The category nodes our
+    /// exporter writes (`(module globals)`…, ``RootCategory/v8SubrootName``) stand for the
+    /// graph's own roots instead: each of their edges is a root, named by the edge.
+    static func roots(nodeCount: Int, edgeStart: [UInt32], edgeTargets: [UInt32], edgeValues: [UInt32], typeIndices: [UInt32],
+                      valueLabels: [UInt32], strings: [String], kinds: [UInt8]) -> [HeapSnapshot.Root] {
+        // A node's V8 name: its value label when its type has a class name, else its type name.
+        func nameIndex(_ node: Int) -> Int {
+            Int(valueLabels[node] != SnapshotFormat.noString ? valueLabels[node] : typeIndices[node])
+        }
         guard nodeCount > 0 else { return [] }
         var roots = [HeapSnapshot.Root(node: 0, name: "(root)", category: .runtime)]
         let synthetic = NodeKind.synthetic.rawValue
         for edge in Int(edgeStart[0])..<Int(edgeStart[1]) {
             let child = Int(edgeTargets[edge])
-            guard kinds[child] == synthetic, strings[Int(nameIndices[child])] == "(GC roots)" else { continue }
+            guard kinds[child] == synthetic, strings[nameIndex(child)] == "(GC roots)" else { continue }
             for rootEdge in Int(edgeStart[child])..<Int(edgeStart[child + 1]) {
                 let category = Int(edgeTargets[rootEdge])
-                roots.append(HeapSnapshot.Root(node: category, name: strings[Int(nameIndices[category])], category: .runtime))
+                let categoryName = strings[nameIndex(category)]
+                if kinds[category] == synthetic, let exported = RootCategory(v8SubrootName: categoryName) {
+                    for held in Int(edgeStart[category])..<Int(edgeStart[category + 1]) {
+                        let name = Int(edgeValues[held]) < strings.count ? strings[Int(edgeValues[held])] : "?"
+                        roots.append(HeapSnapshot.Root(node: Int(edgeTargets[held]), name: name, category: exported))
+                    }
+                    continue
+                }
+                roots.append(HeapSnapshot.Root(node: category, name: categoryName, category: .runtime))
             }
             break
         }

@@ -157,13 +157,17 @@ final class SnapshotSource {
         return copy
     }
 
+    /// A path that opens the file already open, whatever bytes the user's path was made of
+    /// (and an unlinked copy of a stream).
+    var readablePath: String { Self.descriptorDirectory + String(descriptor) }
+
     /// Reads the snapshot, turning every way it can fail into one line that names the file.
     /// - Complexity: O(file size); progress on stderr after a second when it is a terminal.
     func load(quiet: Bool) throws(CommandFailure) -> HeapSnapshot {
         let name = argument.isStandardStream ? "standard input" : argument.display
         // The reader opens a path; this one reaches the descriptor already open, whatever
         // bytes the user's path was made of (and an unlinked copy of a stream).
-        let path = Self.descriptorDirectory + String(descriptor)
+        let path = readablePath
         if isV8HeapSnapshot() {
             let result = Progress.run("loading \(argument.isStandardStream ? name : argument.name)", quiet: quiet) {
                 Result { () throws(V8SnapshotError) -> HeapSnapshot in try HeapSnapshot(v8ContentsOf: path) }
@@ -188,7 +192,7 @@ final class SnapshotSource {
 extension SnapshotSource {
     /// Whether the file holds a V8 `.heapsnapshot` (JSON) rather than a `.heapgraph`: by its
     /// first bytes, whatever its name.
-    fileprivate func isV8HeapSnapshot() -> Bool {
+    func isV8HeapSnapshot() -> Bool {
         var prefix = [UInt8](repeating: 0, count: 64)
         let count = prefix.withUnsafeMutableBytes { buffer in
             SystemCall.retrying { pread(descriptor, buffer.baseAddress, buffer.count, 0) }
