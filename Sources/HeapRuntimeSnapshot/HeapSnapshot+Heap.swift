@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HeapGraphFormat
 import HeapGraphModel
 import HeapRuntime
@@ -43,6 +46,9 @@ extension HeapSnapshot {
         metadata.tag = tag
         metadata.producer = "HeapRuntime (live)"
         metadata.runtime = "HeapRuntime"
+        // Which heap: a report compares it object by object only with snapshots of this heap.
+        metadata.pid = Int(getpid())
+        metadata.heapIdentity = heap.snapshotIdentity
         metadata.garbageListID = heap.garbageListSnapshotID
         metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
             (heap.snapshotID(of: $0.object), $0.description)
