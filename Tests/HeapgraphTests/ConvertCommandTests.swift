@@ -148,7 +148,8 @@ struct ConvertCommandTests {
         try expectSameGraph(original, returned)
         #expect(census(returned)["__main__.Handler"]?.first == 40)
         let summary = try heapgraph(["summary", exported, "--limit", "0"])
-        let row = summary.standardOutput.split(separator: "\n").first { $0.hasPrefix("Handler ") }
+        // summary names types as every command does: module-qualified (docs/cli.md).
+        let row = summary.standardOutput.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("__main__.Handler ") }
         #expect(row?.split(separator: " ").dropFirst().first == "40", "\(summary.standardOutput)")
     }
 
