@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "HeapAnalysis", targets: ["HeapAnalysis"]),
         .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
         .executable(name: "heapgraph", targets: ["heapgraph"]),
+        .executable(name: "minipy", targets: ["minipy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,13 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // minipy: a small Python interpreter whose values live on a HeapRuntime heap.
+        .target(
+            name: "MiniPy",
+            dependencies: ["HeapRuntime", "HeapRuntimeSnapshot", "HeapAnalysis", "GraphvizRender"],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "minipy", dependencies: ["MiniPy"], swiftSettings: strict),
         .executableTarget(
             name: "RuntimeTour",
             dependencies: ["HeapRuntime"],
@@ -133,6 +141,11 @@ let package = Package(
         .testTarget(
             name: "HeapAnalysisTests",
             dependencies: ["HeapAnalysis", "HeapGraphModel", "HeapRuntime", "HeapRuntimeSnapshot"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MiniPyTests",
+            dependencies: ["MiniPy", "minipy"],
             swiftSettings: strict
         ),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),

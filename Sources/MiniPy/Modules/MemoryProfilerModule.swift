@@ -1,0 +1,5 @@
+import HeapRuntime
+
+extension Interpreter {
+    func makeMemoryProfilerModule() -> ObjectRef { makeModule("memory_profiler") }
+}

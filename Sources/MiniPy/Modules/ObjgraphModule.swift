@@ -1,0 +1,5 @@
+import HeapRuntime
+
+extension Interpreter {
+    func makeObjgraphModule() -> ObjectRef { makeModule("objgraph") }
+}
