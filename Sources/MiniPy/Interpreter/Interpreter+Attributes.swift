@@ -97,6 +97,9 @@ extension Interpreter {
             }
             return newRef(function)
         }
+        if let builtin = heap.payload(of: value, as: builtinType), builtin.bound == nil {
+            return own(heap.makeHost(builtinType, BuiltinPayload(index: builtin.index, bound: instance)))
+        }
         return newRef(value)
     }
 

@@ -50,6 +50,9 @@ extension Interpreter {
             if wrapper.isClassMethod { return try call(function, [tag(instance) == .class ? instance : typeOf(instance)] + args, kwargs) }
             return try call(function, args, kwargs)
         }
+        if let builtin = heap.payload(of: attribute, as: builtinType), builtin.bound == nil {
+            return try builtinImpls[builtin.index].impl(self, [instance] + args, kwargs)
+        }
         return try call(attribute, args, kwargs)
     }
 

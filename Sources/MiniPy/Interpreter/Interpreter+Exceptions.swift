@@ -49,8 +49,12 @@ extension Interpreter {
     func raise(_ className: String, _ message: String?) -> PyException {
         let cls = exceptionClasses[className] ?? exceptionClasses["Exception"].unsafelyUnwrapped
         guard let instance = try? heap.instance(of: cls).unmanaged() else { fatalError("minipy: cannot make an exception") }
-        let args: OwnedRef = message.map { heap.tuple([heap.str($0).ref]) } ?? heap.tuple([])
-        try? heap.setAttribute(name("args"), to: args, on: instance)
+        if let message {
+            let text = heap.str(message)
+            try? heap.setAttribute(name("args"), to: heap.tuple([text.ref]), on: instance)
+        } else {
+            try? heap.setAttribute(name("args"), to: heap.tuple([]), on: instance)
+        }
         return PyException(object: instance)
     }
 
