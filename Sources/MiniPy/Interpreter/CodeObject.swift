@@ -16,6 +16,8 @@ final class CodeObject {
     var body: Exec = { _ throws(PyException) in .normal }
     /// The class whose body defines this function, set when the class is made (for `super()`).
     var isMethod = false
+    /// The lines memory_profiler reports: from the first decorator to the body's last line.
+    var sourceLines: ClosedRange<Int>?
 
     init(name: String, filename: String, firstLine: Int, scope: Scope, parameterNames: [String], hasVarArgs: Bool, hasKwArgs: Bool) {
         self.name = name

@@ -28,6 +28,7 @@ extension Compiler {
                                 enclosingClass: isMethod ? currentClass : enclosingClass)
         code.body = try compiler.block(definition.body)
         code.isMethod = isMethod && compiler.usesSuper
+        code.sourceLines = (definition.decoratorLine ?? definition.line)...max(definition.line, definition.lastLine)
         let defaults = try definition.parameters.compactMap(\.defaultValue).map { (value) throws(SyntaxError) -> Eval in try expression(value) }
         let closure = closureBuilder(for: inner)
         let nameObject = interp.name(definition.name)

@@ -45,19 +45,31 @@ final class Compiler {
 
     func block(_ statements: [Stmt]) throws(SyntaxError) -> Exec {
         let compiled = try statements.map { (statement) throws(SyntaxError) -> Exec in try self.statement(statement) }
+        let lines = statements.map(\.line)
+        let interp = self.interp
+        // `interp.tracing` is one load per statement: memory_profiler's line events.
         switch compiled.count {
         case 0: return { _ throws(PyException) in .normal }
-        case 1: return compiled[0]
+        case 1:
+            let only = compiled[0], line = lines[0]
+            return { f throws(PyException) in
+                if interp.tracing { interp.traceLine(f, line) }
+                return try only(f)
+            }
         case 2:
             let first = compiled[0], second = compiled[1]
+            let firstLine = lines[0], secondLine = lines[1]
             return { f throws(PyException) in
+                if interp.tracing { interp.traceLine(f, firstLine) }
                 let flow = try first(f)
                 if flow != .normal { return flow }
+                if interp.tracing { interp.traceLine(f, secondLine) }
                 return try second(f)
             }
         default:
             return { f throws(PyException) in
-                for statement in compiled {
+                for (index, statement) in compiled.enumerated() {
+                    if interp.tracing { interp.traceLine(f, lines[index]) }
                     let flow = try statement(f)
                     if flow != .normal { return flow }
                 }

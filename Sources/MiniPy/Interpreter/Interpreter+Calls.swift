@@ -114,13 +114,17 @@ extension Interpreter {
         if !code.freeSlots.isEmpty, let closure = function.closure, let cells = try? heap.items(of: closure) {
             for (i, slot) in code.freeSlots.enumerated() where i < cells.count { slots[slot] = newRef(cells[i]) }
         }
+        let profile = tracing ? profiles[ObjectIdentifier(code)] : nil
+        profile?.call(line: code.sourceLines?.lowerBound ?? code.firstLine)
         do throws(PyException) {
             _ = try code.body(frame)
         } catch {
+            profile?.finish(memory: heapBytes)
             var error = error
             error.traceback.append((code, frame.line))
             throw error
         }
+        profile?.finish(memory: heapBytes)
         if let result = frame.returnValue {
             frame.returnValue = nil
             return result

@@ -57,6 +57,10 @@ public final class Interpreter {
     var gcCallbacksList: ObjectRef?
     /// Where to write the heap's snapshot when the program ends (before shutdown).
     public var snapshotPath: String?
+    /// Line profiles of the functions memory_profiler is running, by code.
+    var profiles: [ObjectIdentifier: LineProfile] = [:]
+    /// Whether any line profile is active (checked before every statement).
+    var tracing = false
     /// `sys.argv`.
     public var arguments: [String] = []
 

@@ -69,8 +69,29 @@ public final class FunctionDef {
     public let body: [Stmt]
     public let line: Int
     public let decorators: [Expr]
+    /// The line of the first decorator, if any.
+    public var decoratorLine: Int?
     /// Filled in by the scope analysis.
     var scope: Scope?
+
+    /// The last line holding a statement of the body.
+    var lastLine: Int {
+        var last = line
+        var pending = body
+        while let statement = pending.popLast() {
+            last = max(last, statement.line)
+            switch statement.kind {
+            case .ifElse(_, let body, let orElse), .whileLoop(_, let body, let orElse): pending += body + orElse
+            case .forLoop(_, _, let body, let orElse): pending += body + orElse
+            case .tryStatement(let body, let handlers, let orElse, let final):
+                pending += body + orElse + final + handlers.flatMap(\.body)
+            case .function(let inner): last = max(last, inner.lastLine)
+            case .classDef(let inner): pending += inner.body
+            default: break
+            }
+        }
+        return last
+    }
 
     init(name: String, parameters: [Parameter], varArgs: String?, kwArgs: String?, body: [Stmt], line: Int, decorators: [Expr] = []) {
         self.name = name

@@ -122,6 +122,7 @@ public struct Parser {
 
     private mutating func statement() throws(SyntaxError) -> [Stmt] {
         let line = current.line
+        if isOp("@") { return [try decorated()] }
         guard case .name(let word) = current.kind else { return try simpleStatements() }
         switch word {
         case "if": position += 1; return [try ifStatement(line: line)]
@@ -153,13 +154,18 @@ public struct Parser {
     }
 
     private mutating func decorated() throws(SyntaxError) -> Stmt {
+        let firstLine = current.line
         var decorators: [Expr] = []
         while accept("@") {
             decorators.append(try parseTest())
             guard case .newline = current.kind else { throw error("invalid syntax") }
             try skipNewlines()
         }
-        if isKeyword("def") { return try functionDef(decorators: decorators) }
+        if isKeyword("def") {
+            let statement = try functionDef(decorators: decorators)
+            if case .function(let definition) = statement.kind { definition.decoratorLine = firstLine }
+            return statement
+        }
         if isKeyword("class") { return try classDef(decorators: decorators) }
         throw error("invalid syntax")
     }
@@ -278,7 +284,6 @@ public struct Parser {
     private mutating func simpleStatement() throws(SyntaxError) -> Stmt {
         let line = current.line
         let column = current.column
-        if isOp("@") { return try decorated() }
         if case .name(let word) = current.kind {
             switch word {
             case "pass": position += 1; return Stmt(kind: .pass, line: line)
