@@ -236,7 +236,7 @@ extension Compiler {
             defer { for arg in args { interp.drop(arg) } }
             let kwargs = try interp.evaluateKeywords(keywords, f)
             defer { for (_, value) in kwargs { interp.drop(value) } }
-            return try interp.call(callee, args, kwargs)
+            return try interp.call(callee, args, kwargs, stealing: true)
         }
     }
 

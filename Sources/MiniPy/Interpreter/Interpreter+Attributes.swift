@@ -109,9 +109,9 @@ extension Interpreter {
         case .instance:
             if let value = heap.attribute(key, of: object) {
                 if let cls = heap.classOf(object), tag(value) == .host, heap.attribute(key, of: cls) == value {
-                    return try callMethod(value, object, args, kwargs)
+                    return try callMethod(value, object, args, kwargs, stealing: true)
                 }
-                return try call(value, args, kwargs)
+                return try call(value, args, kwargs, stealing: true)
             }
         case .list, .dict, .str, .set, .tuple, .int, .float:
             if let index = methodTables[tag(object)]?[heap.stringValue(of: key) ?? ""] {
@@ -119,13 +119,13 @@ extension Interpreter {
             }
         case .host:
             if heap.payload(of: object, as: moduleType) != nil, let value = moduleAttribute(object, key) {
-                return try call(value, args, kwargs)
+                return try call(value, args, kwargs, stealing: true)
             }
         default: break
         }
         let attribute = try getAttribute(object, key)
         defer { drop(attribute) }
-        return try call(attribute, args, kwargs)
+        return try call(attribute, args, kwargs, stealing: true)
     }
 
     /// A module's attribute, borrowed.

@@ -9,17 +9,25 @@ extension Interpreter {
     }
 
     /// `callee(*args, **kwargs)`: arguments borrowed, result owned.
-    func call(_ callee: ObjectRef, _ args: [ObjectRef], _ kwargs: [(String, ObjectRef)] = []) throws(PyException) -> ObjectRef {
+    ///
+    /// `stealing`: the arguments are references the caller's evaluation owns, and a Python
+    /// function takes them over for its parameters, as CPython 3.11's CALL moves them from
+    /// the value stack into the new frame (so a parameter's count has no extra reference
+    /// from the caller). Calls from Swift (built-ins, `__init__` through a class) do not.
+    func call(_ callee: ObjectRef, _ args: [ObjectRef], _ kwargs: [(String, ObjectRef)] = [], stealing: Bool = false) throws(PyException) -> ObjectRef {
         switch tag(callee) {
         case .host:
             if let function = heap.payload(of: callee, as: functionType) {
-                return try invoke(callee, function, args, kwargs)
+                return try invoke(callee, function, args, kwargs, stealFrom: stealing ? 0 : nil)
             }
             if let builtin = heap.payload(of: callee, as: builtinType) {
                 if let bound = builtin.bound { return try builtinImpls[builtin.index].impl(self, [bound] + args, kwargs) }
                 return try builtinImpls[builtin.index].impl(self, args, kwargs)
             }
             if let method = heap.payload(of: callee, as: methodType), let function = method.function, let instance = method.instance {
+                if let payload = heap.payload(of: function, as: functionType) {
+                    return try invoke(function, payload, [instance] + args, kwargs, stealFrom: stealing ? 1 : nil)
+                }
                 return try call(function, [instance] + args, kwargs)
             }
             if let type = heap.payload(of: callee, as: typeType) {
@@ -42,9 +50,9 @@ extension Interpreter {
     }
 
     /// Calls a class attribute found for `instance`: a function gets the instance first.
-    func callMethod(_ attribute: ObjectRef, _ instance: ObjectRef, _ args: [ObjectRef], _ kwargs: [(String, ObjectRef)] = []) throws(PyException) -> ObjectRef {
+    func callMethod(_ attribute: ObjectRef, _ instance: ObjectRef, _ args: [ObjectRef], _ kwargs: [(String, ObjectRef)] = [], stealing: Bool = false) throws(PyException) -> ObjectRef {
         if let function = heap.payload(of: attribute, as: functionType) {
-            return try invoke(attribute, function, [instance] + args, kwargs)
+            return try invoke(attribute, function, [instance] + args, kwargs, stealFrom: stealing ? 0 : nil)
         }
         if let wrapper = heap.payload(of: attribute, as: wrapperType), let function = wrapper.function {
             if wrapper.isClassMethod { return try call(function, [tag(instance) == .class ? instance : typeOf(instance)] + args, kwargs) }
@@ -59,7 +67,8 @@ extension Interpreter {
     /// Runs a Python function: binds the arguments to a new frame's slots as CPython's
     /// `_PyEval_MakeFrameVector` does (each parameter holds its own reference), runs the body,
     /// returns the result (owned).
-    func invoke(_ functionObject: ObjectRef, _ function: FunctionPayload, _ args: [ObjectRef], _ kwargs: [(String, ObjectRef)]) throws(PyException) -> ObjectRef {
+    func invoke(_ functionObject: ObjectRef, _ function: FunctionPayload, _ args: [ObjectRef], _ kwargs: [(String, ObjectRef)],
+                stealFrom: Int? = nil) throws(PyException) -> ObjectRef {
         let code = function.code
         callDepth += 1
         defer { callDepth -= 1 }
@@ -70,6 +79,19 @@ extension Interpreter {
         let slots = frame.slots
         let positional = min(args.count, parameterCount)
         for i in 0..<positional { slots[i] = newRef(args[i]) }
+        // Taking over the caller's references: each is given back before the frame goes,
+        // so the caller's later release balances (the frame still holds its own then).
+        var stolen: [ObjectRef] = []
+        defer {
+            for object in stolen { _ = newRef(object) }
+            withExtendedLifetime(frame) {}
+        }
+        if let first = stealFrom, first < positional {
+            for i in first..<positional {
+                stolen.append(args[i])
+                drop(args[i])
+            }
+        }
         var next = parameterCount
         if code.hasVarArgs {
             slots[next] = own(heap.tuple(args.count > parameterCount ? Array(args[parameterCount...]) : []))
@@ -84,6 +106,10 @@ extension Interpreter {
                 if let index = code.parameterNames.firstIndex(of: key) {
                     if slots[index] != nil { throw typeError("\(code.name)() got multiple values for argument '\(key)'") }
                     slots[index] = newRef(value)
+                    if stealFrom != nil {
+                        stolen.append(value)
+                        drop(value)
+                    }
                 } else if let extra {
                     try? heap.setItem(heap.str(key), to: value, in: extra)
                 } else {

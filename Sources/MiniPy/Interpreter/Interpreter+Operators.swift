@@ -79,6 +79,9 @@ extension Interpreter {
             let result = try callMethod(method, b, [a])
             if result != notImplemented { return result }
         }
+        if op == .add, [.str, .list, .tuple].contains(ta), ta != tb {
+            throw typeError("can only concatenate \(typeName(a)) (not \"\(typeName(b))\") to \(typeName(a))")
+        }
         throw typeError("unsupported operand type(s) for \(op.rawValue)\(inPlace ? "=" : ""): '\(typeName(a))' and '\(typeName(b))'")
     }
 
