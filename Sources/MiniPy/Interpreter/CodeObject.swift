@@ -9,13 +9,22 @@ final class CodeObject {
     let parameterNames: [String]
     let hasVarArgs: Bool
     let hasKwArgs: Bool
+    let parameterCount: Int
     /// Slots holding cells made at entry (captured locals), with whether a parameter fills it.
-    var cellSlots: [Int] = []
+    var cellSlots: [Int] = [] { didSet { hasCells = !cellSlots.isEmpty } }
     /// Slots filled from the closure tuple, in its order.
-    var freeSlots: [Int] = []
+    var freeSlots: [Int] = [] { didSet { hasFreeVariables = !freeSlots.isEmpty } }
+    /// Whether a call with `count` positional arguments only can fill the parameters
+    /// directly (no `*args`, no `**kwargs`, not too many arguments).
+    func acceptsDirect(_ count: Int) -> Bool { !hasVarArgs && !hasKwArgs && count <= parameterCount }
+    /// Whether the arrays above are empty, read on every call without touching them.
+    private(set) var hasCells = false
+    private(set) var hasFreeVariables = false
     var body: Exec = { _ throws(PyException) in .normal }
     /// The class whose body defines this function, set when the class is made (for `super()`).
     var isMethod = false
+    /// Frames of finished calls, reused by the next calls (a frame costs two allocations).
+    var framePool: [Frame] = []
     /// The lines memory_profiler reports: from the first decorator to the body's last line.
     var sourceLines: ClosedRange<Int>?
 
@@ -25,6 +34,7 @@ final class CodeObject {
         self.firstLine = firstLine
         self.scope = scope
         self.parameterNames = parameterNames
+        parameterCount = parameterNames.count
         self.hasVarArgs = hasVarArgs
         self.hasKwArgs = hasKwArgs
     }
@@ -39,7 +49,7 @@ final class Frame {
     let slots: UnsafeMutablePointer<ObjectRef?>
     let slotCount: Int
     /// The module's globals dict, borrowed from the function or module that runs.
-    let globals: ObjectRef
+    var globals: ObjectRef
     /// A class body's namespace dict (owned by whoever runs the body).
     var namespace: ObjectRef?
     /// The function object running, borrowed (the caller holds it during the call).
@@ -48,10 +58,12 @@ final class Frame {
     var line: Int
     /// The value of `return`, owned.
     var returnValue: ObjectRef?
-    unowned let interpreter: Interpreter
+    unowned(unsafe) let interpreter: Interpreter
+    let heap: Heap
 
     init(code: CodeObject, globals: ObjectRef, interpreter: Interpreter) {
         self.code = code
+        self.heap = interpreter.heap
         self.globals = globals
         self.interpreter = interpreter
         slotCount = code.scope.slotCount
@@ -60,15 +72,25 @@ final class Frame {
         line = code.firstLine
     }
 
-    deinit {
-        // CPython clears a frame's locals in order when it returns.
+    /// Releases the locals in order (as CPython clears a returning frame) and the return
+    /// value, so the frame can serve another call.
+    func clear() {
         for i in 0..<slotCount {
             if let value = slots[i] {
                 slots[i] = nil
-                interpreter.heap.release(value)
+                heap.release(value)
             }
         }
-        if let value = returnValue { interpreter.heap.release(value) }
+        if let value = returnValue {
+            returnValue = nil
+            heap.release(value)
+        }
+        function = nil
+        namespace = nil
+    }
+
+    deinit {
+        clear()
         slots.deallocate()
     }
 }

@@ -22,18 +22,22 @@ extension Compiler {
             return { _ throws(PyException) in constant }
         case .formatted(let pieces, _):
             return try formatted(pieces)
+        case .tuple(let items, _) where !items.isEmpty && items.allSatisfy(\.isConstant):
+            // A tuple of constants is one constant, made once (CPython folds them too).
+            let constant = constantValue(expr)
+            return { _ throws(PyException) in interp.newRef(constant) }
         case .tuple(let items, _):
-            let evals = try items.map { (item) throws(SyntaxError) -> Eval in try expression(item) }
+            let evals = evaluator(try items.map { (item) throws(SyntaxError) -> Eval in try expression(item) })
             return { f throws(PyException) in
-                let values = try interp.evaluateAll(evals, f)
+                let values = try evals(f)
                 defer { for value in values { interp.drop(value) } }
                 return interp.own(interp.heap.tuple(values))
             }
         case .list(let items, _):
-            let evals = try items.map { (item) throws(SyntaxError) -> Eval in try expression(item) }
-            if evals.isEmpty { return { _ throws(PyException) in interp.own(interp.heap.list()) } }
+            if items.isEmpty { return { _ throws(PyException) in interp.own(interp.heap.list()) } }
+            let evals = evaluator(try items.map { (item) throws(SyntaxError) -> Eval in try expression(item) })
             return { f throws(PyException) in
-                let values = try interp.evaluateAll(evals, f)
+                let values = try evals(f)
                 defer { for value in values { interp.drop(value) } }
                 return interp.own(interp.heap.list(values))
             }
@@ -202,6 +206,10 @@ extension Compiler {
             }
         }
         if hasUnpacking { return try unpackingCall(function, arguments) }
+        let positionalValues = evaluator(positional)
+        let fill = argumentFill(positional)
+        let count = positional.count
+        let direct = keywords.isEmpty
         // Zero-argument super() in a method: the class the method was defined in, and its
         // first argument.
         if case .name("super", _) = function, arguments.isEmpty, scope.kind == .function, enclosingClass != nil {
@@ -220,8 +228,16 @@ extension Compiler {
             let key = interp.name(name)
             return { f throws(PyException) in
                 let target = try objectEval(f)
+                if direct, interp.tag(target) == .instance, let value = interp.heap.attribute(key, of: target), interp.tag(value) == .host,
+                   let function = interp.heap.payload(of: value, as: interp.functionType), function.code.acceptsDirect(count + 1),
+                   let cls = interp.heap.classOf(target), interp.heap.attribute(key, of: cls) == value {
+                    // A method found on the class: the instance goes to `self` owned.
+                    let held = interp.newRef(value)
+                    defer { interp.drop(held) }
+                    return try interp.callDirect(held, function, count: count, first: target, f, fill)
+                }
                 defer { interp.drop(target) }
-                let args = try interp.evaluateAll(positional, f)
+                let args = try positionalValues(f)
                 defer { for arg in args { interp.drop(arg) } }
                 let kwargs = try interp.evaluateKeywords(keywords, f)
                 defer { for (_, value) in kwargs { interp.drop(value) } }
@@ -232,7 +248,11 @@ extension Compiler {
         return { f throws(PyException) in
             let callee = try calleeEval(f)
             defer { interp.drop(callee) }
-            let args = try interp.evaluateAll(positional, f)
+            if direct, interp.tag(callee) == .host, let payload = interp.heap.payload(of: callee, as: interp.functionType),
+               payload.code.acceptsDirect(count) {
+                return try interp.callDirect(callee, payload, count: count, first: nil, f, fill)
+            }
+            let args = try positionalValues(f)
             defer { for arg in args { interp.drop(arg) } }
             let kwargs = try interp.evaluateKeywords(keywords, f)
             defer { for (_, value) in kwargs { interp.drop(value) } }
@@ -284,6 +304,64 @@ extension Compiler {
     }
 }
 
+extension Compiler {
+    /// Evaluates arguments straight into slots; on an error, what was stored stays in the
+    /// slots, for the frame's recycling to release.
+    func argumentFill(_ evals: [Eval]) -> ArgumentFill {
+        switch evals.count {
+        case 0: return { _, _ throws(PyException) in }
+        case 1:
+            let a = evals[0]
+            return { f, slots throws(PyException) in slots[0] = try a(f) }
+        case 2:
+            let a = evals[0], b = evals[1]
+            return { f, slots throws(PyException) in
+                slots[0] = try a(f)
+                slots[1] = try b(f)
+            }
+        case 3:
+            let a = evals[0], b = evals[1], c = evals[2]
+            return { f, slots throws(PyException) in
+                slots[0] = try a(f)
+                slots[1] = try b(f)
+                slots[2] = try c(f)
+            }
+        default:
+            return { f, slots throws(PyException) in
+                for (i, eval) in evals.enumerated() { slots[i] = try eval(f) }
+            }
+        }
+    }
+
+    /// One closure that evaluates a list of expressions in order (owned results), without
+    /// reading closures out of an array for the common short lists.
+    func evaluator(_ evals: [Eval]) -> (Frame) throws(PyException) -> [ObjectRef] {
+        let interp = self.interp
+        switch evals.count {
+        case 0: return { _ throws(PyException) in [] }
+        case 1:
+            let a = evals[0]
+            return { f throws(PyException) in [try a(f)] }
+        case 2:
+            let a = evals[0], b = evals[1]
+            return { f throws(PyException) in
+                let x = try a(f)
+                do throws(PyException) { return [x, try b(f)] } catch { interp.drop(x); throw error }
+            }
+        case 3:
+            let a = evals[0], b = evals[1], c = evals[2]
+            return { f throws(PyException) in
+                let x = try a(f)
+                let y: ObjectRef
+                do throws(PyException) { y = try b(f) } catch { interp.drop(x); throw error }
+                do throws(PyException) { return [x, y, try c(f)] } catch { interp.drop(x); interp.drop(y); throw error }
+            }
+        default:
+            return { f throws(PyException) in try interp.evaluateAll(evals, f) }
+        }
+    }
+}
+
 extension Interpreter {
     /// Evaluates expressions in order; on an error, gives back what was made.
     @inline(__always)
@@ -314,6 +392,35 @@ extension Interpreter {
 
     /// A str constant, interned and kept for the interpreter's life (borrowed).
     func internedConstant(_ text: String) -> ObjectRef { name(text) }
+}
+
+extension Compiler {
+    /// The object of a constant expression (``Expr/isConstant``), kept for the
+    /// interpreter's life (compiled code holds it).
+    func constantValue(_ expr: Expr) -> ObjectRef {
+        switch expr {
+        case .int(let value): return interp.int(value)
+        case .float(let value): return interp.float(value)
+        case .string(let text): return interp.internedConstant(text)
+        case .constant(let kind): return kind == .none ? interp.heap.none : interp.heap.bool(kind == .true)
+        case .tuple(let items, _):
+            let values = items.map { constantValue($0) }
+            return interp.own(interp.heap.tuple(values))
+        default: return interp.heap.none
+        }
+    }
+}
+
+extension Expr {
+    /// A literal whose value never changes: a number, a string, None/True/False, or a
+    /// tuple of those.
+    var isConstant: Bool {
+        switch self {
+        case .int, .float, .string, .constant: return true
+        case .tuple(let items, _): return items.allSatisfy(\.isConstant)
+        default: return false
+        }
+    }
 }
 
 extension ObjectRef {

@@ -1,6 +1,25 @@
 import HeapRuntime
 
 // Loading, storing and deleting names and other targets.
+extension Interpreter {
+    /// The items of an iterable being unpacked into `count` targets (owned); `value` borrowed.
+    func unpack(_ value: ObjectRef, count: Int) throws(PyException) -> [ObjectRef] {
+        let parts: [ObjectRef]
+        let kind = tag(value)
+        if kind == .tuple || kind == .list, let items = try? heap.items(of: value) {
+            parts = items.map { newRef($0) }
+        } else {
+            parts = try collectItems(value)
+        }
+        guard parts.count == count else {
+            for part in parts { drop(part) }
+            if parts.count > count { throw valueError("too many values to unpack (expected \(count))") }
+            throw valueError("not enough values to unpack (expected \(count), got \(parts.count))")
+        }
+        return parts
+    }
+}
+
 extension Compiler {
     func loadName(_ name: String) -> Eval {
         let interp = self.interp
@@ -83,18 +102,29 @@ extension Compiler {
                 defer { interp.drop(key) }
                 try interp.setItem(target, key, value)
             }
-        case .tuple(let items, let line), .list(let items, let line):
+        case .tuple(let items, _), .list(let items, _):
             let stores = try items.map { (item) throws(SyntaxError) -> Store in try store(item) }
-            _ = line
+            let count = stores.count
+            if count == 2 {
+                // `a, b = pair`, the common case, without an array of closures.
+                let first = stores[0], second = stores[1]
+                return { f, value throws(PyException) in
+                    defer { interp.drop(value) }
+                    if interp.tag(value) == .tuple, let items = try? interp.heap.items(of: value), items.count == 2 {
+                        // A tuple cannot change while its items are stored.
+                        try first(f, interp.newRef(items[0]))
+                        try second(f, interp.newRef(items[1]))
+                        return
+                    }
+                    let parts = try interp.unpack(value, count: 2)
+                    do throws(PyException) { try first(f, parts[0]) } catch { interp.drop(parts[1]); throw error }
+                    try second(f, parts[1])
+                }
+            }
             return { f, value throws(PyException) in
                 let parts: [ObjectRef]
-                do throws(PyException) { parts = try interp.collectItems(value) } catch { interp.drop(value); throw error }
+                do throws(PyException) { parts = try interp.unpack(value, count: count) } catch { interp.drop(value); throw error }
                 interp.drop(value)
-                guard parts.count == stores.count else {
-                    for part in parts { interp.drop(part) }
-                    if parts.count > stores.count { throw interp.valueError("too many values to unpack (expected \(stores.count))") }
-                    throw interp.valueError("not enough values to unpack (expected \(stores.count), got \(parts.count))")
-                }
                 for (i, store) in stores.enumerated() {
                     do throws(PyException) { try store(f, parts[i]) } catch {
                         for part in parts[(i + 1)...] { interp.drop(part) }

@@ -4,7 +4,10 @@ import HeapRuntime
 /// resolved ahead of time to a fast slot, a cell or a dict lookup (a closure compiler:
 /// calling a closure costs less than dispatching on the AST at every step).
 final class Compiler {
-    unowned(unsafe) let interp: Interpreter
+    /// Held strongly by every closure compiled: a closure's captures are borrowed for the
+    /// call, so using the interpreter costs no reference counting. ``Interpreter/run`` breaks
+    /// the cycle (interpreter → code → closures → interpreter) when the program ends.
+    let interp: Interpreter
     let filename: String
     let scope: Scope
     /// The class body this function is defined in (for zero-argument `super()`).
@@ -34,6 +37,7 @@ final class Compiler {
 
     func codeObject(name: String, line: Int, scope: Scope, parameters: [String], varArgs: Bool, kwArgs: Bool) -> CodeObject {
         let code = CodeObject(name: name, filename: filename, firstLine: line, scope: scope, parameterNames: parameters, hasVarArgs: varArgs, hasKwArgs: kwArgs)
+        interp.codes.append(code)
         for name in scope.cellNames.sorted() {
             if let slot = scope.slots_(name) { code.cellSlots.append(slot) }
         }
@@ -67,14 +71,23 @@ final class Compiler {
                 return try second(f)
             }
         default:
-            return { f throws(PyException) in
-                for (index, statement) in compiled.enumerated() {
-                    if interp.tracing { interp.traceLine(f, lines[index]) }
+            // A chain of closures rather than a loop over an array: calling a closure read
+            // from an array goes through a reabstraction thunk.
+            var rest: Exec = { _ throws(PyException) in .normal }
+            for index in compiled.indices.reversed() {
+                let statement = compiled[index], line = lines[index], next = rest
+                let isLast = index == compiled.count - 1
+                rest = isLast ? { f throws(PyException) in
+                    if interp.tracing { interp.traceLine(f, line) }
+                    return try statement(f)
+                } : { f throws(PyException) in
+                    if interp.tracing { interp.traceLine(f, line) }
                     let flow = try statement(f)
                     if flow != .normal { return flow }
+                    return try next(f)
                 }
-                return .normal
             }
+            return rest
         }
     }
 

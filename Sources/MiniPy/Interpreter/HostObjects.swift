@@ -3,7 +3,10 @@ import HeapRuntime
 /// A Python function: code, globals, defaults, closure cells.
 struct FunctionPayload: HostPayload {
     static let typeName = "function"
-    let code: CodeObject
+    /// Borrowed: the interpreter keeps every code object it compiles (``Interpreter/codes``),
+    /// so copying a payload costs no reference counting.
+    let codeReference: Unmanaged<CodeObject>
+    var code: CodeObject { codeReference.takeUnretainedValue() }
     var globals: ObjectRef?
     /// A tuple of default values, or nil.
     var defaults: ObjectRef?
@@ -20,6 +23,15 @@ struct FunctionPayload: HostPayload {
         if let closure { visit(closure, .named("__closure__")) }
         if let ownerClass { visit(ownerClass, .named("__class__")) }
     }
+    init(code: CodeObject, globals: ObjectRef?, defaults: ObjectRef?, closure: ObjectRef?, name: ObjectRef?, ownerClass: ObjectRef?) {
+        codeReference = .passUnretained(code)
+        self.globals = globals
+        self.defaults = defaults
+        self.closure = closure
+        self.name = name
+        self.ownerClass = ownerClass
+    }
+
     mutating func clear() { globals = nil; defaults = nil; closure = nil; ownerClass = nil }
     func repr() throws -> String { "<function \(code.name)>" }
 }

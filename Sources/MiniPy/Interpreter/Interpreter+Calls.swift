@@ -64,6 +64,28 @@ extension Interpreter {
         return try call(attribute, args, kwargs)
     }
 
+    /// A frame for a call of `code`, from its pool when one is free.
+    @inline(__always)
+    func makeFrame(_ code: CodeObject, _ functionObject: ObjectRef, _ function: FunctionPayload) -> Frame {
+        let frame: Frame
+        if let reused = code.framePool.popLast() {
+            frame = reused
+            frame.globals = function.globals ?? heap.none
+            frame.line = code.firstLine
+        } else {
+            frame = Frame(code: code, globals: function.globals ?? heap.none, interpreter: self)
+        }
+        frame.function = functionObject
+        return frame
+    }
+
+    /// Gives a finished call's frame back to its code's pool, its locals released.
+    @inline(__always)
+    func recycle(_ frame: Frame, _ code: CodeObject) {
+        frame.clear()
+        if code.framePool.count < 8 { code.framePool.append(frame) }
+    }
+
     /// Runs a Python function: binds the arguments to a new frame's slots as CPython's
     /// `_PyEval_MakeFrameVector` does (each parameter holds its own reference), runs the body,
     /// returns the result (owned).
@@ -73,31 +95,27 @@ extension Interpreter {
         callDepth += 1
         defer { callDepth -= 1 }
         if callDepth > recursionLimit { throw raise("RecursionError", "maximum recursion depth exceeded") }
-        let frame = Frame(code: code, globals: function.globals ?? heap.none, interpreter: self)
-        frame.function = functionObject
-        let parameterCount = code.parameterNames.count
+        let frame = makeFrame(code, functionObject, function)
+        let parameterCount = code.parameterCount
         let slots = frame.slots
         let positional = min(args.count, parameterCount)
         for i in 0..<positional { slots[i] = newRef(args[i]) }
         // Taking over the caller's references: each is given back before the frame goes,
         // so the caller's later release balances (the frame still holds its own then).
-        var stolen: [ObjectRef] = []
+        var stolenKeywords: [ObjectRef] = []
+        let stolenRange = stealFrom.map { min($0, positional)..<positional } ?? 0..<0
         defer {
-            for object in stolen { _ = newRef(object) }
-            withExtendedLifetime(frame) {}
+            for i in stolenRange { _ = newRef(args[i]) }
+            for object in stolenKeywords { _ = newRef(object) }
+            recycle(frame, code)
         }
-        if let first = stealFrom, first < positional {
-            for i in first..<positional {
-                stolen.append(args[i])
-                drop(args[i])
-            }
-        }
+        for i in stolenRange { drop(args[i]) }
         var next = parameterCount
         if code.hasVarArgs {
             slots[next] = own(heap.tuple(args.count > parameterCount ? Array(args[parameterCount...]) : []))
             next += 1
         } else if args.count > parameterCount {
-            throw typeError("\(code.name)() takes \(parameterCount) positional argument\(parameterCount == 1 ? "" : "s") but \(args.count) \(args.count == 1 ? "was" : "were") given")
+            throw tooManyArguments(code, args.count)
         }
         if !kwargs.isEmpty {
             var extra: ObjectRef?
@@ -107,7 +125,7 @@ extension Interpreter {
                     if slots[index] != nil { throw typeError("\(code.name)() got multiple values for argument '\(key)'") }
                     slots[index] = newRef(value)
                     if stealFrom != nil {
-                        stolen.append(value)
+                        stolenKeywords.append(value)
                         drop(value)
                     }
                 } else if let extra {
@@ -119,6 +137,19 @@ extension Interpreter {
         } else if code.hasKwArgs {
             slots[next] = own(heap.dict())
         }
+        return try run(frame, code, function, positional: positional)
+    }
+
+    func tooManyArguments(_ code: CodeObject, _ given: Int) -> PyException {
+        let count = code.parameterCount
+        return typeError("\(code.name)() takes \(count) positional argument\(count == 1 ? "" : "s") but \(given) \(given == 1 ? "was" : "were") given")
+    }
+
+    /// The rest of a call once the given arguments are in the frame's slots: defaults,
+    /// cells, the closure, the body. The caller recycles the frame.
+    func run(_ frame: Frame, _ code: CodeObject, _ function: FunctionPayload, positional: Int) throws(PyException) -> ObjectRef {
+        let slots = frame.slots
+        let parameterCount = code.parameterCount
         if positional < parameterCount {
             let defaults = function.defaults.flatMap { try? heap.items(of: $0) } ?? []
             let firstDefault = parameterCount - defaults.count
@@ -132,12 +163,14 @@ extension Interpreter {
                 throw typeError("\(code.name)() missing \(missing.count) required positional argument\(missing.count == 1 ? "" : "s"): \(list)")
             }
         }
-        for slot in code.cellSlots {
-            let value = slots[slot]
-            slots[slot] = own(heap.makeHost(cellType, CellPayload(value: value)))
-            drop(value)
+        if code.hasCells {
+            for slot in code.cellSlots {
+                let value = slots[slot]
+                slots[slot] = own(heap.makeHost(cellType, CellPayload(value: value)))
+                drop(value)
+            }
         }
-        if !code.freeSlots.isEmpty, let closure = function.closure, let cells = try? heap.items(of: closure) {
+        if code.hasFreeVariables, let closure = function.closure, let cells = try? heap.items(of: closure) {
             for (i, slot) in code.freeSlots.enumerated() where i < cells.count { slots[slot] = newRef(cells[i]) }
         }
         let profile = tracing ? profiles[ObjectIdentifier(code)] : nil
@@ -158,6 +191,53 @@ extension Interpreter {
         return none
     }
 
+    /// A call from compiled code with `count` positional arguments and no others: the
+    /// arguments are evaluated straight into the new frame's parameter slots (CPython's
+    /// CALL moves them from its stack the same way), so no argument list is made. `first`,
+    /// when given, is the instance of a method call, handed over owned.
+    func callDirect(_ callee: ObjectRef, _ function: FunctionPayload, count: Int, first: ObjectRef?,
+                    _ caller: Frame, _ fill: ArgumentFill) throws(PyException) -> ObjectRef {
+        // The code object borrowed for the call without a reference count of its own: the
+        // interpreter keeps every code object alive.
+        var failure: PyException?
+        let result = function.codeReference._withUnsafeGuaranteedRef { code -> ObjectRef? in
+            do throws(PyException) {
+                return try callDirect(callee, function, code, count: count, first: first, caller, fill)
+            } catch {
+                failure = error
+                return nil
+            }
+        }
+        if let failure { throw failure }
+        return result.unsafelyUnwrapped
+    }
+
+    private func callDirect(_ callee: ObjectRef, _ function: FunctionPayload, _ code: CodeObject, count: Int, first: ObjectRef?,
+                            _ caller: Frame, _ fill: ArgumentFill) throws(PyException) -> ObjectRef {
+        let total = count + (first == nil ? 0 : 1)
+        callDepth += 1
+        defer { callDepth -= 1 }
+        if callDepth > recursionLimit {
+            drop(first)
+            throw raise("RecursionError", "maximum recursion depth exceeded")
+        }
+        let frame = makeFrame(code, callee, function)
+        defer { recycle(frame, code) }
+        var slots = frame.slots
+        if let first {
+            slots[0] = first
+            slots += 1
+        }
+        try fill(caller, slots)
+        if total > code.parameterCount { throw tooManyArguments(code, total) }
+        return try run(frame, code, function, positional: total)
+    }
+}
+
+/// Evaluates a call's arguments into the slots given (owned references).
+typealias ArgumentFill = (Frame, UnsafeMutablePointer<ObjectRef?>) throws(PyException) -> Void
+
+extension Interpreter {
     /// `cls(*args, **kwargs)`: a new instance, then `__init__`.
     func instantiate(_ cls: ObjectRef, _ args: [ObjectRef], _ kwargs: [(String, ObjectRef)]) throws(PyException) -> ObjectRef {
         let instance: ObjectRef

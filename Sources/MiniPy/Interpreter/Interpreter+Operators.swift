@@ -201,6 +201,19 @@ extension Interpreter {
 
     /// `a op b` for comparisons; result owned (True/False for the built-in types).
     func compare(_ op: CompareOp, _ a: ObjectRef, _ b: ObjectRef) throws(PyException) -> ObjectRef {
+        if tag(a) == .int && tag(b) == .int, let x = heap.intValue(of: a), let y = heap.intValue(of: b) {
+            switch op {
+            case .eq: return bool(x == y)
+            case .ne: return bool(x != y)
+            case .lt: return bool(x < y)
+            case .le: return bool(x <= y)
+            case .gt: return bool(x > y)
+            case .ge: return bool(x >= y)
+            case .is: return bool(a == b)
+            case .isNot: return bool(a != b)
+            default: break
+            }
+        }
         switch op {
         case .is: return bool(a == b)
         case .isNot: return bool(a != b)

@@ -43,6 +43,8 @@ public final class Interpreter {
     var moduleMakers: [String: (Interpreter) -> ObjectRef] = [:]
     var interned: [String: ObjectRef] = [:]
 
+    /// Every code object compiled, kept for the interpreter's life (functions borrow theirs).
+    var codes: [CodeObject] = []
     var callDepth = 0
     /// CPython's default recursion limit; the interpreter runs on a thread whose stack fits it.
     var recursionLimit = 1000
@@ -149,6 +151,7 @@ public final class Interpreter {
         finalizeMain()
         stdout.flush()
         stderr.flush()
+        releaseCode()
         return status
     }
 
@@ -187,6 +190,15 @@ public final class Interpreter {
         }
         heap.gc.collect()
         stdout.flush()
+    }
+
+    /// Drops the compiled closures, which hold the interpreter (see ``Compiler/interp``).
+    func releaseCode() {
+        for code in codes {
+            code.body = { _ throws(PyException) in .normal }
+            code.framePool = []
+        }
+        codes = []
     }
 
     func reportSyntaxError(_ error: SyntaxError, filename: String) {
