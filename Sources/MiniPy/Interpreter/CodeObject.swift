@@ -41,6 +41,13 @@ final class CodeObject {
 }
 
 typealias Eval = (Frame) throws(PyException) -> ObjectRef
+
+// Compiled closures kept in arrays are wrapped in structs: an array of a function type
+// stores its closures in their most general form, and every call of one read back goes
+// through a reabstraction thunk; a struct field keeps the closure's own form.
+struct EvalBox { let run: Eval }
+struct ExecBox { let run: Exec }
+struct StoreBox { let run: Store }
 typealias Exec = (Frame) throws(PyException) -> Flow
 typealias Store = (Frame, ObjectRef) throws(PyException) -> Void
 

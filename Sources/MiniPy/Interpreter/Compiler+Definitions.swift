@@ -29,7 +29,7 @@ extension Compiler {
         code.body = try compiler.block(definition.body)
         code.isMethod = isMethod && compiler.usesSuper
         code.sourceLines = (definition.decoratorLine ?? definition.line)...max(definition.line, definition.lastLine)
-        let defaults = try definition.parameters.compactMap(\.defaultValue).map { (value) throws(SyntaxError) -> Eval in try expression(value) }
+        let defaults = try definition.parameters.compactMap(\.defaultValue).map { (value) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(value)) }
         let closure = closureBuilder(for: inner)
         let nameObject = interp.name(definition.name)
         return { f throws(PyException) in
@@ -56,7 +56,7 @@ extension Compiler {
         let compiler = Compiler(interp: interp, filename: filename, scope: inner, enclosingClass: enclosingClass)
         compiler.classBeingCompiled = definition
         code.body = try compiler.block(definition.body)
-        let baseEvals = try definition.bases.map { (value) throws(SyntaxError) -> Eval in try expression(value) }
+        let baseEvals = try definition.bases.map { (value) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(value)) }
         let decorators = try definition.decorators.map { (value) throws(SyntaxError) -> Eval in try expression(value) }
         let closure = closureBuilder(for: inner)
         let store = try self.store(.name(definition.name, line: line))

@@ -27,7 +27,7 @@ extension Compiler {
             let constant = constantValue(expr)
             return { _ throws(PyException) in interp.newRef(constant) }
         case .tuple(let items, _):
-            let evals = evaluator(try items.map { (item) throws(SyntaxError) -> Eval in try expression(item) })
+            let evals = evaluator(try items.map { (item) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(item)) })
             return { f throws(PyException) in
                 let values = try evals(f)
                 defer { for value in values { interp.drop(value) } }
@@ -35,14 +35,14 @@ extension Compiler {
             }
         case .list(let items, _):
             if items.isEmpty { return { _ throws(PyException) in interp.own(interp.heap.list()) } }
-            let evals = evaluator(try items.map { (item) throws(SyntaxError) -> Eval in try expression(item) })
+            let evals = evaluator(try items.map { (item) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(item)) })
             return { f throws(PyException) in
                 let values = try evals(f)
                 defer { for value in values { interp.drop(value) } }
                 return interp.own(interp.heap.list(values))
             }
         case .set(let items, _):
-            let evals = try items.map { (item) throws(SyntaxError) -> Eval in try expression(item) }
+            let evals = try items.map { (item) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(item)) }
             return { f throws(PyException) in
                 let values = try interp.evaluateAll(evals, f)
                 defer { for value in values { interp.drop(value) } }
@@ -97,9 +97,9 @@ extension Compiler {
         case .compare(let left, let rest, _):
             let leftEval = try expression(left)
             let ops = rest.map(\.0)
-            let evals = try rest.map { (pair) throws(SyntaxError) -> Eval in try expression(pair.1) }
+            let evals = try rest.map { (pair) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(pair.1)) }
             if ops.count == 1 {
-                let op = ops[0], rightEval = evals[0]
+                let op = ops[0], rightEval = evals[0].run
                 return { f throws(PyException) in
                     let a = try leftEval(f)
                     let b: ObjectRef
@@ -112,7 +112,7 @@ extension Compiler {
                 var a = try leftEval(f)
                 for (i, op) in ops.enumerated() {
                     let b: ObjectRef
-                    do throws(PyException) { b = try evals[i](f) } catch { interp.drop(a); throw error }
+                    do throws(PyException) { b = try evals[i].run(f) } catch { interp.drop(a); throw error }
                     let result: ObjectRef
                     do throws(PyException) { result = try interp.compare(op, a, b) } catch { interp.drop(a); interp.drop(b); throw error }
                     interp.drop(a)
@@ -195,12 +195,12 @@ extension Compiler {
 
     private func call(_ function: Expr, _ arguments: [Argument], line: Int) throws(SyntaxError) -> Eval {
         let interp = self.interp
-        var positional: [Eval] = []
+        var positional: [EvalBox] = []
         var keywords: [(String, Eval)] = []
         var hasUnpacking = false
         for argument in arguments {
             switch argument {
-            case .positional(let value): positional.append(try expression(value))
+            case .positional(let value): positional.append(EvalBox(run: try expression(value)))
             case .keyword(let name, let value): keywords.append((name, try expression(value)))
             case .star, .doubleStar: hasUnpacking = true
             }
@@ -307,20 +307,20 @@ extension Compiler {
 extension Compiler {
     /// Evaluates arguments straight into slots; on an error, what was stored stays in the
     /// slots, for the frame's recycling to release.
-    func argumentFill(_ evals: [Eval]) -> ArgumentFill {
+    func argumentFill(_ evals: [EvalBox]) -> ArgumentFill {
         switch evals.count {
         case 0: return { _, _ throws(PyException) in }
         case 1:
-            let a = evals[0]
+            let a = evals[0].run
             return { f, slots throws(PyException) in slots[0] = try a(f) }
         case 2:
-            let a = evals[0], b = evals[1]
+            let a = evals[0].run, b = evals[1].run
             return { f, slots throws(PyException) in
                 slots[0] = try a(f)
                 slots[1] = try b(f)
             }
         case 3:
-            let a = evals[0], b = evals[1], c = evals[2]
+            let a = evals[0].run, b = evals[1].run, c = evals[2].run
             return { f, slots throws(PyException) in
                 slots[0] = try a(f)
                 slots[1] = try b(f)
@@ -328,28 +328,28 @@ extension Compiler {
             }
         default:
             return { f, slots throws(PyException) in
-                for (i, eval) in evals.enumerated() { slots[i] = try eval(f) }
+                for (i, eval) in evals.enumerated() { slots[i] = try eval.run(f) }
             }
         }
     }
 
     /// One closure that evaluates a list of expressions in order (owned results), without
     /// reading closures out of an array for the common short lists.
-    func evaluator(_ evals: [Eval]) -> (Frame) throws(PyException) -> [ObjectRef] {
+    func evaluator(_ evals: [EvalBox]) -> (Frame) throws(PyException) -> [ObjectRef] {
         let interp = self.interp
         switch evals.count {
         case 0: return { _ throws(PyException) in [] }
         case 1:
-            let a = evals[0]
+            let a = evals[0].run
             return { f throws(PyException) in [try a(f)] }
         case 2:
-            let a = evals[0], b = evals[1]
+            let a = evals[0].run, b = evals[1].run
             return { f throws(PyException) in
                 let x = try a(f)
                 do throws(PyException) { return [x, try b(f)] } catch { interp.drop(x); throw error }
             }
         case 3:
-            let a = evals[0], b = evals[1], c = evals[2]
+            let a = evals[0].run, b = evals[1].run, c = evals[2].run
             return { f throws(PyException) in
                 let x = try a(f)
                 let y: ObjectRef
@@ -365,11 +365,11 @@ extension Compiler {
 extension Interpreter {
     /// Evaluates expressions in order; on an error, gives back what was made.
     @inline(__always)
-    func evaluateAll(_ evals: [Eval], _ f: Frame) throws(PyException) -> [ObjectRef] {
+    func evaluateAll(_ evals: [EvalBox], _ f: Frame) throws(PyException) -> [ObjectRef] {
         var values: [ObjectRef] = []
         values.reserveCapacity(evals.count)
         for eval in evals {
-            do throws(PyException) { values.append(try eval(f)) } catch {
+            do throws(PyException) { values.append(try eval.run(f)) } catch {
                 for value in values { drop(value) }
                 throw error
             }

@@ -103,11 +103,11 @@ extension Compiler {
                 try interp.setItem(target, key, value)
             }
         case .tuple(let items, _), .list(let items, _):
-            let stores = try items.map { (item) throws(SyntaxError) -> Store in try store(item) }
+            let stores = try items.map { (item) throws(SyntaxError) -> StoreBox in StoreBox(run: try store(item)) }
             let count = stores.count
             if count == 2 {
                 // `a, b = pair`, the common case, without an array of closures.
-                let first = stores[0], second = stores[1]
+                let first = stores[0].run, second = stores[1].run
                 return { f, value throws(PyException) in
                     defer { interp.drop(value) }
                     if interp.tag(value) == .tuple, let items = try? interp.heap.items(of: value), items.count == 2 {
@@ -126,7 +126,7 @@ extension Compiler {
                 do throws(PyException) { parts = try interp.unpack(value, count: count) } catch { interp.drop(value); throw error }
                 interp.drop(value)
                 for (i, store) in stores.enumerated() {
-                    do throws(PyException) { try store(f, parts[i]) } catch {
+                    do throws(PyException) { try store.run(f, parts[i]) } catch {
                         for part in parts[(i + 1)...] { interp.drop(part) }
                         throw error
                     }

@@ -48,20 +48,20 @@ final class Compiler {
     // MARK: Blocks
 
     func block(_ statements: [Stmt]) throws(SyntaxError) -> Exec {
-        let compiled = try statements.map { (statement) throws(SyntaxError) -> Exec in try self.statement(statement) }
+        let compiled = try statements.map { (statement) throws(SyntaxError) -> ExecBox in ExecBox(run: try self.statement(statement)) }
         let lines = statements.map(\.line)
         let interp = self.interp
         // `interp.tracing` is one load per statement: memory_profiler's line events.
         switch compiled.count {
         case 0: return { _ throws(PyException) in .normal }
         case 1:
-            let only = compiled[0], line = lines[0]
+            let only = compiled[0].run, line = lines[0]
             return { f throws(PyException) in
                 if interp.tracing { interp.traceLine(f, line) }
                 return try only(f)
             }
         case 2:
-            let first = compiled[0], second = compiled[1]
+            let first = compiled[0].run, second = compiled[1].run
             let firstLine = lines[0], secondLine = lines[1]
             return { f throws(PyException) in
                 if interp.tracing { interp.traceLine(f, firstLine) }
@@ -75,7 +75,7 @@ final class Compiler {
             // from an array goes through a reabstraction thunk.
             var rest: Exec = { _ throws(PyException) in .normal }
             for index in compiled.indices.reversed() {
-                let statement = compiled[index], line = lines[index], next = rest
+                let statement = compiled[index].run, line = lines[index], next = rest
                 let isLast = index == compiled.count - 1
                 rest = isLast ? { f throws(PyException) in
                     if interp.tracing { interp.traceLine(f, line) }
@@ -104,9 +104,9 @@ final class Compiler {
             }
         case .assign(let targets, let value):
             let eval = try expression(value)
-            let stores = try targets.map { (target) throws(SyntaxError) -> Store in try store(target) }
+            let stores = try targets.map { (target) throws(SyntaxError) -> StoreBox in StoreBox(run: try store(target)) }
             if stores.count == 1 {
-                let store = stores[0]
+                let store = stores[0].run
                 return { f throws(PyException) in
                     f.line = line
                     try store(f, try eval(f))
@@ -117,7 +117,7 @@ final class Compiler {
                 f.line = line
                 let value = try eval(f)
                 defer { interp.drop(value) }
-                for store in stores { try store(f, interp.newRef(value)) }
+                for store in stores { try store.run(f, interp.newRef(value)) }
                 return .normal
             }
         case .augmentedAssign(let target, let op, let value):
@@ -309,10 +309,10 @@ final class Compiler {
     /// `range` is still the built-in. Nil at run time when it is not.
     private func rangeCall(_ iterable: Expr) throws(SyntaxError) -> ((Frame) throws(PyException) -> (Int, Int, Int)?)? {
         guard case .call(.name("range", let line), let arguments, _) = iterable, (1...3).contains(arguments.count) else { return nil }
-        var evals: [Eval] = []
+        var evals: [EvalBox] = []
         for argument in arguments {
             guard case .positional(let value) = argument else { return nil }
-            evals.append(try expression(value))
+            evals.append(EvalBox(run: try expression(value)))
         }
         let nameEval = try expression(.name("range", line: line))
         let interp = self.interp
@@ -322,7 +322,7 @@ final class Compiler {
             guard callee == interp.rangeBuiltin else { return nil }
             var values: [Int] = []
             for eval in evals {
-                let value = try eval(f)
+                let value = try eval.run(f)
                 defer { interp.drop(value) }
                 guard interp.tag(value) == .int || interp.tag(value) == .bool, let number = interp.heap.intValue(of: value) else {
                     throw interp.typeError("'\(interp.typeName(value))' object cannot be interpreted as an integer")
