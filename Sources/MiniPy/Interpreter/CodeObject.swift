@@ -85,12 +85,12 @@ final class Frame {
         for i in 0..<slotCount {
             if let value = slots[i] {
                 slots[i] = nil
-                heap.release(value)
+                heap.releaseCount(value)
             }
         }
         if let value = returnValue {
             returnValue = nil
-            heap.release(value)
+            heap.releaseCount(value)
         }
         function = nil
         namespace = nil

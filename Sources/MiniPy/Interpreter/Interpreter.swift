@@ -90,10 +90,13 @@ public final class Interpreter {
     // MARK: References
 
     /// A new owned reference to `object`.
-    @inline(__always) func newRef(_ object: ObjectRef) -> ObjectRef { heap.retain(object).unmanaged() }
+    @inline(__always) func newRef(_ object: ObjectRef) -> ObjectRef {
+        heap.retainCount(object)
+        return object
+    }
     /// Gives back an owned reference.
-    @inline(__always) func drop(_ object: ObjectRef) { heap.release(object) }
-    @inline(__always) func drop(_ object: ObjectRef?) { if let object { heap.release(object) } }
+    @inline(__always) func drop(_ object: ObjectRef) { heap.releaseCount(object) }
+    @inline(__always) func drop(_ object: ObjectRef?) { if let object { heap.releaseCount(object) } }
     @inline(__always) func own(_ object: consuming OwnedRef) -> ObjectRef { object.unmanaged() }
     /// `None`, owned.
     @inline(__always) var none: ObjectRef { heap.none }
