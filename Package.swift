@@ -147,7 +147,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MiniPyTests",
-            dependencies: ["MiniPy", "minipy"],
+            dependencies: ["MiniPy", "minipy", "HeapGraphModel"],
             swiftSettings: strict
         ),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),

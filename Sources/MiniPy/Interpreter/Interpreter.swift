@@ -215,7 +215,8 @@ public final class Interpreter {
                 text += "    " + String(repeating: " ", count: caret) + "^\n"
             }
         }
-        text += error.isUnsupported ? "SyntaxError: \(error.message) (line \(error.line))\n" : "SyntaxError: \(error.message)\n"
+        text += error.isUnsupported ? "SyntaxError: \(error.message) (line \(error.line))\n"
+            : "SyntaxError: \(error.message) (line \(error.line), column \(error.column))\n"
         stderr.write(text)
         stderr.flush()
     }
