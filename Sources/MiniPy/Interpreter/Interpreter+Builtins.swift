@@ -124,9 +124,13 @@ extension Interpreter {
             let start = args.count > 1 ? try interp.intArgument(args[1], "start") : 0
             let items = try interp.collectItems(args[0])
             defer { for item in items { interp.drop(item) } }
-            let pairs = items.enumerated().map { (i, item) in interp.heap.tuple([interp.heap.int(start + i).unmanaged(), item]).unmanaged() }
+            var pairs: [ObjectRef] = []
             defer { for pair in pairs { interp.drop(pair) } }
-            for (i, _) in items.enumerated() { interp.drop(try? interp.heap.item(0, of: pairs[i])) }
+            for (i, item) in items.enumerated() {
+                let number = interp.int(start + i)
+                pairs.append(interp.own(interp.heap.tuple([number, item])))
+                interp.drop(number)
+            }
             return interp.own(interp.heap.list(pairs))
         }
         addBuiltin("zip") { (interp, args, _) throws(PyException) in

@@ -60,8 +60,13 @@ extension Interpreter {
         case .host:
             if let range = heap.payload(of: container, as: rangeType) {
                 if let slice {
-                    let values = try sliceIndices(slice, count: range.count).map { range.start + $0 * range.step }
-                    return own(heap.list(values.map { heap.int($0).unmanaged() }.map { value -> ObjectRef in value }).consumingItems(self))
+                    // A slice of a range is a range.
+                    let indices = try sliceIndices(slice, count: range.count)
+                    let step = range.step * (indices.count > 1 ? indices[1] - indices[0] : (slice.step.flatMap { heap.intValue(of: $0) } ?? 1))
+                    let rawStart = slice.start.flatMap { heap.intValue(of: $0) } ?? 0
+                    let emptyStart = rawStart < 0 ? max(0, rawStart + range.count) : min(rawStart, range.count)
+                    let start = range.start + (indices.first ?? emptyStart) * range.step
+                    return own(heap.makeHost(rangeType, RangePayload(start: start, stop: start + indices.count * step, step: step)))
                 }
                 return int(range.start + range.step * (try index(key, count: range.count, kind: "range object")))
             }
@@ -135,14 +140,5 @@ extension Interpreter {
         default:
             throw typeError("'\(typeName(container))' object doesn't support item deletion")
         }
-    }
-}
-
-extension OwnedRef {
-    /// Drops the counts of a list's items that were taken when they were made (the list
-    /// took its own).
-    consuming func consumingItems(_ interp: Interpreter) -> OwnedRef {
-        for item in (try? interp.heap.items(of: self.ref)) ?? [] { interp.heap.release(item) }
-        return self
     }
 }
