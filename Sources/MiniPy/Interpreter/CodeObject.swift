@@ -3,6 +3,8 @@ import HeapRuntime
 /// A compiled function body (or module, class body, comprehension): what a call runs.
 final class CodeObject {
     let name: String
+    /// `Class.method`, `outer.<locals>.inner`: what reprs show (CPython's `__qualname__`).
+    var qualifiedName: String
     let filename: String
     let firstLine: Int
     let scope: Scope
@@ -30,6 +32,7 @@ final class CodeObject {
 
     init(name: String, filename: String, firstLine: Int, scope: Scope, parameterNames: [String], hasVarArgs: Bool, hasKwArgs: Bool) {
         self.name = name
+        self.qualifiedName = name
         self.filename = filename
         self.firstLine = firstLine
         self.scope = scope

@@ -26,6 +26,8 @@ extension Compiler {
         let isMethod = scope.kind == .classBody
         let compiler = Compiler(interp: interp, filename: filename, scope: inner,
                                 enclosingClass: isMethod ? currentClass : enclosingClass)
+        code.qualifiedName = qualifiedPrefix + definition.name
+        compiler.qualifiedPrefix = code.qualifiedName + ".<locals>."
         code.body = try compiler.block(definition.body)
         code.isMethod = isMethod && compiler.usesSuper
         code.sourceLines = (definition.decoratorLine ?? definition.line)...max(definition.line, definition.lastLine)
@@ -55,12 +57,14 @@ extension Compiler {
         let code = codeObject(name: definition.name, line: line, scope: inner, parameters: [], varArgs: false, kwArgs: false)
         let compiler = Compiler(interp: interp, filename: filename, scope: inner, enclosingClass: enclosingClass)
         compiler.classBeingCompiled = definition
+        compiler.qualifiedPrefix = qualifiedPrefix + definition.name + "."
         code.body = try compiler.block(definition.body)
         let baseEvals = try definition.bases.map { (value) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(value)) }
         let decorators = try definition.decorators.map { (value) throws(SyntaxError) -> Eval in try expression(value) }
         let closure = closureBuilder(for: inner)
         let store = try self.store(.name(definition.name, line: line))
         let name = definition.name
+        let qualifiedName = interp.name(qualifiedPrefix + definition.name)
         return { f throws(PyException) in
             f.line = line
             let decoratorValues = try decorators.map { (eval) throws(PyException) -> ObjectRef in try eval(f) }
@@ -70,7 +74,7 @@ extension Compiler {
             let namespace = interp.own(interp.heap.dict())
             defer { interp.drop(namespace) }
             try? interp.heap.setItem(interp.name("__module__"), to: interp.name("__main__"), in: namespace)
-            try? interp.heap.setItem(interp.name("__qualname__"), to: interp.name(name), in: namespace)
+            try? interp.heap.setItem(interp.name("__qualname__"), to: qualifiedName, in: namespace)
             let frame = Frame(code: code, globals: f.globals, interpreter: interp)
             frame.namespace = namespace
             if let cells = closure?(f) {

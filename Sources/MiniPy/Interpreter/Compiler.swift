@@ -15,6 +15,8 @@ final class Compiler {
     var loopDepth = 0
     /// Set while compiling a class body: the class its `def`s belong to.
     var classBeingCompiled: ClassDef?
+    /// What names defined here are qualified with: `Class.`, `function.<locals>.`.
+    var qualifiedPrefix = ""
     /// Whether the body calls zero-argument `super()` (its function then records its class).
     var usesSuper = false
 

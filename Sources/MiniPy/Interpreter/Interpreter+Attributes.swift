@@ -22,7 +22,10 @@ extension Interpreter {
             throw raise("AttributeError", "'\(heap.typeName(of: object))' object has no attribute '\(text)'")
         case .class:
             let text = heap.stringValue(of: key) ?? ""
-            if text == "__name__" { return newRef(heap.attribute(name("__qualname__"), of: object) ?? heap.none) }
+            if text == "__name__" {
+                let qualified = heap.attribute(name("__qualname__"), of: object).flatMap { heap.stringValue(of: $0) } ?? ""
+                return str(qualified.split(separator: ".").last.map(String.init) ?? qualified)
+            }
             if text == "__base__" || text == "__bases__" {
                 let base = heap.baseClass(of: object) ?? typeObjects[.object].unsafelyUnwrapped
                 return text == "__base__" ? newRef(base) : own(heap.tuple([base]))
@@ -51,7 +54,8 @@ extension Interpreter {
             }
             if let function = heap.payload(of: object, as: functionType) {
                 switch heap.stringValue(of: key) {
-                case "__name__", "__qualname__": return str(function.code.name)
+                case "__name__": return str(function.code.name)
+                case "__qualname__": return str(function.code.qualifiedName)
                 case "__defaults__": return newRef(function.defaults ?? heap.none)
                 case "__closure__": return newRef(function.closure ?? heap.none)
                 case "__globals__": return newRef(function.globals ?? heap.none)

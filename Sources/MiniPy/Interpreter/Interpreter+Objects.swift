@@ -143,28 +143,26 @@ extension Interpreter {
             defer { active.remove(object) }
             switch kind {
             case .list, .tuple:
-                let items = (try? heap.items(of: object)) ?? []
+                // Every item held first: a __repr__ may change the list while it is shown.
+                let items = ((try? heap.items(of: object)) ?? []).map { newRef($0) }
+                defer { for item in items { drop(item) } }
                 var parts: [String] = []
-                for item in items {
-                    let held = newRef(item)
-                    defer { drop(held) }
-                    parts.append(try repr(held, active: &active, depth: depth + 1))
-                }
+                for item in items { parts.append(try repr(item, active: &active, depth: depth + 1)) }
                 if kind == .list { return "[" + parts.joined(separator: ", ") + "]" }
                 return parts.count == 1 ? "(" + parts[0] + ",)" : "(" + parts.joined(separator: ", ") + ")"
             case .set:
-                let items = (try? heap.keys(of: object)) ?? []
+                let items = ((try? heap.keys(of: object)) ?? []).map { newRef($0) }
+                defer { for item in items { drop(item) } }
                 if items.isEmpty { return "set()" }
                 var parts: [String] = []
                 for item in items { parts.append(try repr(item, active: &active, depth: depth + 1)) }
                 return "{" + parts.joined(separator: ", ") + "}"
             default:
-                let entries = (try? heap.entries(of: object)) ?? []
+                let entries = ((try? heap.entries(of: object)) ?? []).map { (key: newRef($0.key), value: newRef($0.value)) }
+                defer { for entry in entries { drop(entry.key); drop(entry.value) } }
                 var parts: [String] = []
                 for entry in entries {
-                    let key = newRef(entry.key), value = newRef(entry.value)
-                    defer { drop(key); drop(value) }
-                    parts.append(try repr(key, active: &active, depth: depth + 1) + ": " + repr(value, active: &active, depth: depth + 1))
+                    parts.append(try repr(entry.key, active: &active, depth: depth + 1) + ": " + repr(entry.value, active: &active, depth: depth + 1))
                 }
                 return "{" + parts.joined(separator: ", ") + "}"
             }
@@ -194,7 +192,7 @@ extension Interpreter {
             return "<weakref at \(hexAddress(object)); dead>"
         case .bytes: return "b''"
         case .host:
-            if let function = heap.payload(of: object, as: functionType) { return "<function \(function.code.name) at \(hexAddress(object))>" }
+            if let function = heap.payload(of: object, as: functionType) { return "<function \(function.code.qualifiedName) at \(hexAddress(object))>" }
             if let type = heap.payload(of: object, as: typeType) { return "<class '\(type.kind.rawValue)'>" }
             if let range = heap.payload(of: object, as: rangeType) { return (try? range.repr()) ?? "range" }
             if let module = heap.payload(of: object, as: moduleType) { return "<module '\(module.name)'>" }
@@ -205,7 +203,7 @@ extension Interpreter {
             }
             if let method = heap.payload(of: object, as: methodType), let function = method.function, let instance = method.instance,
                let payload = heap.payload(of: function, as: functionType) {
-                return "<bound method \(heap.typeName(of: instance)).\(payload.code.name) of \(try repr(instance, active: &active, depth: depth + 1))>"
+                return "<bound method \(payload.code.qualifiedName) of \(try repr(instance, active: &active, depth: depth + 1))>"
             }
             return "<\(typeName(object)) object at \(hexAddress(object))>"
         }
