@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "HeapAnalysis", targets: ["HeapAnalysis"]),
         .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
         .executable(name: "heapgraph", targets: ["heapgraph"]),
+        .executable(name: "minipy", targets: ["minipy"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -64,6 +65,15 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // minipy: a small Python interpreter whose values live on a HeapRuntime heap.
+        // The interpreter's state is one thread's (like CPython's under its GIL); run-time
+        // exclusivity checks on it cost a tenth of a function call, so they are off here.
+        .target(
+            name: "MiniPy",
+            dependencies: ["HeapRuntime", "HeapRuntimeSnapshot", "HeapAnalysis", "GraphvizRender"],
+            swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
+        .executableTarget(name: "minipy", dependencies: ["MiniPy"], swiftSettings: strict),
         .executableTarget(
             name: "RuntimeTour",
             dependencies: ["HeapRuntime"],
@@ -139,6 +149,11 @@ let package = Package(
         .testTarget(
             name: "HeapAnalysisTests",
             dependencies: ["HeapAnalysis", "HeapGraphModel", "HeapRuntime", "HeapRuntimeSnapshot"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "MiniPyTests",
+            dependencies: ["MiniPy", "minipy", "HeapGraphModel"],
             swiftSettings: strict
         ),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
