@@ -81,9 +81,22 @@ struct StableIDTable {
         count -= 1
     }
 
+    /// Makes room for `total` serials in all without growing on the way: a snapshot of
+    /// `total` objects numbers each of them, and every object already numbered is alive,
+    /// so among them (the few singletons no node refers to aside).
+    mutating func reserve(total: Int) {
+        let needed = max(count, total) + 64
+        var capacity = keys == nil ? 1024 : mask + 1
+        while needed * 4 > capacity * 3 { capacity *= 2 }
+        if keys == nil || capacity > mask + 1 { grow(to: capacity) }
+    }
+
     private mutating func grow() {
+        grow(to: max(1024, keys == nil ? 0 : (mask + 1) * 2))
+    }
+
+    private mutating func grow(to capacity: Int) {
         let oldKeys = keys, oldValues = values, oldCapacity = keys == nil ? 0 : mask + 1
-        let capacity = max(1024, oldCapacity * 2)
         let newKeys = UnsafeMutablePointer<UInt>.allocate(capacity: capacity)
         newKeys.initialize(repeating: 0, count: capacity)
         let newValues = UnsafeMutablePointer<UInt64>.allocate(capacity: capacity)
