@@ -318,8 +318,6 @@ extension Heap {
             let (items, count) = ValueSemantics.sequence(list)
             for i in 0..<count { garbage.insert(items[i]) }
         }
-        // Room for every object's snapshot id at once: no rehashing while nodes are numbered.
-        core.pointee.stableIDs.reserve(total: objects.count)
         return try body(SnapshotView(core: core, objects: objects, counts: counts, generations: generations,
                                      heldInside: heldInside, edgeCounts: edgeCounts, garbage: garbage))
     }
