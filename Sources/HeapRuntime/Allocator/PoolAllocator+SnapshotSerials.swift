@@ -3,17 +3,32 @@
 /// (docs/snapshot-format.md, "Node ids"). Python's `id()` stays the address.
 ///
 /// The allocator keeps them beside the blocks, where a free finds them without a search:
-/// a pool gets an array of 1,024 ids (one per 16 bytes of the pool, indexed by the block's
-/// offset; 8 KiB) when a snapshot first numbers one of its objects, and a large object
-/// block keeps its id in 7 spare bytes of its links. Ids are given lazily, the first time
+/// a pool gets an array with one id per block (8 bytes per block of the pool: 2 KiB for a
+/// pool of 64-byte blocks) when a snapshot first numbers one of its objects, and a large
+/// object block keeps its id in 7 spare bytes of its links. A block's slot is its offset
+/// divided by the block size, computed as a multiplication by the pool's
+/// `blockIndexMultiplier` and a shift: exact for offsets below 2¹⁴ and sizes up to 512
+/// (the error, under 2⁻¹⁸, is smaller than the 1/512 a quotient's fraction stays away
+/// from the next integer), and different for any two blocks, which are a block size apart. Ids are given lazily, the first time
 /// a snapshot sees an object; freeing the object clears its slot, so the next object at
 /// that address gets a new id. Before the first snapshot nothing is kept and a free pays
 /// one predictable branch; after it, a free clears one slot (the pool's header, already
 /// in cache, says where the array is). docs/performance.md, "Stable object ids
 /// (issue 18)", has the measurements.
 extension PoolAllocator {
-    /// Slots in a pool's id array: one per 16 bytes of the 16 KiB pool.
-    static var serialSlotsPerPool: Int { poolSize / alignment }
+    /// ⌈2³² / `blockSize`⌉, set in each pool's header when it takes a size class.
+    static func blockIndexMultiplier(blockSize: Int) -> UInt32 {
+        UInt32(((1 << 32) + blockSize - 1) / blockSize)
+    }
+
+    /// Slots in the id array of a pool of `blockSize` blocks: every block index fits.
+    static func serialSlots(blockSize: Int) -> Int { poolSize / blockSize + 1 }
+
+    /// The index of the block at `offset` in its pool.
+    @inlinable @inline(__always)
+    static func blockIndex(offset: Int, multiplier: UInt32) -> Int {
+        Int(truncatingIfNeeded: (UInt64(offset) &* UInt64(multiplier)) >> 32)
+    }
 
     /// The snapshot id of the object in `block` (allocated with `size`), given now if it
     /// has none.
@@ -33,11 +48,12 @@ extension PoolAllocator {
         let header = PoolHeader(pool)
         let serials: UnsafeMutablePointer<UInt64>
         if let existing = header.serials { serials = existing } else {
-            serials = .allocate(capacity: Self.serialSlotsPerPool)
-            serials.initialize(repeating: 0, count: Self.serialSlotsPerPool)
+            let slots = Self.serialSlots(blockSize: Self.blockSize(ofClass: Int(header.sizeClass)))
+            serials = .allocate(capacity: slots)
+            serials.initialize(repeating: 0, count: slots)
             header.serials = serials
         }
-        let slot = (block - pool) >> 4
+        let slot = Self.blockIndex(offset: block - pool, multiplier: header.blockIndexMultiplier)
         if serials[slot] == 0 {
             serials[slot] = nextSerial
             nextSerial += 1
@@ -55,8 +71,9 @@ extension PoolAllocator {
             return
         }
         let pool = UnsafeMutableRawPointer(bitPattern: UInt(bitPattern: block) & Self.poolMask).unsafelyUnwrapped
-        guard let serials = PoolHeader(pool).serials else { return }
-        serials[(block - pool) >> 4] = 0
+        let header = PoolHeader(pool)
+        guard let serials = header.serials else { return }
+        serials[Self.blockIndex(offset: block - pool, multiplier: header.blockIndexMultiplier)] = 0
     }
 
     /// Objects holding a snapshot id now (for tests).
@@ -66,8 +83,11 @@ extension PoolAllocator {
         for i in 0..<arenaCapacity {
             guard let base = arenas[i].base else { continue }
             for pool in 0..<arenas[i].poolsCarved {
-                guard let serials = PoolHeader(base + pool * Self.poolSize).serials else { continue }
-                for slot in 0..<Self.serialSlotsPerPool where serials[slot] != 0 { total += 1 }
+                let header = PoolHeader(base + pool * Self.poolSize)
+                guard let serials = header.serials else { continue }
+                for slot in 0..<Self.serialSlots(blockSize: Self.blockSize(ofClass: Int(header.sizeClass))) where serials[slot] != 0 {
+                    total += 1
+                }
             }
         }
         var links = firstLargeObject
@@ -83,8 +103,9 @@ extension PoolAllocator {
         var total = 0
         for i in 0..<arenaCapacity {
             guard let base = arenas[i].base else { continue }
-            for pool in 0..<arenas[i].poolsCarved where PoolHeader(base + pool * Self.poolSize).serials != nil {
-                total += Self.serialSlotsPerPool * 8
+            for pool in 0..<arenas[i].poolsCarved {
+                let header = PoolHeader(base + pool * Self.poolSize)
+                if header.serials != nil { total += Self.serialSlots(blockSize: Self.blockSize(ofClass: Int(header.sizeClass))) * 8 }
             }
         }
         return total

@@ -372,6 +372,7 @@ struct PoolAllocator {
         header.arenaIndex = arenaIndex
         header.sizeClass = Int32(sizeClass)
         header.usedList = Int32(list)
+        header.blockIndexMultiplier = Self.blockIndexMultiplier(blockSize: blockSize)
         header.usedBlocks = 1
         header.carvingPhase = 0
         header.nextOffset = 0
@@ -594,12 +595,13 @@ struct ArenaDescriptor {
     init(nextArena: Int32) { self.nextArena = nextArena }
 }
 
-/// A typed view of a pool's 52-byte header, which sits in the pool's 64-byte header slot
+/// A typed view of a pool's 64-byte header, which fills the pool's 64-byte header slot
 /// (see `PoolAllocator.headerOffset(ofPool:)`).
 ///
 /// Layout: `usedBlocks` Int32 @0, `sizeClass` Int32 @4, `freeBlock` @8, `nextPool` @16,
 /// `previousPool` @24, `arenaIndex` Int32 @32, `carvingPhase` Int32 @36, `nextOffset` Int32
-/// @40, `maxNextOffset` Int32 @44, `usedList` Int32 @48 (which tells what its blocks hold).
+/// @40, `maxNextOffset` Int32 @44, `usedList` Int32 @48 (which tells what its blocks hold),
+/// `blockIndexMultiplier` UInt32 @52, `serials` @56 (snapshot ids).
 /// Offsets of blocks are from the pool's start.
 @usableFromInline
 struct PoolHeader {
@@ -659,9 +661,16 @@ struct PoolHeader {
         get { base.load(fromByteOffset: 48, as: Int32.self) }
         nonmutating set { base.storeBytes(of: newValue, toByteOffset: 48, as: Int32.self) }
     }
-    /// The snapshot ids of the pool's objects, one slot per 16 bytes of the pool by the
-    /// block's offset, 0 for none (`PoolAllocator+SnapshotSerials.swift`). Nil until a
-    /// snapshot numbers one of them; freed with the pool.
+    /// ⌈2³² / block size⌉: a block's offset times this, shifted right by 32, is its index
+    /// among the pool's blocks (`PoolAllocator+SnapshotSerials.swift`), with no division.
+    @inlinable
+    var blockIndexMultiplier: UInt32 {
+        @inline(__always) get { base.load(fromByteOffset: 52, as: UInt32.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 52, as: UInt32.self) }
+    }
+    /// The snapshot ids of the pool's objects, one slot per block by its index, 0 for none
+    /// (`PoolAllocator+SnapshotSerials.swift`). Nil until a snapshot numbers one of them;
+    /// freed with the pool.
     @inlinable
     var serials: UnsafeMutablePointer<UInt64>? {
         @inline(__always) get { base.load(fromByteOffset: 56, as: UnsafeMutablePointer<UInt64>?.self) }
