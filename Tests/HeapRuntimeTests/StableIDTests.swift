@@ -2,7 +2,7 @@ import Testing
 @testable import HeapRuntime
 
 /// Snapshot ids (serial numbers) against a churning heap: every live object keeps its id,
-/// a freed object's id never comes back, and the table forgets what was freed.
+/// a freed object's id never comes back, and the allocator forgets what was freed.
 @Suite struct StableIDTests {
     @Test func idsSurviveChurnAndAreNeverReused() throws {
         let heap = Heap()
@@ -21,7 +21,7 @@ import Testing
                 if freedAddresses.contains(heap.id(of: object)) { reusedAddresses += 1 }
                 live.append((object, id, heap.id(of: object)))
             }
-            // Free about half, in random order: the table's deletions shift entries back.
+            // Free about half, in random order: each free clears its slot.
             var kept: [(object: ObjectRef, id: UInt64, address: Int)] = []
             for entry in live {
                 if random.next() % 2 == 0 { kept.append(entry) } else {
@@ -32,25 +32,42 @@ import Testing
             live = kept
             // Everything still alive has the id it was given.
             for entry in live.prefix(500) { #expect(heap.snapshotID(of: entry.object) == entry.id) }
-            #expect(heap.core.pointee.stableIDs.count == live.count)
+            #expect(heap.core.pointee.allocator.numberedObjectCount() == live.count)
         }
         // The allocator did reuse freed addresses, and their new objects got new ids.
         #expect(reusedAddresses > 10_000)
         for entry in live { #expect(heap.snapshotID(of: entry.object) == entry.id) }
         for entry in live { heap.release(entry.object) }
         live.removeAll()
-        #expect(heap.core.pointee.stableIDs.count == 0)
+        #expect(heap.core.pointee.allocator.numberedObjectCount() == 0)
     }
 
     @Test func nothingIsKeptUntilTheFirstSnapshot() throws {
         let heap = Heap()
         for _ in 0..<1_000 { _ = heap.list() }
-        #expect(heap.core.pointee.stableIDs.count == 0)
-        #expect(heap.core.pointee.stableIDs.bytes == 0)
+        #expect(heap.core.pointee.allocator.numberedObjectCount() == 0)
+        #expect(heap.core.pointee.allocator.serialArrayBytes() == 0)
         let kept = heap.list()
         let id = heap.snapshotID(of: kept)
         #expect(id == 1)
-        #expect(heap.core.pointee.stableIDs.count == 1)
+        #expect(heap.core.pointee.allocator.numberedObjectCount() == 1)
         #expect(kept.snapshotID == id)
+    }
+
+    @Test func largeObjectsKeepTheirIdsInTheirLinks() throws {
+        let heap = Heap()
+        let items = (0..<100).map { heap.int($0 + 1_000).unmanaged() }
+        defer { for item in items { heap.release(item) } }
+        var oldID: UInt64 = 0
+        do {
+            let big = heap.tuple(items)            // 24 + 800 bytes: a large block
+            oldID = heap.snapshotID(of: big)
+            #expect(heap.snapshotID(of: big) == oldID)
+            #expect(heap.core.pointee.allocator.numberedObjectCount() == 1)
+        }
+        #expect(heap.core.pointee.allocator.numberedObjectCount() == 0)
+        let again = heap.tuple(items)
+        #expect(heap.snapshotID(of: again) != oldID)
+        #expect(heap.snapshotID(of: again) > oldID)
     }
 }

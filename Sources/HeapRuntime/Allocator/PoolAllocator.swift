@@ -51,8 +51,8 @@ struct PoolAllocator {
     /// Used lists: one per size class and ``BlockContents``, `contents * 32 + class`.
     @inlinable static var usedListCount: Int { 3 * 32 }
     /// Bytes in front of a large object block: links to the next and previous one, its
-    /// contents, whether it is numbered (`markNumbered`) and its size (32 bytes, so the
-    /// block stays 16-byte aligned).
+    /// contents (a byte) and its object's snapshot id (7 bytes, `snapshotSerial`), and its
+    /// size (32 bytes, so the block stays 16-byte aligned).
     @inlinable static var largeObjectLinkSize: Int { 32 }
     @inlinable static var poolSize: Int { 16 * 1024 }
     @inlinable static var poolMask: UInt { ~UInt(16 * 1024 - 1) }
@@ -100,6 +100,10 @@ struct PoolAllocator {
     /// each (next at 0, previous at 8, `BlockContents` at 16); the block handed out follows.
     var firstLargeObject: UnsafeMutableRawPointer? = nil
     var lastLargeObject: UnsafeMutableRawPointer? = nil
+    /// Set by the first snapshot id given: from then on every free clears its block's id.
+    @usableFromInline var numbersObjects = false
+    /// The next snapshot id; ids start at 1 and are never given twice.
+    var nextSerial: UInt64 = 1
 
     init() {
         usedPools = .allocate(capacity: Self.usedListCount)
@@ -130,8 +134,8 @@ struct PoolAllocator {
             guard let base = arenas[i].base else { continue }
             for pool in 0..<arenas[i].poolsCarved {
                 let header = PoolHeader(base + pool * Self.poolSize)
-                header.numbered?.deallocate()
-                header.numbered = nil
+                header.serials?.deallocate()
+                header.serials = nil
             }
         }
         for i in 0..<arenaCapacity where arenas[i].base != nil {
@@ -252,8 +256,8 @@ struct PoolAllocator {
         processLargeBytes.subtract(Self.largeObjectLinkSize, ordering: .relaxed)
         links.storeBytes(of: nil, as: UnsafeMutableRawPointer?.self)
         links.storeBytes(of: lastLargeObject, toByteOffset: 8, as: UnsafeMutableRawPointer?.self)
-        links.storeBytes(of: contents, toByteOffset: 16, as: BlockContents.self)
-        links.storeBytes(of: 0, toByteOffset: Self.largeNumberedMarkOffset, as: UInt8.self)   // not numbered
+        // The contents in byte 16, and no snapshot id yet in bytes 17…23.
+        links.storeBytes(of: UInt64(contents.rawValue), toByteOffset: 16, as: UInt64.self)
         links.storeBytes(of: size, toByteOffset: 24, as: Int.self)   // for releaseAll
         if let last = lastLargeObject { last.storeBytes(of: links, as: UnsafeMutableRawPointer?.self) } else { firstLargeObject = links }
         lastLargeObject = links
@@ -368,6 +372,7 @@ struct PoolAllocator {
         header.arenaIndex = arenaIndex
         header.sizeClass = Int32(sizeClass)
         header.usedList = Int32(list)
+        header.blockIndexMultiplier = Self.blockIndexMultiplier(blockSize: blockSize)
         header.usedBlocks = 1
         header.carvingPhase = 0
         header.nextOffset = 0
@@ -433,10 +438,10 @@ struct PoolAllocator {
 
     mutating func poolBecameFree(_ pool: UnsafeMutableRawPointer) {
         let header = PoolHeader(pool)
-        // Every numbered block was freed (and unmarked) with the rest.
-        if let numbered = header.numbered {
-            numbered.deallocate()
-            header.numbered = nil
+        // Every numbered block was freed (and its serial cleared) with the rest.
+        if let serials = header.serials {
+            serials.deallocate()
+            header.serials = nil
         }
         let arenaIndex = header.arenaIndex
         let arena = arenas + Int(arenaIndex)
@@ -590,12 +595,13 @@ struct ArenaDescriptor {
     init(nextArena: Int32) { self.nextArena = nextArena }
 }
 
-/// A typed view of a pool's 52-byte header, which sits in the pool's 64-byte header slot
+/// A typed view of a pool's 64-byte header, which fills the pool's 64-byte header slot
 /// (see `PoolAllocator.headerOffset(ofPool:)`).
 ///
 /// Layout: `usedBlocks` Int32 @0, `sizeClass` Int32 @4, `freeBlock` @8, `nextPool` @16,
 /// `previousPool` @24, `arenaIndex` Int32 @32, `carvingPhase` Int32 @36, `nextOffset` Int32
-/// @40, `maxNextOffset` Int32 @44, `usedList` Int32 @48 (which tells what its blocks hold).
+/// @40, `maxNextOffset` Int32 @44, `usedList` Int32 @48 (which tells what its blocks hold),
+/// `blockIndexMultiplier` UInt32 @52, `serials` @56 (snapshot ids).
 /// Offsets of blocks are from the pool's start.
 @usableFromInline
 struct PoolHeader {
@@ -655,11 +661,18 @@ struct PoolHeader {
         get { base.load(fromByteOffset: 48, as: Int32.self) }
         nonmutating set { base.storeBytes(of: newValue, toByteOffset: 48, as: Int32.self) }
     }
-    /// Which of the pool's blocks hold an object with a snapshot id: one bit per 16 bytes
-    /// of the pool, by the block's offset (`StableIDTable`). Nil until a snapshot numbers
-    /// one of them; freed with the pool.
+    /// ⌈2³² / block size⌉: a block's offset times this, shifted right by 32, is its index
+    /// among the pool's blocks (`PoolAllocator+SnapshotSerials.swift`), with no division.
     @inlinable
-    var numbered: UnsafeMutablePointer<UInt64>? {
+    var blockIndexMultiplier: UInt32 {
+        @inline(__always) get { base.load(fromByteOffset: 52, as: UInt32.self) }
+        @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 52, as: UInt32.self) }
+    }
+    /// The snapshot ids of the pool's objects, one slot per block by its index, 0 for none
+    /// (`PoolAllocator+SnapshotSerials.swift`). Nil until a snapshot numbers one of them;
+    /// freed with the pool.
+    @inlinable
+    var serials: UnsafeMutablePointer<UInt64>? {
         @inline(__always) get { base.load(fromByteOffset: 56, as: UnsafeMutablePointer<UInt64>?.self) }
         @inline(__always) nonmutating set { base.storeBytes(of: newValue, toByteOffset: 56, as: UnsafeMutablePointer<UInt64>?.self) }
     }

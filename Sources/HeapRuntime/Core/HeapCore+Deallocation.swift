@@ -8,11 +8,9 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         pointee.liveObjects &-= 1
         // After the first snapshot, a numbered object's serial goes with it, so a new object
         // at its address is a new object to the next snapshot too.
-        if _slowPath(pointee.stableIDs.count != 0) {
-            let block = container ? object - Layout.gcHeadSize : object
-            if pointee.allocator.takeNumberedMark(block, size: container ? size &+ Layout.gcHeadSize : size) {
-                pointee.stableIDs.forget(object)
-            }
+        if _slowPath(pointee.allocator.numbersObjects) {
+            pointee.allocator.forgetSerial(ofBlock: container ? object - Layout.gcHeadSize : object,
+                                           size: container ? size &+ Layout.gcHeadSize : size)
         }
         if container {
             pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize, contents: .container)
@@ -128,8 +126,8 @@ extension HeapCore {
             core.pointee.collector.garbage = nil
             release(garbage)
         }
-        // Nothing will be snapshotted again: frees need not look their serials up.
-        core.pointee.stableIDs.deallocate()
+        // Nothing will be snapshotted again: frees need not clear their ids.
+        core.pointee.allocator.numbersObjects = false
         // Clearing every container breaks every cycle; reference counting frees the rest,
         // atoms and buffers included.
         var lists = (0...generationCount).map { core.pointee.generationHeads[$0] }

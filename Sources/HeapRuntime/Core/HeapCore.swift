@@ -55,9 +55,6 @@ struct HeapCore {
     /// The `Heap` that owns this core, for finalizers; nil once it is gone.
     unowned(unsafe) var owner: Heap? = nil
 
-    /// The serial numbers snapshots give objects as their ids (see `StableIDTable`).
-    @usableFromInline var stableIDs = StableIDTable()
-
     /// Snapshot requests (SIGUSR2) this heap has seen at a safe point; see SnapshotAtExit.swift.
     var snapshotRequestsServed = 0
     /// This heap's identity in snapshot metadata (`heap`), random so that two heaps, in one

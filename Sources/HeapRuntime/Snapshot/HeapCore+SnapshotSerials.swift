@@ -1,15 +1,11 @@
 extension UnsafeMutablePointer where Pointee == HeapCore {
-    /// The object's snapshot id (see `StableIDTable`), given now if it has none; a new one
-    /// also marks the object's block as numbered, so its free forgets the id.
+    /// The object's snapshot id (`PoolAllocator+SnapshotSerials.swift`), given now if it
+    /// has none.
     func snapshotSerial(of object: UnsafeMutableRawPointer) -> UInt64 {
-        let (serial, isNew) = pointee.stableIDs.serial(of: object)
-        if isNew {
-            let container = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.isContainer
-            let size = HeapCore.allocationSize(of: object, core: self)
-            pointee.allocator.markNumbered(container ? object - Layout.gcHeadSize : object,
-                                           size: container ? size + Layout.gcHeadSize : size)
-        }
-        return serial
+        let container = object.field(8, as: UnsafeMutablePointer<TypeInfo>.self).pointee.isContainer
+        let size = HeapCore.allocationSize(of: object, core: self)
+        return pointee.allocator.snapshotSerial(ofBlock: container ? object - Layout.gcHeadSize : object,
+                                                size: container ? size + Layout.gcHeadSize : size)
     }
 }
 
