@@ -124,6 +124,34 @@ struct ReportCommandTests {
         #expect(html.contains("<svg"), "the watched Box has a picture")
     }
 
+    @Test func longTablesAreCutAndThePageSaysSo() throws {
+        let directory = try scratchDirectory("report-cut")
+        let path = directory + "/many.heapgraph"
+        var builder = HeapGraphBuilder(runtime: "HeapRuntime")
+        let registry = builder.node("list", kind: .array, size: 56, externalCount: 1, flags: [.tracked])
+        builder.root(registry, name: "app.ALL", category: .global)
+        // 70 types, type i with i + 1 objects: the table shows the 50 most common.
+        for type in 0..<70 {
+            for _ in 0...type {
+                let object = builder.node("app.Type\(type)", size: 32, flags: [.tracked])
+                builder.edge(from: registry, to: object, .index(builder.nodeCount))
+            }
+        }
+        try builder.write(to: path)
+        let page = directory + "/report.html"
+        let result = try heapgraph(["report", path, "-o", page])
+        #expect(result.status == 0, "\(result.standardError)")
+        let html = try read(page)
+        let types = try #require(html.components(separatedBy: "id=\"types\">").dropFirst().first?.components(separatedBy: "</table>").first)
+        #expect(types.components(separatedBy: "<tr>").count - 1 == 51, "a heading row and 50 rows")
+        #expect(types.contains("<code>app.Type69</code>"))
+        #expect(types.contains("<code>app.Type20</code>"))
+        #expect(!types.contains("<code>app.Type19</code>"))
+        #expect(html.contains("The first 50 of 71 types by count are shown; 21 more are not."))
+        #expect(html.contains("The 50 objects retaining the most are shown, of 2,486"))
+        #expect(html.contains("No baseline given"))
+    }
+
     @Test func badOutputFailsBeforeReading() throws {
         let directory = try scratchDirectory("report-bad")
         let snapshots = try leakyAppSnapshots(in: directory, requests: 20)
