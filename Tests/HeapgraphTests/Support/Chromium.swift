@@ -10,7 +10,7 @@ enum Chromium {
 
     /// Runs chromium headless with its profile, cache and home inside `directory`, standard
     /// output into `outputFile`; gives up after `seconds`. Returns the exit status.
-    static func run(_ arguments: [String], in directory: String, outputFile: String, seconds: Double = 90) throws -> Int32 {
+    static func run(_ arguments: [String], in directory: String, outputFile: String, seconds: Double = 240) throws -> Int32 {
         let chromium = try #require(path)
         try #require(FileManager.default.createFile(atPath: outputFile, contents: nil))
         let output = try #require(FileHandle(forWritingAtPath: outputFile))
