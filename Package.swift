@@ -159,7 +159,7 @@ let package = Package(
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
         .testTarget(
             name: "HeapgraphTests",
-            dependencies: ["heapgraph", "HeapRuntime", "HeapGraphModel"],
+            dependencies: ["heapgraph", "HeapRuntime", "HeapGraphModel", "LeakyApp"],   // the report tests run LeakyApp
             exclude: ["Golden"],       // expected outputs, read by path
             swiftSettings: strict
         ),
