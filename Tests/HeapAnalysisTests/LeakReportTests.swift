@@ -69,6 +69,25 @@ struct LeakReportTests {
         #expect(report.leakCount(in: .cyclicGarbage) == 1000)
     }
 
+    @Test func aGroupLimitShowsTheLargestGroupsAndCountsTheRest() throws {
+        let graph = HeapSnapshot.build(runtime: "HeapRuntime") { heap in
+            let root = heap.rootList()
+            let node = heap.heldClass("Node", in: root), tree = heap.heldClass("Tree", in: root, at: 1)
+            for _ in 0..<4 { _ = heap.ring(of: node) }
+            for _ in 0..<3 { _ = heap.ring("Tree", of: tree) }
+        }
+        let report = LeakReport.analyze(graph)
+        let all = report.text()
+        let limited = report.text(groupLimit: 1)
+        let groupLines = { (text: String) in text.split(separator: "\n").filter { $0.contains("with the same fingerprint") } }
+        #expect(groupLines(all).count == 2)
+        // Four Node rings retain more than three Tree rings: Node's group comes first.
+        #expect(groupLines(limited).count == 1)
+        #expect(groupLines(limited).first?.hasSuffix(": Node") == true)
+        #expect(limited.contains("  … and 1 more group (3 leaks); --limit 0 lists all"))
+        #expect(!all.contains("more group"))
+    }
+
     @Test func twoKindsOfRingsAreTwoGroups() throws {
         // Tree rings: parent (200 B) .children → list (120 B) [0] → child (180 B) .parent.
         let treeRing = 200 + 120 + 180

@@ -32,6 +32,27 @@ struct LeakGateTests {
         #expect(try heapgraph(["leaks", fixture.final, "--fail-on", "all"]).status == 1)
     }
 
+    /// `--limit` cuts the text report's groups per category, never the gate or the
+    /// machine formats.
+    @Test func limitCutsTheTextButNotTheGate() throws {
+        let directory = try scratchDirectory("gates-limit")
+        let fixture = try makeLeakFixture(in: directory)
+        let negative = try heapgraph(["leaks", fixture.final, "--limit", "-1"])
+        #expect(negative.status == 2)
+        #expect(negative.standardError.contains("--limit must be 0 or more"))
+        let all = try heapgraph(["leaks", fixture.final, "--limit", "0"])
+        let one = try heapgraph(["leaks", fixture.final, "--limit", "1"])
+        #expect(one.status == all.status)
+        let groups = { (text: String) in text.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains(" fingerprint ") }.count }
+        #expect(groups(one.standardOutput) <= groups(all.standardOutput))
+        let cut = groups(all.standardOutput) - groups(one.standardOutput)
+        #expect(cut == one.standardOutput.split(separator: "\n").filter { $0.hasPrefix("  … and ") }.reduce(0) {
+            $0 + (Int($1.split(separator: " ")[2]) ?? 0)
+        })
+        let json = try heapgraph(["leaks", fixture.final, "--limit", "1", "--format", "json"])
+        #expect(json.standardOutput == (try heapgraph(["leaks", fixture.final, "--format", "json"])).standardOutput)
+    }
+
     /// Per category: (JUnit outcome, SARIF level) for each --fail-on, against the exit status.
     @Test(arguments: [
         ("all", 1, ["uncollectable": "failure", "cyclic-garbage": "failure", "watched": "failure", "survivors": "skipped", "growth": "failure"]),

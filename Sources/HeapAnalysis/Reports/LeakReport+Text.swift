@@ -14,8 +14,10 @@ extension LeakReport {
     ///
     /// `failingOn` names the categories that fail the gate; a category with findings that
     /// is not among them says it is tolerated. Known leaks and stale known-leak entries come
-    /// last.
-    public func text(colors: Bool = false, failingOn: Set<LeakCategory> = Set(LeakCategory.allCases)) -> String {
+    /// last. `groupLimit` shows at most that many groups per category (the largest first,
+    /// as they are ordered) and counts the rest in one line; nil shows them all.
+    public func text(colors: Bool = false, failingOn: Set<LeakCategory> = Set(LeakCategory.allCases),
+                     groupLimit: Int? = nil) -> String {
         let bold = colors ? "\u{1B}[1m" : "", reset = colors ? "\u{1B}[0m" : ""
         let total = groups.reduce(0) { $0 + $1.count }
         var lines = ["\(bold)Leak report: \(Self.plural(groups.count, "group")), \(Self.plural(total, "leak"))\(reset)"
@@ -29,7 +31,8 @@ extension LeakReport {
             lines.append("\(bold)\(category.rawValue)\(reset): \(Self.plural(found.count, "group")), "
                 + "\(Self.plural(leakCount(in: category), "leak")) (\(category.summary))"
                 + (failingOn.contains(category) ? "" : ", tolerated (not in --fail-on)"))
-            for group in found {
+            let shown = found.prefix(groupLimit ?? Int.max)
+            for group in shown {
                 let same = group.count == 1 ? "1 leak with fingerprint" : "\(group.count) leaks with the same fingerprint"
                 lines.append("  \(same) \(group.fingerprint): \(group.types.map(ReportStyle.typeName).joined(separator: ", "))")
                 lines.append("    \(ReportStyle.bytes(group.bytes)), retained \(ReportStyle.bytes(group.retainedBytes))")
@@ -56,6 +59,10 @@ extension LeakReport {
                     lines.append(contentsOf: trace.text(colors: colors).split(separator: "\n", omittingEmptySubsequences: false)
                         .map { "    " + $0 })
                 }
+            }
+            if found.count > shown.count {
+                let hidden = found.dropFirst(shown.count)
+                lines.append("  … and \(Self.plural(hidden.count, "more group")) (\(Self.plural(hidden.reduce(0) { $0 + $1.count }, "leak"))); --limit 0 lists all")
             }
         }
         lines += knownLeakTextLines(colors: colors)

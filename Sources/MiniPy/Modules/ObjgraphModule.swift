@@ -15,8 +15,10 @@ struct HeapView {
 
     init(_ interp: Interpreter) {
         graph = HeapSnapshot(heap: interp.heap)
+        // Graph nodes carry snapshot ids (serial numbers, given when the graph was built),
+        // not addresses.
         var byID: [UInt64: ObjectRef] = [:]
-        for object in interp.heap.allObjects() { byID[UInt64(UInt(bitPattern: object.id))] = object }
+        for object in interp.heap.allObjects() { byID[interp.heap.snapshotID(of: object)] = object }
         var objects: [ObjectRef?] = []
         var ordinals: [ObjectRef: Int] = [:]
         for ordinal in 0..<graph.nodeCount {

@@ -63,10 +63,15 @@ struct LeaksCommand: ParsableCommand {
     @Option(help: "Graphviz layout engine for --render-dir pictures: dot, neato, fdp, sfdp, circo or twopi (default: chosen by size).")
     var engine: LayoutEngine?
 
+    // .unconditional: `--limit -1` is a (bad) value, not an unknown option named -1.
+    @Option(parsing: .unconditional, help: "At most this many groups per category in the text report (0, the default: all). JSON, JUnit and SARIF always carry every group, and the exit status counts them all.")
+    var limit = 0
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
         _ = try failingCategories()
+        guard limit >= 0 else { throw ValidationError("--limit must be 0 or more (0 lists everything)") }
         let named = Set(failOn.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         if named.contains(LeakCategory.growth.rawValue), baseline.isEmpty {
             throw ValidationError("--fail-on growth needs --baseline OLD: growth is measured against earlier snapshots")
@@ -145,7 +150,8 @@ struct LeaksCommand: ParsableCommand {
         let failing = try failingCategories()
         let text: String
         switch format {
-        case .text: text = leakReport.text(colors: report.isStandardOutput && Terminal.standardOutput.usesColor, failingOn: failing)
+        case .text: text = leakReport.text(colors: report.isStandardOutput && Terminal.standardOutput.usesColor, failingOn: failing,
+                                            groupLimit: limit == 0 ? nil : limit)
         case .json: text = leakReport.json()
         case .junit: text = leakReport.junitXML(failingOn: failing)
         case .sarif: text = leakReport.sarif(failingOn: failing)
