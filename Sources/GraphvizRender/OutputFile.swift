@@ -13,7 +13,7 @@ import HeapGraphFormat
 /// try OutputFile.standardOutput.write(Array("done\n".utf8))
 /// ```
 ///
-/// What ``write(_:)`` does depends on what the path names when it writes:
+/// What ``write(_:)-(String)`` does depends on what the path names when it writes:
 /// - a regular file, or nothing yet: the bytes go to a temporary file in the same
 ///   directory, which is then renamed over the path, so readers see the old file or the
 ///   new one, never half of one, and a failed write leaves the old file as it was;
@@ -61,7 +61,7 @@ public struct OutputFile: Sendable, Hashable {
         self.displayName = displayName
     }
 
-    /// How ``write(_:)`` would write, found by ``check()``.
+    /// How ``write(_:)-(String)`` would write, found by ``check()``.
     public enum Plan: Sendable, Hashable {
         /// To an open file descriptor (standard output).
         case descriptor(Int32)
@@ -71,7 +71,7 @@ public struct OutputFile: Sendable, Hashable {
         case replace(path: [UInt8])
     }
 
-    /// Checks, without writing anything, that ``write(_:)`` could write here: the path's
+    /// Checks, without writing anything, that ``write(_:)-(String)`` could write here: the path's
     /// directory exists and is writable, it names no directory or socket, a device or
     /// FIFO is writable, standard output is open.
     /// - Returns: how it would write.
@@ -102,7 +102,7 @@ public struct OutputFile: Sendable, Hashable {
         }
     }
 
-    /// The device and inode of the file ``write(_:)`` would write into (links followed), or
+    /// The device and inode of the file ``write(_:)-(String)`` would write into (links followed), or
     /// nil when there is none yet. Commands compare it with their inputs' to refuse writing
     /// over what they read.
     public func existingIdentity() -> FileIdentity? {
@@ -122,7 +122,7 @@ public struct OutputFile: Sendable, Hashable {
     }
 
     /// Writes what `produce` writes into the descriptor it is given, by the same rules as
-    /// ``write(_:)``: a temporary file renamed over the path only once `produce` returns
+    /// ``write(_:)-(String)``: a temporary file renamed over the path only once `produce` returns
     /// (a failure, thrown by `produce` or by the system, leaves the old file as it was), a
     /// device or FIFO written directly, standard output as it is. For outputs too large to
     /// hold in memory first (a converted snapshot).

@@ -87,7 +87,7 @@ public struct SnapshotStrings: Sendable {
 /// Streams a `.heapgraph` file: any producer (a runtime walking its heap, a converter, a
 /// test's graph) hands it node records, then edge records, then the metadata, without
 /// knowing the layout. Records go out through 1 MiB buffers written and checksummed on a
-/// second thread (``SnapshotFileSink``), so the producer's walk and the `write` calls
+/// second thread (`SnapshotFileSink`), so the producer's walk and the `write` calls
 /// overlap; the header is written last, in place.
 ///
 /// ```swift

@@ -12,7 +12,7 @@
 /// ```
 ///
 /// The graph is the one ``HeapSnapshot/init(contentsOf:)`` would read from the same records:
-/// ``write(to:)`` writes them through the format's ``SnapshotWriter``.
+/// ``write(to:)`` writes them through the format's `SnapshotWriter`.
 public struct HeapGraphBuilder: Sendable {
     struct Node: Sendable {
         var id: UInt64
@@ -131,7 +131,7 @@ public struct HeapGraphBuilder: Sendable {
             roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
     }
 
-    /// Writes the graph as a `.heapgraph` file through ``SnapshotWriter``.
+    /// Writes the graph as a `.heapgraph` file through `SnapshotWriter`.
     public func write(to path: String) throws(SnapshotWriteError) {
         var writer = try SnapshotWriter(path: path)
         defer { writer.close() }

@@ -4,7 +4,7 @@ import HeapGraphFormat
 extension HeapSnapshot {
     /// Reads a `.heapgraph` file, checking everything: magic, version, every count against
     /// the file's size (before allocating for it), every section's bounds, every string and
-    /// edge target, and the checksum. Never traps on bad input; throws a ``SnapshotError``
+    /// edge target, and the checksum. Never traps on bad input; throws a `SnapshotError`
     /// that names the problem and where.
     ///
     /// Memory grows with the records read, never ahead of them from a count the header

@@ -2,7 +2,7 @@ import HeapGraphFormat
 
 extension HeapSnapshot {
     /// Writes the graph as a `.heapgraph` file at `path` (created, or truncated), through the
-    /// format's ``SnapshotWriter``: what ``init(contentsOf:)`` reads back as the same graph,
+    /// format's `SnapshotWriter`: what ``init(contentsOf:)`` reads back as the same graph,
     /// whatever the graph came from (a V8 snapshot, a live heap, the builder).
     /// - Complexity: O(nodes + edges + strings); the records stream through the writer's
     ///   buffers, with 4 bytes per string (their indexes in the file) beside the graph.

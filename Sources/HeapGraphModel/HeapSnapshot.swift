@@ -1,12 +1,12 @@
 import HeapGraphFormat
 
 /// The compact graph of a heap: what a `.heapgraph` file holds, or what a live heap gives
-/// through ``init(heap:)``, in one form the analyzer uses directly.
+/// through `init(heap:)`, in one form the analyzer uses directly.
 ///
 /// Nodes are numbered 0..<``nodeCount``. Edges are stored as compressed sparse rows in
 /// both directions: a node's outgoing edges, and its incoming ones, are contiguous.
 ///
-/// The graph is source-neutral: a node has a kind (``NodeKind``) beside its type name, an edge
+/// The graph is source-neutral: a node has a kind (`NodeKind`) beside its type name, an edge
 /// one of the format's kinds (attributes, indexes, dict keys and values, closure variables,
 /// internal, hidden, shortcut; weak or not), and a heap's named roots (``roots``) come with
 /// it; which runtime the heap came from is ``SnapshotMetadata/runtime``. CPython's notions

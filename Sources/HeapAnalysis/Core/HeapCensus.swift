@@ -6,7 +6,7 @@ public struct HeapCensus: Sendable, Hashable {
     public var references: Int
     /// Sum of the shallow sizes.
     public var bytes: Int
-    /// Objects the host program holds (``HeapSnapshot/isRoot(_:)``).
+    /// Objects the host program holds (`HeapSnapshot.isRoot(_:)`).
     public var roots: Int
     public var tracked: Int
     public var inGarbage: Int

@@ -1,6 +1,6 @@
 import HeapGraphModel
 
-/// What ``HeapSnapshot/showRefs(_:options:)`` and ``HeapSnapshot/showBackrefs(_:options:)``
+/// What ``HeapGraphModel/HeapSnapshot/showRefs(_:options:)`` and ``HeapGraphModel/HeapSnapshot/showBackrefs(_:options:)``
 /// draw: objgraph's keyword arguments, plus a cap on the nodes drawn.
 ///
 /// Every closure receives a node ordinal.

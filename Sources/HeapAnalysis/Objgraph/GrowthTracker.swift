@@ -25,7 +25,7 @@ public struct GrowthTracker: Sendable {
 
     /// The types above their peak, largest increase first (ties by name), at most `limit`
     /// rows (nil or 0: all); raises their peaks.
-    /// - Complexity: O(nodes) for the counts (see ``HeapSnapshot/typeStats(style:scope:filter:)``).
+    /// - Complexity: O(nodes) for the counts (see ``HeapGraphModel/HeapSnapshot/typeStats(style:scope:filter:)``).
     public mutating func growth(in graph: HeapSnapshot, limit: Int? = 10, style: TypeNameStyle = .short,
                                 scope: ObjectScope = .tracked, filter: ((Int) -> Bool)? = nil) -> [GrowthRow] {
         var rows: [GrowthRow] = []

@@ -20,9 +20,9 @@ extension HeapSnapshot {
     /// references from a node `predicate` accepts down to `target`, as `[match, …, target]`;
     /// `[target]` when none is within `maxDepth` references back (or `target` matches).
     ///
-    /// With no predicate it stops at a root, an object the host program holds (``isRoot(_:)``),
+    /// With no predicate it stops at a root, an object the host program holds (`isRoot(_:)`),
     /// which answers "who keeps this alive?". Only strong edges are followed, backwards over
-    /// ``referrers(of:)``: a weak reference does not keep its referent alive, so a chain
+    /// `referrers(of:)`: a weak reference does not keep its referent alive, so a chain
     /// through one would explain nothing. Nodes in `ignoring` are never entered.
     /// - Complexity: O(nodes + edges) time in the worst case (each referrer's edges are
     ///   scanned once, when it is first reached, to tell strong from weak), 4 bytes per node.

@@ -1,6 +1,6 @@
 import HeapGraphModel
 
-/// One row of ``HeapSnapshot/mostCommonTypes(limit:style:scope:filter:)``: a type name, how
+/// One row of ``HeapGraphModel/HeapSnapshot/mostCommonTypes(limit:style:scope:filter:)``: a type name, how
 /// many objects have it, and the sum of their shallow sizes.
 public struct TypeCount: Sendable, Hashable {
     public var name: String

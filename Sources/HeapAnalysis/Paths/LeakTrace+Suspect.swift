@@ -12,7 +12,7 @@ extension LeakTrace {
     /// 3. the last reference, into the leaking object.
     /// A trace of one step has no reference and gets no suspect.
     /// - Complexity: O(trace length), plus a breadth-first search from the target over at
-    ///   most ``cycleSearchLimit`` nodes.
+    ///   most `cycleSearchLimit` nodes.
     public mutating func markSuspect(graph: HeapSnapshot, growingTypes: Set<String> = []) {
         markSuspect(graph: graph, strong: StrongEdges(graph: graph), growingTypes: growingTypes)
     }

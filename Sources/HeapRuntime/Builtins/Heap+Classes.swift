@@ -6,10 +6,10 @@
 ///   object's life; the object may be resurrected by storing a reference to it somewhere;
 ///   cycles that contain such objects are still collected.
 /// - `legacy`: CPython's `tp_del`, the pre-3.4 `__del__`. A cycle that contains an object
-///   with a legacy finalizer is uncollectable: the collector leaves it in ``Heap/garbage``.
+///   with a legacy finalizer is uncollectable: the collector leaves it in ``GarbageCollector/garbage``.
 ///   When such an object dies by reference count, the finalizer runs each time.
 ///
-/// A finalizer may allocate, release, resurrect or call ``Heap/collect(generation:)``.
+/// A finalizer may allocate, release, resurrect or call ``GarbageCollector/collect(generation:)``.
 public struct Finalizer {
     public enum Kind: Sendable { case modern, legacy }
     public var kind: Kind

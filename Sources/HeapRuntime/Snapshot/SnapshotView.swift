@@ -158,7 +158,7 @@ public struct SnapshotView {
     /// While a view is open, every object's count field holds its ordinal.
     static func ordinal(of object: UnsafeMutableRawPointer) -> Int { object.field(0, as: Int.self) }
 
-    /// Objects whose referents are touched together (see ``touchReferents(of:)``).
+    /// Objects whose referents are touched together (see `touchReferents(of:)`).
     public static let touchBatch = 64
 
     /// Loads the first word of every referent of `objects`, before the real pass over them.
@@ -182,7 +182,7 @@ public struct SnapshotView {
     @inline(never)
     static func keep(_ value: Int) { if value == 0x5EED_F00D_5EED { print("", terminator: "") } }
 
-    /// ``touchReferents(of:)`` for the objects numbered `range`, for the snapshot writer.
+    /// `touchReferents(of:)` for the objects numbered `range`, for the snapshot writer.
     public func touchReferents(ofOrdinals range: Range<Int>) {
         SnapshotView.touchReferents(of: objects[range])
     }

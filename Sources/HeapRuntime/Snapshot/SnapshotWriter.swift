@@ -11,7 +11,7 @@ extension Heap {
     /// with its label and kind; a string table; and metadata (time, `tag`, the collector's
     /// thresholds, counts and statistics, the allocator's counters).
     ///
-    /// Writing streams through the format's ``SnapshotWriter`` as the heap is walked, and
+    /// Writing streams through the format's `SnapshotWriter` as the heap is walked, and
     /// no copy of the heap is built. The heap must not be used by another call meanwhile.
     ///
     /// - Complexity: O(objects + references); about 16 bytes per object of side tables.
