@@ -93,6 +93,14 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The README's analyzer example, checked and run the same way.
+        .executableTarget(
+            name: "ReadmeAnalysis",
+            dependencies: ["HeapRuntime", "HeapRuntimeSnapshot", "HeapGraphModel", "HeapAnalysis"],
+            path: "samples/ReadmeAnalysis",
+            swiftSettings: strict
+        ),
+
         .executableTarget(
             name: "LeakyApp",
             dependencies: ["HeapRuntime"],
@@ -141,7 +149,7 @@ let package = Package(
 
         .testTarget(
             name: "HeapRuntimeTests",
-            dependencies: ["HeapRuntime", "LeakyApp", "ReadmeExample"],   // the samples are run as programs
+            dependencies: ["HeapRuntime", "LeakyApp", "ReadmeExample", "ReadmeAnalysis"],   // the samples are run as programs
             swiftSettings: strict
         ),
         .testTarget(

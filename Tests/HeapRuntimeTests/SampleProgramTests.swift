@@ -83,7 +83,8 @@ struct SampleProgramTests {
     @Test func readmeSwiftExamplesAreBuiltAndRun() throws {
         let readme = try String(contentsOf: packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         // Each README block, the sample that holds it, and the sample's output.
-        let samples = [("samples/ReadmeExample/main.swift", "ReadmeExample", "2\n")]
+        let samples = [("samples/ReadmeExample/main.swift", "ReadmeExample", "2\n"),
+                       ("samples/ReadmeAnalysis/main.swift", "ReadmeAnalysis", "cyclicGarbage 3\n")]
         let blocks = fencedBlocks("swift", in: readme)
         #expect(blocks.count == samples.count, "every ```swift block of README.md needs a sample here")
         for (block, (path, program, expected)) in zip(blocks, samples) {
