@@ -7,6 +7,15 @@ import HeapGraphModel
 /// LeakCanary and MAT's "exclude weak references" do). Each node remembers the node it was
 /// first found from, so the path to it is read back through those parents.
 ///
+/// A graph read from a V8 heap snapshot follows DevTools' rules (``RetentionRules/devTools``,
+/// `calculateDistances` in its `HeapSnapshot.ts`): the search starts at the user roots (the
+/// synthetic root's non-synthetic children, such as the global object) at distance 1 and
+/// then at the root for what they do not reach, whose distances count from 100,000,000
+/// (DevTools shows them as "−"); it skips weak edges, a native context's
+/// `sloppy_function_map`, the descriptor edges of `(map descriptors)` arrays, and the first
+/// edge found of each WeakMap value's pair (so the value's distance is the later of its
+/// table's and its key's). Every path then starts at the root.
+///
 /// ```swift
 /// let paths = RootPaths(graph: graph)
 /// if let path = paths.path(to: node) { print(LeakTrace(graph: graph, path: path).text()) }
@@ -21,10 +30,36 @@ public struct RootPaths: Sendable {
     /// - Complexity: O(nodes + edges) time, 8 bytes per node (plus the strong edges while
     ///   it runs).
     public init(graph: HeapSnapshot) {
-        self.init(graph: graph, strong: StrongEdges(graph: graph))
+        self.init(graph: graph, rules: RetentionRules(for: graph))
     }
 
+    /// The paths by the given rules (``RetentionRules/init(for:)`` picks them by source).
+    /// - Complexity: O(nodes + edges), plus one parse per distinct internal edge name for
+    ///   DevTools' rules.
+    public init(graph: HeapSnapshot, rules: RetentionRules) {
+        switch rules {
+        case .heapGraph: self.init(heapGraph: graph, strong: StrongEdges(graph: graph))
+        case .devTools: self.init(devToolsGraph: graph)
+        }
+    }
+
+    /// The paths over the given strong edges, or by DevTools' rules for a V8 graph.
     init(graph: HeapSnapshot, strong: StrongEdges) {
+        if RetentionRules(for: graph) == .devTools {
+            self.init(devToolsGraph: graph)
+        } else {
+            self.init(heapGraph: graph, strong: strong)
+        }
+    }
+
+    private init(parents: [Int32], parentEdges: [UInt32], distances: [Int32]) {
+        self.parents = parents
+        self.parentEdges = parentEdges
+        self.distances = distances
+    }
+
+    /// HeapGraph's search (``RetentionRules/heapGraph``) over the given strong edges.
+    private init(heapGraph graph: HeapSnapshot, strong: StrongEdges) {
         let count = graph.nodeCount
         var parents = [Int32](repeating: -2, count: count)
         var parentEdges = [UInt32](repeating: .max, count: count)
@@ -50,15 +85,107 @@ public struct RootPaths: Sendable {
                 }
             }
         }
-        self.parents = parents
-        self.parentEdges = parentEdges
-        self.distances = distances
+        self.init(parents: parents, parentEdges: parentEdges, distances: distances)
+    }
+
+    /// DevTools' distance of the nodes only system roots reach (`baseSystemDistance`).
+    public static let devToolsSystemDistance = 100_000_000
+
+    /// DevTools' two breadth-first searches (see the type's documentation).
+    init(devToolsGraph graph: HeapSnapshot) {
+        var heap = DevToolsHeap(graph: graph)
+        let count = graph.nodeCount
+        var parents = [Int32](repeating: -2, count: count)
+        var parentEdges = [UInt32](repeating: .max, count: count)
+        var distances = [Int32](repeating: -1, count: count)
+        var pendingWeakMapEdges = Set<String>()
+        func search(_ queue: inout [Int32]) {
+            var head = 0
+            while head < queue.count {
+                let node = Int(queue[head])
+                head += 1
+                let next = distances[node] + 1
+                let edges = graph.edges(of: node)
+                for index in edges.indices {
+                    let edge = edges[index]
+                    guard !edge.isWeak, distances[edge.target] < 0,
+                          Self.devToolsFollows(edge, from: node, heap: &heap, pending: &pendingWeakMapEdges) else { continue }
+                    distances[edge.target] = next
+                    parents[edge.target] = Int32(node)
+                    parentEdges[edge.target] = UInt32(index)
+                    queue.append(Int32(edge.target))
+                }
+            }
+        }
+        if count > 0 {
+            let root = heap.root
+            var queue: [Int32] = []
+            let rootEdges = graph.edges(of: root)
+            for index in rootEdges.indices {
+                let target = rootEdges[index].target
+                guard target != root, distances[target] < 0, heap.isUserRoot(target) else { continue }
+                distances[target] = 1
+                parents[target] = Int32(root)
+                parentEdges[target] = UInt32(index)
+                queue.append(Int32(target))
+            }
+            let hasUserRoots = !queue.isEmpty
+            search(&queue)
+            distances[root] = hasUserRoots ? Int32(Self.devToolsSystemDistance) : 0
+            parents[root] = -1
+            parentEdges[root] = .max
+            queue = [Int32(root)]
+            search(&queue)
+        }
+        self.init(parents: parents, parentEdges: parentEdges, distances: distances)
+    }
+
+    /// DevTools' distance filter for V8 graphs (`JSHeapSnapshot.calculateDistances`).
+    /// `pending` holds the WeakMap pairs one edge of which was found (and skipped).
+    static func devToolsFollows(_ edge: HeapSnapshot.Edge, from node: Int, heap: inout DevToolsHeap,
+                                pending: inout Set<String>) -> Bool {
+        let graph = heap.graph
+        if heap.isNativeContext(node), let name = heap.nameIndex(of: edge), graph.strings[name] == "sloppy_function_map" {
+            return false
+        }
+        if heap.isMapDescriptors(node) {
+            // DevTools reads the edge's name as a number (parseInt); a name that is not one
+            // keeps the edge.
+            let index: Int? = switch edge.kind {
+            case .index, .hidden: edge.value
+            default: heap.nameIndex(of: edge).flatMap { leadingInteger(graph.strings[$0]) }
+            }
+            guard let index else { return true }
+            return index < 2 || index % 3 != 1
+        }
+        if let pair = heap.weakMapName(of: edge), pending.remove(pair.sharedPart) == nil {
+            pending.insert(pair.sharedPart)
+            return false
+        }
+        return true
+    }
+
+    /// The integer a name starts with (after white space, with an optional sign), as
+    /// JavaScript's `parseInt` reads it, or nil.
+    static func leadingInteger(_ name: String) -> Int? {
+        var bytes = Substring(name).utf8.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        var negative = false
+        if let sign = bytes.first, sign == UInt8(ascii: "-") || sign == UInt8(ascii: "+") {
+            negative = sign == UInt8(ascii: "-")
+            bytes = bytes.dropFirst()
+        }
+        let digits = bytes.prefix { $0 >= 0x30 && $0 <= 0x39 }.prefix(18)
+        guard !digits.isEmpty else { return nil }
+        let value = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return negative ? -value : value
     }
 
     /// Whether some root reaches `node` over strong edges.
     public func isReachable(_ node: Int) -> Bool { distances[node] >= 0 }
 
-    /// Number of strong edges on the shortest path from a root (0 for a root), or nil.
+    /// Number of strong edges on the shortest path from a root (0 for a root), or nil. By
+    /// DevTools' rules, DevTools' distance: 1 for a user root, and from 100,000,000
+    /// (``devToolsSystemDistance``) for what only system roots reach.
     public func distance(to node: Int) -> Int? {
         distances[node] >= 0 ? Int(distances[node]) : nil
     }

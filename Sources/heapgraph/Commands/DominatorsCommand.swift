@@ -12,7 +12,9 @@ struct DominatorsCommand: ParsableCommand {
         discussion: """
             An object's retained size is what would be freed if it were freed: the shallow \
             sizes of the objects it dominates (every strong path from a root to them passes \
-            through it). Weak references are not followed.
+            through it). Weak references are not followed. A V8 .heapsnapshot follows \
+            Chrome DevTools' rules (docs/v8.md): its retained and shallow sizes are the ones \
+            DevTools shows, and --json gives each object's DevTools distance.
 
             Example:
               heapgraph dominators app.heapgraph --limit 5
@@ -34,15 +36,21 @@ struct DominatorsCommand: ParsableCommand {
         guard limit >= 1 else { throw ValidationError("--limit must be 1 or more") }
     }
 
-    struct Row: Encodable { var id: UInt64; var type: String; var label: String; var shallowBytes: Int; var retainedBytes: Int }
+    struct Row: Encodable {
+        var id: UInt64; var type: String; var label: String; var shallowBytes: Int; var retainedBytes: Int
+        /// DevTools' distance from the root (V8 snapshots only; absent when unreachable).
+        var distance: Int?
+    }
     struct Output: Encodable { var file: String; var bytes: Int; var retainers: [Row] }
 
     func run() throws {
         let graph = try SnapshotSource.open(file).load(quiet: common.quiet)
         let tree = Progress.run("computing dominators", quiet: common.quiet) { DominatorTree(graph: graph) }
+        let paths = json && tree.rules == .devTools ? RootPaths(graph: graph, rules: .devTools) : nil
         let rows = tree.topRetainers(limit: limit).map {
             Row(id: graph.id(of: $0.node), type: graph.typeName(of: $0.node), label: graph.shortLabel(of: $0.node),
-                shallowBytes: graph.shallowSize(of: $0.node), retainedBytes: $0.retainedSize)
+                shallowBytes: tree.shallowSize(of: $0.node, in: graph), retainedBytes: $0.retainedSize,
+                distance: paths?.distance(to: $0.node))
         }
         let total = graph.census().bytes
         if json {
