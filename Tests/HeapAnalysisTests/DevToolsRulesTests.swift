@@ -36,10 +36,14 @@ import Testing
 /// @27) and from Internal: two owners, it keeps its 8. Total 597 either way.
 @Suite("DevTools' rules on a hand-written V8 snapshot")
 struct DevToolsRulesTests {
-    static var fixturePath: String {
+    static func fixture(_ name: String) -> String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("V8Fixtures/devtools-rules.heapsnapshot").path
+            .appendingPathComponent("V8Fixtures/\(name)").path
     }
+    /// Node 20's layout (seven node fields).
+    static var fixturePath: String { fixture("devtools-rules.heapsnapshot") }
+    /// The same graph in Node 24's layout: six node fields, other members around the arrays.
+    static let layouts = ["devtools-rules.heapsnapshot", "devtools-rules-node24.heapsnapshot"]
 
     /// Per V8 id: DevTools' shallow size, retained size, immediate dominator's id (nil for
     /// the root) and distance (nil: DevTools shows "-", no path from the root).
@@ -92,8 +96,9 @@ struct DevToolsRulesTests {
         41: (200, 200, 39, 4),
     ]
 
-    @Test func dominatorsRetainedSizesAndDistancesAreDevToolsOnes() throws {
-        let graph = try HeapSnapshot(v8ContentsOf: Self.fixturePath)
+    @Test(arguments: layouts)
+    func dominatorsRetainedSizesAndDistancesAreDevToolsOnes(layout: String) throws {
+        let graph = try HeapSnapshot(v8ContentsOf: Self.fixture(layout))
         #expect(RetentionRules(for: graph) == .devTools)
         let tree = DominatorTree(graph: graph)
         let paths = RootPaths(graph: graph)
