@@ -87,7 +87,7 @@ public struct DominatorTree: Sendable {
             numbering.search(from: node, over: strong)
         }
         let sizes = (0..<count).map { graph.shallowSize(of: $0) }
-        let solved = Self.solve(numbering: numbering, strong: strong, sizes: sizes) { node in
+        let solved = Self.solve(numbering: numbering, reverse: strong.reversed(), sizes: sizes) { node in
             fromSuperRoot[node] ? .superRoot : nil
         }
         self.init(idoms: solved.idoms, retained: solved.retained, order: numbering.order, shallow: nil, rules: .heapGraph)
@@ -107,8 +107,8 @@ public struct DominatorTree: Sendable {
         var numbering = PostorderNumbering(count: count)
         var fromRoot = [Bool](repeating: false, count: count)   // an extra edge from the root
         var alone = [Bool](repeating: false, count: count)      // hung one by one
+        let reverse = essential.reversed()
         if count > 0 {
-            let reverse = essential.reversed()
             // The root stays open (its postorder number last) while the rest hangs from it.
             numbering.search(from: heap.root, over: essential, keepingStartOpen: true)
             for node in 0..<count where !numbering.isEntered(node) && reverse.start[node] == reverse.start[node + 1] {
@@ -124,7 +124,7 @@ public struct DominatorTree: Sendable {
         }
         let sizes = heap.shallowSizes()
         let root = heap.root
-        let solved = Self.solve(numbering: numbering, strong: essential, sizes: sizes, ignoringSources: alone) { node in
+        let solved = Self.solve(numbering: numbering, reverse: reverse, sizes: sizes, ignoringSources: alone) { node in
             if node == root { return .superRoot }
             return fromRoot[node] ? .node(root) : nil
         }
@@ -135,15 +135,15 @@ public struct DominatorTree: Sendable {
     enum ExtraPredecessor { case superRoot, node(Int) }
 
     /// Steps 2 to 4, for any numbering: predecessors, Cooper–Harvey–Kennedy, retained sizes.
-    /// `ignoringSources` marks nodes whose edges do not count as anyone's predecessors.
-    static func solve(numbering: PostorderNumbering, strong: StrongEdges, sizes: [Int], ignoringSources ignored: [Bool] = [],
+    /// `reverse` is the edges reversed (each node's predecessors); `ignoringSources` marks
+    /// nodes whose edges do not count as anyone's predecessors.
+    static func solve(numbering: PostorderNumbering, reverse: StrongEdges, sizes: [Int], ignoringSources ignored: [Bool] = [],
                       extra: (Int) -> ExtraPredecessor?) -> (idoms: [Int32], retained: [Int]) {
         let count = numbering.order.count
         let order = numbering.order, postorder = numbering.postorder
         let superRoot = Int32(count)      // its postorder number: it finishes last
 
         // 2. Predecessors in postorder numbers, so the passes below read flat arrays.
-        let reverse = strong.reversed()
         var predecessorStart = [UInt32](repeating: 0, count: count + 1)
         var predecessors: [Int32] = []
         predecessors.reserveCapacity(reverse.targets.count + count)

@@ -11,8 +11,9 @@ struct DevToolsHeap {
     private let hiddenTypeIndices: Set<Int>
     /// String indices of the names DevTools' distance filter looks for.
     private let nativeContextNames: Set<Int>, mapDescriptorsNames: Set<Int>
-    /// WeakMap edge names parsed so far, by string index (nil: not such a name).
-    private var weakMapNames: [Int: WeakMapEdgeName?] = [:]
+    /// Per string index: 0 not parsed yet, 1 not a WeakMap edge name, 2 one (in `weakMapNames`).
+    private var weakMapNameState: [UInt8]
+    private var weakMapNames: [Int: WeakMapEdgeName] = [:]
 
     init(graph: HeapSnapshot) {
         self.graph = graph
@@ -28,6 +29,7 @@ struct DevToolsHeap {
         hiddenTypeIndices = hidden
         nativeContextNames = nativeContext
         mapDescriptorsNames = mapDescriptors
+        weakMapNameState = [UInt8](repeating: 0, count: graph.strings.count)
     }
 
     /// A `hidden` node named `system / NativeContext` (its `sloppy_function_map` edge is
@@ -86,10 +88,15 @@ struct DevToolsHeap {
     /// The WeakMap pair the edge is one half of, if its name says so.
     mutating func weakMapName(of edge: HeapSnapshot.Edge) -> WeakMapEdgeName? {
         guard Self.isInternal(edge), let name = nameIndex(of: edge) else { return nil }
-        if let known = weakMapNames[name] { return known }
-        let parsed = WeakMapEdgeName(graph.strings[name])
-        weakMapNames[name] = parsed
-        return parsed
+        switch weakMapNameState[name] {
+        case 1: return nil
+        case 2: return weakMapNames[name]
+        default:
+            let parsed = WeakMapEdgeName(graph.strings[name])
+            weakMapNameState[name] = parsed == nil ? 1 : 2
+            weakMapNames[name] = parsed
+            return parsed
+        }
     }
 
     /// DevTools' page-owned nodes: what the root's shortcut edges (the global objects) and
