@@ -44,7 +44,8 @@ public struct DominatorTree: Sendable {
 
     /// The tree by the given rules (``RetentionRules/init(for:)`` picks them by source).
     /// - Complexity: as ``init(graph:)``; DevTools' rules add a pass for the page-owned
-    ///   nodes and one for the shallow sizes, 13 bytes per node.
+    ///   nodes and one for the shallow sizes: about 15 bytes per node more while building,
+    ///   8 of them (the shallow sizes) kept.
     public init(graph: HeapSnapshot, rules: RetentionRules) {
         switch rules {
         case .heapGraph: self.init(heapGraph: graph, strong: StrongEdges(graph: graph))
@@ -86,8 +87,7 @@ public struct DominatorTree: Sendable {
             fromSuperRoot[node] = true
             numbering.search(from: node, over: strong)
         }
-        let sizes = (0..<count).map { graph.shallowSize(of: $0) }
-        let solved = Self.solve(numbering: numbering, reverse: strong.reversed(), sizes: sizes) { node in
+        let solved = Self.solve(numbering: numbering, reverse: strong.reversed(), size: graph.shallowSize(of:)) { node in
             fromSuperRoot[node] ? .superRoot : nil
         }
         self.init(idoms: solved.idoms, retained: solved.retained, order: numbering.order, shallow: nil, rules: .heapGraph)
@@ -124,7 +124,7 @@ public struct DominatorTree: Sendable {
         }
         let sizes = heap.shallowSizes()
         let root = heap.root
-        let solved = Self.solve(numbering: numbering, reverse: reverse, sizes: sizes, ignoringSources: alone) { node in
+        let solved = Self.solve(numbering: numbering, reverse: reverse, size: { sizes[$0] }, ignoringSources: alone) { node in
             if node == root { return .superRoot }
             return fromRoot[node] ? .node(root) : nil
         }
@@ -137,7 +137,7 @@ public struct DominatorTree: Sendable {
     /// Steps 2 to 4, for any numbering: predecessors, Cooper–Harvey–Kennedy, retained sizes.
     /// `reverse` is the edges reversed (each node's predecessors); `ignoringSources` marks
     /// nodes whose edges do not count as anyone's predecessors.
-    static func solve(numbering: PostorderNumbering, reverse: StrongEdges, sizes: [Int], ignoringSources ignored: [Bool] = [],
+    static func solve(numbering: PostorderNumbering, reverse: StrongEdges, size: (Int) -> Int, ignoringSources ignored: [Bool] = [],
                       extra: (Int) -> ExtraPredecessor?) -> (idoms: [Int32], retained: [Int]) {
         let count = numbering.order.count
         let order = numbering.order, postorder = numbering.postorder
@@ -195,7 +195,7 @@ public struct DominatorTree: Sendable {
         //    postorder adds each node's total into its dominator's.
         var retainedByNumber = [Int](repeating: 0, count: count + 1)
         for number in 0..<count {
-            retainedByNumber[number] += sizes[Int(order[number])]
+            retainedByNumber[number] += size(Int(order[number]))
             retainedByNumber[Int(idom[number])] += retainedByNumber[number]
         }
         var idoms = [Int32](repeating: -1, count: count)
