@@ -40,12 +40,16 @@ private struct Stats {
     var parsed = 0
     var analyzedNodes = 0
     var errors: [String: Int] = [:]
+    /// Mutations made: libFuzzer's, graph edits, number replacements.
+    var mutations = (libFuzzer: 0, graph: 0, numbers: 0)
 }
 nonisolated(unsafe) private var stats = Stats()
 nonisolated(unsafe) private var statsRegistered = false
 
 private func printStats() {
     print("fuzz-stats: inputs \(stats.inputs), parsed \(stats.parsed), nodes analyzed \(stats.analyzedNodes)")
+    let mutations = stats.mutations
+    print("fuzz-stats: mutations: libFuzzer's \(mutations.libFuzzer), graph edits \(mutations.graph), numbers \(mutations.numbers)")
     for (kind, count) in stats.errors.sorted(by: { $0.value > $1.value }) {
         print("fuzz-stats: rejected \(count): \(kind)")
     }
@@ -73,11 +77,10 @@ private func readWithSmallBuffer(capacity: Int, size: Int) -> Result<HeapSnapsho
 
 // MARK: - Mutation
 
-private typealias DefaultMutator = @convention(c) (UnsafeMutablePointer<UInt8>?, Int, Int) -> Int
-private let defaultMutator: DefaultMutator? = {
-    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "LLVMFuzzerMutate") else { return nil }
-    return unsafeBitCast(symbol, to: DefaultMutator.self)
-}()
+/// libFuzzer's own mutation, linked directly: the fuzzer binary does not export its symbols,
+/// so `dlsym` does not find it.
+@_silgen_name("LLVMFuzzerMutate")
+private func libFuzzerMutate(_ data: UnsafeMutablePointer<UInt8>?, _ size: Int, _ maxSize: Int) -> Int
 
 /// A small deterministic generator (xorshift), seeded by libFuzzer's seed.
 private struct Generator {
@@ -107,9 +110,13 @@ private func replacement(for old: UInt64, _ random: inout Generator) -> UInt64 {
 public func fuzzMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSize: Int, _ seed: UInt32) -> Int {
     var random = Generator(state: UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1)
     let mode = random.next(4)
-    if mode == 0, let mutate = defaultMutator { return mutate(data, size, maxSize) }
+    if mode == 0 {
+        stats.mutations.libFuzzer += 1
+        return libFuzzerMutate(data, size, maxSize)
+    }
     var bytes = Array(UnsafeBufferPointer(start: data, count: size))
     if mode >= 2, mutateGraph(&bytes, next: { random.next($0) }) {
+        stats.mutations.graph += 1
         guard bytes.count <= maxSize else { return size }
         bytes.withUnsafeBufferPointer { buffer in
             if let base = buffer.baseAddress { data.update(from: base, count: buffer.count) }
@@ -124,7 +131,11 @@ public func fuzzMutate(_ data: UnsafeMutablePointer<UInt8>, _ size: Int, _ maxSi
         while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
         runs.append(start..<index)
     }
-    guard !runs.isEmpty else { return defaultMutator?(data, size, maxSize) ?? size }
+    guard !runs.isEmpty else {
+        stats.mutations.libFuzzer += 1
+        return libFuzzerMutate(data, size, maxSize)
+    }
+    stats.mutations.numbers += 1
     // Edit from the last chosen run backwards, so earlier ranges stay valid.
     let chosen = Set((0..<(1 + random.next(4))).map { _ in random.next(runs.count) }).sorted(by: >)
     for run in chosen.map({ runs[$0] }) {
