@@ -145,9 +145,12 @@ struct DevToolsRulesTests {
     }
 
     @Test func weakMapEdgeNames() {
-        let name = WeakMapEdgeName("12 / part of key (Object @31) -> value (Detached @33) pair in WeakMap (table @29)")
+        let text = "12 / part of key (Object @31) -> value (Detached @33) pair in WeakMap (table @29)"
+        let name = WeakMapEdgeName(text)
         #expect(name?.tableID == 29)
-        #expect(name?.sharedPart == " / part of key (Object @31) -> value (Detached @33) pair in WeakMap (table @29)")
+        #expect(name?.sharedPart(of: text) == " / part of key (Object @31) -> value (Detached @33) pair in WeakMap (table @29)")
+        // A bridged or non-contiguous string parses the same way.
+        #expect(WeakMapEdgeName(String(text.reversed().reversed()))?.tableID == 29)
         // Names may hold the separator's text themselves.
         #expect(WeakMapEdgeName("1 / part of key (a) -> value (b @2) -> value (c @3) pair in WeakMap (table @4)")?.tableID == 4)
         for bad in ["", "table", "/ part of key (a @1) -> value (b @2) pair in WeakMap (table @3)",

@@ -93,76 +93,9 @@ public struct RootPaths: Sendable {
 
     /// DevTools' two breadth-first searches (see the type's documentation).
     init(devToolsGraph graph: HeapSnapshot) {
-        var heap = DevToolsHeap(graph: graph)
-        let count = graph.nodeCount
-        var parents = [Int32](repeating: -2, count: count)
-        var parentEdges = [UInt32](repeating: .max, count: count)
-        var distances = [Int32](repeating: -1, count: count)
-        var pendingWeakMapEdges = Set<String>()
-        func search(_ queue: inout [Int32]) {
-            var head = 0
-            while head < queue.count {
-                let node = Int(queue[head])
-                head += 1
-                let next = distances[node] + 1
-                let edges = graph.edges(of: node)
-                for index in edges.indices {
-                    let edge = edges[index]
-                    guard !edge.isWeak, distances[edge.target] < 0,
-                          Self.devToolsFollows(edge, from: node, heap: &heap, pending: &pendingWeakMapEdges) else { continue }
-                    distances[edge.target] = next
-                    parents[edge.target] = Int32(node)
-                    parentEdges[edge.target] = UInt32(index)
-                    queue.append(Int32(edge.target))
-                }
-            }
-        }
-        if count > 0 {
-            let root = heap.root
-            var queue: [Int32] = []
-            let rootEdges = graph.edges(of: root)
-            for index in rootEdges.indices {
-                let target = rootEdges[index].target
-                guard target != root, distances[target] < 0, heap.isUserRoot(target) else { continue }
-                distances[target] = 1
-                parents[target] = Int32(root)
-                parentEdges[target] = UInt32(index)
-                queue.append(Int32(target))
-            }
-            let hasUserRoots = !queue.isEmpty
-            search(&queue)
-            distances[root] = hasUserRoots ? Int32(Self.devToolsSystemDistance) : 0
-            parents[root] = -1
-            parentEdges[root] = .max
-            queue = [Int32(root)]
-            search(&queue)
-        }
-        self.init(parents: parents, parentEdges: parentEdges, distances: distances)
-    }
-
-    /// DevTools' distance filter for V8 graphs (`JSHeapSnapshot.calculateDistances`).
-    /// `pending` holds the WeakMap pairs one edge of which was found (and skipped).
-    static func devToolsFollows(_ edge: HeapSnapshot.Edge, from node: Int, heap: inout DevToolsHeap,
-                                pending: inout Set<String>) -> Bool {
-        let graph = heap.graph
-        if heap.isNativeContext(node), let name = heap.nameIndex(of: edge), graph.strings[name] == "sloppy_function_map" {
-            return false
-        }
-        if heap.isMapDescriptors(node) {
-            // DevTools reads the edge's name as a number (parseInt); a name that is not one
-            // keeps the edge.
-            let index: Int? = switch edge.kind {
-            case .index, .hidden: edge.value
-            default: heap.nameIndex(of: edge).flatMap { leadingInteger(graph.strings[$0]) }
-            }
-            guard let index else { return true }
-            return index < 2 || index % 3 != 1
-        }
-        if let pair = heap.weakMapName(of: edge), pending.remove(pair.sharedPart) == nil {
-            pending.insert(pair.sharedPart)
-            return false
-        }
-        return true
+        var search = DevToolsDistanceSearch(graph: graph)
+        search.run()
+        self.init(parents: search.parents, parentEdges: search.parentEdges, distances: search.distances)
     }
 
     /// The integer a name starts with (after white space, with an optional sign), as

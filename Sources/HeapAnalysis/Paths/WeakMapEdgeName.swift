@@ -6,17 +6,28 @@
 /// alive; DevTools counts the key's edge for dominators and the later of the two for
 /// distances.
 struct WeakMapEdgeName: Sendable, Hashable {
-    /// The name without its leading number: what the two edges of one pair share.
-    let sharedPart: String
+    /// Where, in UTF-8 bytes, the part of the name the two edges of one pair share starts
+    /// (after the leading number); ``sharedPart(of:)`` cuts it out without a copy.
+    let sharedPartStart: Int
     /// The V8 id of the WeakMap's table (`table @29`).
     let tableID: UInt64
+
+    /// The name without its leading number: what the two edges of one pair share.
+    func sharedPart(of name: String) -> Substring {
+        Substring(name.utf8.dropFirst(sharedPartStart))
+    }
 
     /// Parses `name`, or nil when it is not such a name. The grammar is DevTools':
     /// digits, ` / part of key (`, anything, ` @`digits`) -> value (`, anything, ` @`digits`)`,
     /// ` pair in WeakMap (table @`digits`)` and the end.
-    /// - Complexity: O(length of the name).
+    /// - Complexity: O(length of the name); no copy of a native string.
     init?(_ name: String) {
-        let bytes = Array(name.utf8)
+        let parsed = name.utf8.withContiguousStorageIfAvailable { Self.parse($0) } ?? Self.parse(Array(name.utf8))
+        guard let parsed else { return nil }
+        (sharedPartStart, tableID) = parsed
+    }
+
+    private static func parse<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes) -> (Int, UInt64)? where Bytes.Index == Int {
         func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
         /// Whether `bytes[..<end]` ends with ` @` and at least one digit.
         func endsWithID(_ end: Int, from start: Int) -> Bool {
@@ -24,6 +35,7 @@ struct WeakMapEdgeName: Sendable, Hashable {
             while index > start, isDigit(bytes[index - 1]) { index -= 1 }
             return index < end && index - 2 >= start && bytes[index - 2] == 0x20 && bytes[index - 1] == UInt8(ascii: "@")
         }
+        guard bytes.startIndex == 0 else { return nil }
         var numberEnd = 0
         while numberEnd < bytes.count, isDigit(bytes[numberEnd]) { numberEnd += 1 }
         guard numberEnd > 0 else { return nil }
@@ -59,7 +71,6 @@ struct WeakMapEdgeName: Sendable, Hashable {
             guard !o1, !o2 else { return nil }
             table = sum
         }
-        tableID = table
-        sharedPart = String(decoding: bytes[numberEnd...], as: UTF8.self)
+        return (numberEnd, table)
     }
 }
