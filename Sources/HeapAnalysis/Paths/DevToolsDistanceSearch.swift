@@ -11,9 +11,8 @@ struct DevToolsDistanceSearch {
     /// The graph-wide index of the edge each node was reached by.
     private(set) var parentEdges: [UInt32]
     private(set) var distances: [Int32]
-    /// WeakMap pairs one edge of which was met (and skipped), by their shared name (a slice
-    /// of the graph's string, not a copy).
-    private var pendingWeakMapEdges = Set<Substring>()
+    /// WeakMap pairs one edge of which was met (and skipped), by pair number.
+    private var pendingWeakMapPairs: [Bool] = []
 
     init(graph: HeapSnapshot) {
         heap = DevToolsHeap(graph: graph)
@@ -86,12 +85,13 @@ struct DevToolsDistanceSearch {
             guard let index else { return true }
             return index < 2 || index % 3 != 1
         }
-        if DevToolsHeap.isInternal(edge), let pair = heap.weakMapName(of: edge) {
-            let shared = pair.sharedPart(of: graph.strings[edge.value])
-            if pendingWeakMapEdges.remove(shared) == nil {
-                pendingWeakMapEdges.insert(shared)
-                return false
+        if DevToolsHeap.isInternal(edge), let pair = heap.weakMapPair(of: edge) {
+            if pair >= pendingWeakMapPairs.count {
+                pendingWeakMapPairs.append(contentsOf: repeatElement(false, count: max(heap.weakMapPairCount, pair + 1) - pendingWeakMapPairs.count))
             }
+            pendingWeakMapPairs[pair].toggle()
+            // Pending now: the first of the pair, skipped; no longer: the second, followed.
+            if pendingWeakMapPairs[pair] { return false }
         }
         return true
     }

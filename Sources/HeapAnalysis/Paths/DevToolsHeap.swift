@@ -11,9 +11,12 @@ struct DevToolsHeap {
     private let hiddenTypeIndices: Set<Int>
     /// String indices of the names DevTools' distance filter looks for.
     private let nativeContextNames: Set<Int>, mapDescriptorsNames: Set<Int>
-    /// Per string index: 0 not parsed yet, 1 not a WeakMap edge name, 2 one (in `weakMapNames`).
-    private var weakMapNameState: [UInt8]
-    private var weakMapNames: [Int: WeakMapEdgeName] = [:]
+    /// Per string index: 0 not parsed yet, 1 not a WeakMap edge name, n ≥ 2 the name parsed
+    /// as `weakMapNames[n - 2]`. No hashing per edge.
+    private var weakMapNameSlots: [UInt32]
+    private var weakMapNames: [(name: WeakMapEdgeName, pair: Int32)] = []
+    /// Each distinct shared part, numbered (once per name, not per edge).
+    private var pairNumbers: [Substring: Int32] = [:]
 
     init(graph: HeapSnapshot) {
         self.graph = graph
@@ -29,7 +32,7 @@ struct DevToolsHeap {
         hiddenTypeIndices = hidden
         nativeContextNames = nativeContext
         mapDescriptorsNames = mapDescriptors
-        weakMapNameState = [UInt8](repeating: 0, count: graph.strings.count)
+        weakMapNameSlots = [UInt32](repeating: 0, count: graph.strings.count)
     }
 
     /// A `hidden` node named `system / NativeContext` (its `sloppy_function_map` edge is
@@ -87,15 +90,40 @@ struct DevToolsHeap {
 
     /// The WeakMap pair the edge is one half of, if its name says so.
     mutating func weakMapName(of edge: HeapSnapshot.Edge) -> WeakMapEdgeName? {
+        weakMapSlot(of: edge).map { weakMapNames[$0].name }
+    }
+
+    /// A number for the WeakMap pair the edge is one half of (equal for the two edges of a
+    /// pair: their names' shared parts are equal), or nil. Numbered on first use (only the
+    /// distances need it), one dictionary look-up per distinct name.
+    mutating func weakMapPair(of edge: HeapSnapshot.Edge) -> Int? {
+        guard let slot = weakMapSlot(of: edge) else { return nil }
+        if weakMapNames[slot].pair < 0 {
+            let shared = weakMapNames[slot].name.sharedPart(of: graph.strings[edge.value])
+            let next = Int32(pairNumbers.count)
+            let pair = pairNumbers[shared, default: next]
+            if pair == next { pairNumbers[shared] = next }
+            weakMapNames[slot].pair = pair
+        }
+        return Int(weakMapNames[slot].pair)
+    }
+
+    /// How many pair numbers ``weakMapPair(of:)`` has handed out.
+    var weakMapPairCount: Int { pairNumbers.count }
+
+    private mutating func weakMapSlot(of edge: HeapSnapshot.Edge) -> Int? {
         guard Self.isInternal(edge), let name = nameIndex(of: edge) else { return nil }
-        switch weakMapNameState[name] {
+        switch weakMapNameSlots[name] {
+        case 0:
+            guard let parsed = WeakMapEdgeName(graph.strings[name]) else {
+                weakMapNameSlots[name] = 1
+                return nil
+            }
+            weakMapNames.append((parsed, -1))
+            weakMapNameSlots[name] = UInt32(weakMapNames.count + 1)
+            return weakMapNames.count - 1
         case 1: return nil
-        case 2: return weakMapNames[name]
-        default:
-            let parsed = WeakMapEdgeName(graph.strings[name])
-            weakMapNameState[name] = parsed == nil ? 1 : 2
-            weakMapNames[name] = parsed
-            return parsed
+        case let slot: return Int(slot) - 2
         }
     }
 
