@@ -9,7 +9,7 @@
 //   3. HeapRuntimeSnapshot  a live heap's graph without a file (the runtime-to-graph bridge)
 //      HeapAnalysis         queries, reports, DOT, over the graph
 //   4. GraphvizRender       pictures, over the CGraphviz system library
-//   5. front ends           heapgraph (no runtime linked), samples
+//   5. front ends           heapgraph (no runtime linked), samples, HeapTesting
 //
 // Platforms: Linux only. The runtime calls Glibc directly (`mmap`, `write`, `exit`,
 // pthreads), and nothing has been built or tested on macOS or Windows, so no other
@@ -31,6 +31,7 @@ let package = Package(
         .library(name: "HeapAnalysis", targets: ["HeapAnalysis"]),
         .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
         .executable(name: "heapgraph", targets: ["heapgraph"]),
+        .library(name: "HeapTesting", targets: ["HeapTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -62,6 +63,12 @@ let package = Package(
                 "HeapGraphFormat", "HeapGraphModel", "HeapAnalysis", "GraphvizRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // Leak assertions for test suites that embed HeapRuntime (Swift Testing and XCTest).
+        .target(
+            name: "HeapTesting",
+            dependencies: ["HeapRuntime", "HeapRuntimeSnapshot", "HeapGraphModel", "HeapAnalysis", "GraphvizRender"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -133,6 +140,11 @@ let package = Package(
         .testTarget(
             name: "HeapAnalysisTests",
             dependencies: ["HeapAnalysis", "HeapGraphModel", "HeapRuntime", "HeapRuntimeSnapshot"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HeapTestingTests",
+            dependencies: ["HeapTesting", "HeapRuntime", "HeapAnalysis", "HeapGraphModel", "GraphvizRender"],
             swiftSettings: strict
         ),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),
