@@ -3,7 +3,7 @@ import GraphvizRender
 import HeapAnalysis
 import HeapGraphModel
 import HeapRuntime
-import HeapTesting
+@testable import HeapTesting
 import Testing
 
 /// A failing check writes its snapshot, pictures and report into the artifacts directory,
@@ -89,6 +89,30 @@ import Testing
         #expect(verdict.failingGroups.map(\.category) == [.growth])
         let png = try #require(FileManager.default.contents(atPath: directory.file("grows-leak-01-growth.png")))
         #expect(Array(png.prefix(4)) == [0x89, 0x50, 0x4E, 0x47])
+    }
+
+    @Test func anArtifactsPathThatIsAFileIsAProblemAndIsLeftAlone() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        try "keep me".write(toFile: directory.file("artifacts"), atomically: false, encoding: .utf8)
+        let leaky = try LeakyHeap()
+        leaky.heap.gc.disable()
+        let verdict = try LeakChecker.checkNoLeaks(in: leaky.heap, options: options(artifacts: directory.file("artifacts"))) { heap in
+            try leaky.dropNodeCycle(heap)
+        }
+        #expect(verdict.failingGroups.count == 1)
+        #expect(verdict.problems.count == 1)
+        #expect(verdict.problems.first?.description.hasPrefix("\(directory.file("artifacts")): cannot make the artifacts directory") == true)
+        #expect(verdict.message.contains("problem: \(directory.file("artifacts")): cannot make"))
+        #expect(try String(contentsOfFile: directory.file("artifacts"), encoding: .utf8) == "keep me")
+        #expect(directory.contents() == ["artifacts"])
+    }
+
+    @Test(arguments: [("cycle test()", "cycle_test"), ("Suite/test case", "Suite_test_case"),
+                      ("NoLeaksXCTests.testGrowthFails", "NoLeaksXCTests.testGrowthFails"), ("../..", "leak-check"),
+                      ("ünïcode", "n_code"), ("", "leak-check")])
+    func testNamesBecomeFileStems(name: String, stem: String) {
+        #expect(ArtifactWriter.fileStem(name) == stem)
     }
 
     @Test func theEnvironmentNamesTheDirectory() {

@@ -24,6 +24,11 @@ final class ChildProcessTests: XCTestCase {
         try assertNoLeaks(in: leaky.heap) { heap in try leaky.dropNodeCycle(heap) }
     }
 
+    func testGrowingChild() throws {
+        let leaky = try LeakyHeap()
+        try assertNoHeapGrowth(in: leaky.heap, rounds: 3) { heap in try leaky.cacheSession(heap) }
+    }
+
     func testCleanChild() throws {
         let leaky = try LeakyHeap()
         try assertNoLeaks(in: leaky.heap) { heap in try leaky.churn(heap) }
@@ -100,6 +105,17 @@ final class ChildProcessTests: XCTestCase {
         #expect(run.status == 0, "\(run.output)")
         #expect(run.output.contains("ChildProcessTests.testLeakingChild' passed"))
         #expect(directory.contents() == ["tmp", "work"])
+    }
+
+    @Test func growthFailsTheTest() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let run = try runChild("testGrowingChild", artifacts: directory.file("artifacts"), in: directory)
+        #expect(run.status == 1, "\(run.output)")
+        #expect(run.output.contains("error: ChildProcessTests.testGrowingChild : failed - "))
+        #expect(run.output.contains("growth: 3 leaks, fingerprint"))
+        let stem = "ChildProcessTests.testGrowingChild"
+        #expect(directory.contents("artifacts") == ["\(stem)-leak-01-growth.svg", "\(stem).heapgraph", "\(stem).leaks.txt"])
     }
 
     @Test func aCleanBodyPasses() throws {

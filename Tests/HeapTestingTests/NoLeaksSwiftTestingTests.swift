@@ -53,6 +53,16 @@ import Testing
         #expect(verdict?.failingGroups.map(\.category) == [.cyclicGarbage])
     }
 
+    @Test func collectionAlwaysFreesCyclesWithTheCollectorOff() throws {
+        let leaky = try LeakyHeap()
+        leaky.heap.gc.disable()
+        var options = isolated()
+        options.collection = .always
+        let verdict = try expectNoLeaks(in: leaky.heap, options: options) { heap in try leaky.dropNodeCycle(heap) }
+        #expect(verdict.passed)
+        #expect(!leaky.heap.gc.isEnabled)
+    }
+
     @Test func uncollectableCycleFails() throws {
         let leaky = try LeakyHeap()
         var verdict: LeakVerdict?
