@@ -164,15 +164,17 @@ public struct DominatorTree: Sendable {
 }
 
 extension DominatorTree {
-    /// Per node: whether it is in `owners` or dominated by a node in it, that is, kept
-    /// alive by them alone. One pass in reverse postorder, where a dominator comes before
-    /// the nodes it dominates.
+    /// Per node: whether it is one of `owners` or dominated by one, that is, kept alive by
+    /// them alone. One pass in reverse postorder, where a dominator comes before the nodes
+    /// it dominates.
     /// - Complexity: O(nodes).
-    func claims(_ owners: Set<Int>) -> [Bool] {
+    func claims(_ owners: [Int]) -> [Bool] {
         var claimed = [Bool](repeating: false, count: idoms.count)
         guard !owners.isEmpty else { return claimed }
-        for node in reversePostorder.lazy.map(Int.init) {
-            claimed[node] = owners.contains(node) || (immediateDominator(of: node).map { claimed[$0] } ?? false)
+        for owner in owners { claimed[owner] = true }
+        for node in reversePostorder {
+            let dominator = idoms[Int(node)]
+            if dominator >= 0, claimed[Int(dominator)] { claimed[Int(node)] = true }
         }
         return claimed
     }

@@ -101,7 +101,8 @@ public struct LeakReport: Sendable {
                     watchedApart.append(node)
                 }
             }
-            claimed = dominators.claims(Set(watchedApart)).map { $0 ? LeakCategory.watched : nil }
+            // Only growth and survivors ask what is claimed.
+            if !history.isEmpty { claimed = dominators.claims(watchedApart).map { $0 ? LeakCategory.watched : nil } }
             // A watched object new since the oldest snapshot also fits growth when its type
             // grew, and survivors when the target has it.
             groups += watchedGroups(graph: graph, nodes: watchedApart, paths: paths, dominators: dominators, strong: strong,
@@ -247,7 +248,7 @@ public struct LeakReport: Sendable {
                                     bytes: graph.shallowSize(of: node), retainedBytes: retained, trace: trace,
                                     exampleNodes: trace?.steps.map(\.node) ?? [node]))
         }
-        let more = dominators.claims(Set((0..<graph.nodeCount).filter { survivor[$0] }))
+        let more = dominators.claims((0..<graph.nodeCount).filter { survivor[$0] })
         for node in claimed.indices where more[node] && claimed[node] == nil { claimed[node] = .survivors }
         for index in groups.indices where growing.contains(groups[index].types[0]) { groups[index].alsoFits.append(.growth) }
         return groups
