@@ -72,6 +72,15 @@ import Testing
         #expect(!verdict.passed)
         #expect(verdict.problems.map(\.description)
             == ["\(directory.file("leaks.txt")):2: unknown kind 'suppress' (use fingerprint, type or reference)"])
+        // With nothing else failing, the message still names the check and the problem.
+        let leaky = try LeakyHeap()
+        var options = isolated()
+        options.knownLeaks = .file(directory.file("leaks.txt"))
+        let clean = try LeakChecker.checkNoLeaks(in: leaky.heap, options: options, name: "clean") { heap in try leaky.churn(heap) }
+        #expect(clean.report.groups.isEmpty)
+        #expect(clean.message == "clean: the leak check could not do what it was asked\n"
+            + "problem: \(directory.file("leaks.txt")):2: unknown kind 'suppress' (use fingerprint, type or reference)")
+        #expect(clean.description == "failed: 1 problem")
         let missing = try checkNodeCycle(knownLeaks: .file(directory.file("absent")))
         #expect(missing.problems.map(\.description) == ["\(directory.file("absent")): cannot read the known-leak list"])
     }

@@ -25,8 +25,7 @@ struct ArtifactWriter {
         let base = Self.fileStem(name)
         var stem = base
         var number = 1
-        while FileManager.default.fileExists(atPath: Self.join(directory, stem + ".heapgraph"))
-            || FileManager.default.fileExists(atPath: Self.join(directory, stem + "-round-0.heapgraph")) {
+        while FileManager.default.fileExists(atPath: Self.join(directory, stem + ".heapgraph")) {
             number += 1
             stem = "\(base)-\(number)"
         }

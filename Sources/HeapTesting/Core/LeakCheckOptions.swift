@@ -9,8 +9,8 @@ import HeapAnalysis
 /// options.failOn.remove(.watched)
 /// ```
 public struct LeakCheckOptions: Sendable {
-    /// The categories that fail the check. ``checkNoLeaks`` defaults to uncollectable
-    /// cycles, cyclic garbage and watched objects; ``checkNoGrowth`` to growth.
+    /// The categories that fail the check: by default uncollectable cycles, cyclic garbage
+    /// and watched objects (``noLeaks``); growth for the growth check (``noGrowth``).
     public var failOn: Set<LeakCategory>
     /// The known-leak list; by default `.heapgraph-ignore` in the current directory.
     public var knownLeaks: KnownLeakSource = .discovered()

@@ -45,7 +45,7 @@ public struct LeakVerdict: Sendable {
             lines.append(report.text(failingOn: failOn))
         }
         if !problems.isEmpty {
-            if !lines.isEmpty { lines.append("") }
+            if lines.isEmpty { lines.append("\(name): the leak check could not do what it was asked") } else { lines.append("") }
             lines += problems.map { "problem: \($0)" }
         }
         if !artifacts.isEmpty {
