@@ -73,7 +73,8 @@ final class ChildProcessTests: XCTestCase {
         let run = try runChild("testLeakingChild", artifacts: directory.file("artifacts"), in: directory)
         #expect(run.status == 1, "\(run.output)")
         // XCTest's failure line, at the assertion's line, carrying the group and the cycle.
-        #expect(run.output.contains("ChildProcessTests.swift:24: error: ChildProcessTests.testLeakingChild : failed - "))
+        #expect(run.output.contains("ChildProcessTests.swift:24: error: ChildProcessTests.testLeakingChild : failed - "
+            + "ChildProcessTests.testLeakingChild: 1 leak in 1 group"))
         #expect(run.output.contains("cyclic-garbage: 1 leak, fingerprint"))
         #expect(run.output.contains("cycle: Node.next → Node.prev → Node"))
         let stem = "ChildProcessTests.testLeakingChild"
