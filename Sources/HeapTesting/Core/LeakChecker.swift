@@ -47,31 +47,15 @@ public enum LeakChecker {
     public static func checkNoGrowth(in heap: Heap, rounds: Int = 5, minimumGrowth: Int = 1,
                                      options: LeakCheckOptions = .noGrowth, name: String = "growth-check",
                                      body: (Heap) throws -> Void) rethrows -> LeakVerdict {
-        guard rounds >= 2, minimumGrowth >= 1 else {
-            let problem = LeakCheckProblem("a growth check needs at least 2 rounds and a minimum growth of at least 1 "
-                + "(got \(rounds) rounds, minimum \(minimumGrowth))")
+        if let problem = GrowthRecorder.problem(rounds: rounds, minimumGrowth: minimumGrowth) {
             return LeakVerdict(report: LeakReport(groups: []), failOn: options.failOn, problems: [problem], name: name)
         }
-        try body(heap)
-        collect(heap, options.collection)
-        var snapshots = [HeapSnapshot(heap: heap, tag: "\(name): after the warm-up")]
-        for round in 1...rounds {
+        var recorder = GrowthRecorder(heap: heap, options: options, name: name)
+        for round in 0...rounds {
             try body(heap)
-            collect(heap, options.collection)
-            snapshots.append(HeapSnapshot(heap: heap, tag: "\(name): round \(round)"))
+            recorder.record(round: round)
         }
-        guard let graph = snapshots.popLast() else { preconditionFailure("rounds >= 2 made snapshots") }
-        var report = LeakReport.analyze(graph, baselines: snapshots)
-        // The report's growth is "grew at every step"; keep only the types that grew by at
-        // least `minimumGrowth` at each.
-        if minimumGrowth > 1 {
-            let comparison = SnapshotComparison(snapshots + [graph], heldOnly: true)
-            let steady = Set(comparison.rows.filter { row in
-                zip(row.counts, row.counts.dropFirst()).allSatisfy { $1 - $0 >= minimumGrowth }
-            }.map(\.name))
-            report.groups.removeAll { $0.category == .growth && !$0.types.allSatisfy(steady.contains) }
-        }
-        return finish(report, graph: graph, heap: heap, options: options, name: name, problems: [])
+        return recorder.verdict(minimumGrowth: minimumGrowth)
     }
 
     static func collect(_ heap: Heap, _ policy: CollectionPolicy) {

@@ -56,3 +56,29 @@ func record(_ verdict: LeakVerdict, sourceLocation: SourceLocation) {
 func currentTestName(default name: String) -> String {
     Test.current?.name ?? name
 }
+
+/// ``expectNoLeaks(in:options:sourceLocation:_:)`` for a body that awaits, run in the
+/// caller's isolation.
+@discardableResult
+nonisolated(nonsending) public func expectNoLeaks(
+    in heap: Heap = Heap(), options: LeakCheckOptions = .noLeaks, sourceLocation: SourceLocation = #_sourceLocation,
+    _ body: nonisolated(nonsending) (Heap) async throws -> Void
+) async rethrows -> LeakVerdict {
+    let verdict = try await LeakChecker.checkNoLeaks(in: heap, options: options, name: currentTestName(default: "leak-check"),
+                                                     body: body)
+    record(verdict, sourceLocation: sourceLocation)
+    return verdict
+}
+
+/// ``expectNoHeapGrowth(in:rounds:minimumGrowth:options:sourceLocation:_:)`` for a body
+/// that awaits, run in the caller's isolation.
+@discardableResult
+nonisolated(nonsending) public func expectNoHeapGrowth(
+    in heap: Heap = Heap(), rounds: Int = 5, minimumGrowth: Int = 1, options: LeakCheckOptions = .noGrowth,
+    sourceLocation: SourceLocation = #_sourceLocation, _ body: nonisolated(nonsending) (Heap) async throws -> Void
+) async rethrows -> LeakVerdict {
+    let verdict = try await LeakChecker.checkNoGrowth(in: heap, rounds: rounds, minimumGrowth: minimumGrowth, options: options,
+                                                      name: currentTestName(default: "growth-check"), body: body)
+    record(verdict, sourceLocation: sourceLocation)
+    return verdict
+}

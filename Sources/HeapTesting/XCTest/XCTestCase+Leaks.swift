@@ -42,4 +42,29 @@ extension XCTestCase {
         if !verdict.passed { XCTFail(verdict.message, file: file, line: line) }
         return verdict
     }
+
+    /// ``assertNoLeaks(in:options:file:line:_:)`` for a body that awaits (an `async` test
+    /// method), run in the caller's isolation.
+    @discardableResult
+    nonisolated(nonsending) public func assertNoLeaks(
+        in heap: Heap = Heap(), options: LeakCheckOptions = .noLeaks, file: StaticString = #filePath, line: UInt = #line,
+        _ body: nonisolated(nonsending) (Heap) async throws -> Void
+    ) async rethrows -> LeakVerdict {
+        let verdict = try await LeakChecker.checkNoLeaks(in: heap, options: options, name: name, body: body)
+        if !verdict.passed { XCTFail(verdict.message, file: file, line: line) }
+        return verdict
+    }
+
+    /// ``assertNoHeapGrowth(in:rounds:minimumGrowth:options:file:line:_:)`` for a body that
+    /// awaits, run in the caller's isolation.
+    @discardableResult
+    nonisolated(nonsending) public func assertNoHeapGrowth(
+        in heap: Heap = Heap(), rounds: Int = 5, minimumGrowth: Int = 1, options: LeakCheckOptions = .noGrowth,
+        file: StaticString = #filePath, line: UInt = #line, _ body: nonisolated(nonsending) (Heap) async throws -> Void
+    ) async rethrows -> LeakVerdict {
+        let verdict = try await LeakChecker.checkNoGrowth(in: heap, rounds: rounds, minimumGrowth: minimumGrowth,
+                                                          options: options, name: name, body: body)
+        if !verdict.passed { XCTFail(verdict.message, file: file, line: line) }
+        return verdict
+    }
 }
