@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import HeapGraphFormat
 import HeapGraphModel
 import HeapRuntime
@@ -41,6 +44,9 @@ extension HeapSnapshot {
         metadata.tag = tag
         metadata.producer = "HeapRuntime (live)"
         metadata.runtime = "HeapRuntime"
+        // Which heap: a report compares it object by object only with snapshots of this heap.
+        metadata.pid = Int(getpid())
+        metadata.heapIdentity = heap.snapshotIdentity
         metadata.garbageListID = heap.gc.garbageID.map { UInt64(UInt(bitPattern: $0)) }
         metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
             (UInt64(UInt(bitPattern: $0.object.id)), $0.description)

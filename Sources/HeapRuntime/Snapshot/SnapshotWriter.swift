@@ -89,8 +89,7 @@ extension Heap {
         // Which process and heap wrote it, and the how-manyth snapshot of that heap it is:
         // a reader compares snapshots of one heap by object, of others by type only.
         core.pointee.snapshotsWritten += 1
-        let identity = String(core.pointee.snapshotIdentity, radix: 16)
-        let origin = ",\"pid\":\(getpid()),\"heap\":\"\(identity)\",\"sequence\":\(core.pointee.snapshotsWritten)"
+        let origin = ",\"pid\":\(getpid()),\"heap\":\"\(snapshotIdentity)\",\"sequence\":\(core.pointee.snapshotsWritten)"
         return """
         {"format":"heapgraph","version":\(SnapshotFormat.version),"producer":"HeapRuntime","runtime":"HeapRuntime","time":"\(time)","tag":\(JSONText.quoted(tag)),\
         "objects":\(objects),"edges":\(edges),\
