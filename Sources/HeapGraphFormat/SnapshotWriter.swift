@@ -123,12 +123,17 @@ public struct SnapshotWriter {
     /// Edge records appended so far.
     public var edgeCount: Int { writtenEdges }
 
-    /// Creates (or truncates) the file at `path` and starts the writing thread.
-    public init(path: String) throws(SnapshotWriteError) {
+    /// How the checksum is computed (header bytes 112-115).
+    public let checksumAlgorithm: SnapshotFormat.ChecksumAlgorithm
+
+    /// Creates (or truncates) the file at `path` and starts the writing thread; the file's
+    /// checksum is computed by `checksum` (FNV-1a unless asked otherwise).
+    public init(path: String, checksum: SnapshotFormat.ChecksumAlgorithm = .fnv1a64) throws(SnapshotWriteError) {
         self.path = path
+        checksumAlgorithm = checksum
         fd = SystemCall.retrying { open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
         guard fd >= 0 else { throw SnapshotWriteError(path: path, reason: SystemCall.message(errno)) }
-        sink = SnapshotFileSink(fd: fd, capacity: Self.capacity)
+        sink = SnapshotFileSink(fd: fd, capacity: Self.capacity, checksum: checksum)
         buffer = sink.first()
         let header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
         let failure = header.withUnsafeBytes { SystemCall.writeAll(fd: fd, $0, at: nil) }
@@ -308,6 +313,7 @@ public struct SnapshotWriter {
         put(checksum)
         put(UInt64(roots.count))
         put(UInt64(rootsOffset))
+        put(checksumAlgorithm.rawValue)
         header.append(contentsOf: repeatElement(0, count: SnapshotFormat.headerSize - header.count))
         let headerFailure = header.withUnsafeBytes { SystemCall.writeAll(fd: fd, $0, at: 0) }
         if headerFailure != 0 { throw SnapshotWriteError(path: path, reason: SystemCall.message(headerFailure)) }
