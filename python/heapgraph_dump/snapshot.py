@@ -37,8 +37,9 @@ _CodeType = types.CodeType
 _NONE = 0xFFFFFFFF
 _HEAPTYPE = 1 << 9
 _VERSION = sys.version_info[:2]
-# 3.12+ (PEP 683): immortal objects report a huge, meaningless count.
-_IMMORTAL_AT = (1 << 30) if _VERSION >= (3, 12) else None
+# 3.12+ (PEP 683): immortal objects report a huge, meaningless count; 3.11's deep-frozen
+# static objects (code, strs, tuples of the frozen modules) start at 999,999,999.
+_IMMORTAL_AT = (1 << 30) if _VERSION >= (3, 12) else 999000000 if _VERSION == (3, 11) else None
 _CHUNK = 1 << 15
 # Greater than any id(): the end marker of every segment's id list.
 _END = 1 << 64
@@ -73,6 +74,14 @@ _CODE_FIELDS = tuple(
     name for name in ("co_code", "co_consts", "co_names", "co_varnames", "co_freevars", "co_cellvars",
                       "co_filename", "co_name", "co_qualname", "co_linetable", "co_lnotab", "co_exceptiontable")
     if type(vars(_CodeType).get(name)) is types.MemberDescriptorType)
+
+# C types whose name is a stored member that gc.get_referents does not report (descriptors
+# keep their d_name); heap types' __name__ and __qualname__ are handled with the classes.
+_NAMED_FIELDS = {type(t): ("__name__",) for t in (
+    vars(type)["__dict__"], vars(type)["__name__"], str.join, vars(dict)["fromkeys"], int.__add__,
+    vars(types.SimpleNamespace).get("__init__"), vars(types.FunctionType)["__globals__"]) if t is not None}
+_NAMED_FIELDS = {t: f for t, f in _NAMED_FIELDS.items()
+                 if all(type(vars(t).get(n)) is types.MemberDescriptorType for n in f)}
 
 _OWN_FILES = set()
 
@@ -215,13 +224,25 @@ class _Dump:
                 dicts = list(compress(chunk, map(isinstance, chunk, repeat(dict))))
                 if dicts:
                     cands.extend(chain.from_iterable(map(dict.keys, dicts)))
-                for special in (_FrameType, _CodeType):
+                for special in (_FrameType, _CodeType) + tuple(_NAMED_FIELDS):
                     if any(map(is_, kinds, repeat(special))):
                         for o in compress(chunk, map(is_, kinds, repeat(special))):
                             if special is _FrameType:
                                 cands.extend(v for _n, v in _locals_of(o))
-                            else:
+                            elif special is _CodeType:
                                 cands.extend(getattr(o, name) for name in _CODE_FIELDS)
+                            else:
+                                cands.extend(getattr(o, name) for name in _NAMED_FIELDS[special])
+                classes = list(compress(chunk, map(isinstance, chunk, repeat(type))))
+                if classes:
+                    heap = [c for c in classes if c.__flags__ & _HEAPTYPE]
+                    cands.extend(map(type.__dict__["__name__"].__get__, heap))
+                    cands.extend(map(type.__dict__["__qualname__"].__get__, heap))
+                    for c in classes:
+                        if not c.__flags__ & _HEAPTYPE:
+                            cands.extend(v for _n, v in _static_type_fields(c))
+                    del heap
+                del classes
                 untracked = list(compress(cands, map(not_, map(is_tracked, cands))))
                 fresh.update(zip(map(id, untracked), untracked))
                 del chunk, cands, kinds, dicts, untracked
@@ -251,7 +272,12 @@ class _Dump:
         return result
 
     def _frame_locals(self):
-        return [v for _t, f in self._frames() for _n, v in _locals_of(f)]
+        """What the frames hold: locals, code (whose fields the walk then finds)."""
+        values = []
+        for _t, f in self._frames():
+            values.extend(v for _n, v in _locals_of(f))
+            values.append(f.f_code)
+        return values
 
     @staticmethod
     def _group(objs):
@@ -549,7 +575,8 @@ class _Dump:
             if plan is not False and self._plain_chunk(t, objs, plan):
                 return
             return self._slow_chunk(objs)
-        if t in (_FunctionType, _CellType, _MethodType, _FrameType, _ModuleType, _CodeType) or issubclass(t, type):
+        if t in (_FunctionType, _CellType, _MethodType, _FrameType, _ModuleType, _CodeType) or issubclass(t, type) \
+                or t in _NAMED_FIELDS:
             return self._slow_chunk(objs)
         # Any other C type: its referents, unnamed, in bulk.
         refs = list(map(gc.get_referents, objs))
@@ -731,6 +758,14 @@ class _Dump:
                         edge.named(names[_N_DICT], r)
                         done.append(id(r))
                         break
+            if not o.__flags__ & _HEAPTYPE:
+                # A static type is no container for the collector: no referents at all.
+                for name, value in _static_type_fields(o):
+                    edge.named(names[name], value)
+            else:
+                # Kept in the type (ht_name, ht_qualname), not traversed by the collector.
+                edge.named(names[_N_NAME], type.__dict__["__name__"].__get__(o))
+                edge.named(names[_N_QUALNAME], type.__dict__["__qualname__"].__get__(o))
             edge.rest(refs, done)
         elif t is _ModuleType:
             d = o.__dict__
@@ -740,6 +775,11 @@ class _Dump:
                 edge.rest(refs, [id(d)])
             else:
                 edge.rest(refs, [])
+        elif t in _NAMED_FIELDS:
+            refs = get_referents(o)
+            for name in _NAMED_FIELDS[t]:
+                edge.named(self.intern(name), getattr(o, name))
+            edge.rest(refs, [])
         elif t.__flags__ & _HEAPTYPE:
             _instance_edges(o, t, get_referents(o), edge, self)
         else:
@@ -759,17 +799,69 @@ class _Dump:
             if j is not None:
                 roots.append((j, name, _R_LOCAL))
             else:
-                local = _locals_of(f)
-                ords, bad = self.resolve([v for _n, v in local])
+                # A frame with no object in the list (3.11+ makes them lazily; before, running
+                # frames are untracked): its locals by name, and what else it holds strongly.
+                local = [(intern(lname), _E_ATTR | _TEXT, v) for lname, v in _locals_of(f)]
+                names = self.names
+                local.append((names[_N_CODE], _E_NAMED, f.f_code))
+                if not _INLINE_VALUES:
+                    local.append((names[_N_GLOBALS], _E_NAMED, f.f_globals))
+                    local.append((names[_N_BUILTINS], _E_NAMED, f.f_builtins))
+                ords, bad = self.resolve([v for _n, _k, v in local])
                 bad = set(bad)
-                edges = [(ords[i], intern(lname), _E_ATTR | _TEXT)
-                         for i, (lname, _v) in enumerate(local) if i not in bad]
+                edges = [(ords[i], label, kind) for i, (label, kind, _v) in enumerate(local) if i not in bad]
                 synthetic.append((name, id(f), edges))
                 self._phantom_locals(f)
                 del local
             del f
         self.caller = None
         return roots, synthetic
+
+    def _count_own_frames(self):
+        """Counts as found what the dumper's live frames hold (they are left out, so their
+        references would look held from C): the function being run, and before 3.11
+        everything a frame object traverses (code, globals, builtins, locals, the frame it
+        returns to), from 3.11 the code, which the interpreter frame holds."""
+        frames = []
+        f = sys._getframe(1)
+        while f is not None and _is_own_code(f.f_code):
+            frames.append(f)
+            f = f.f_back
+        del f
+        refs = self._own_frame_references(frames)
+        del frames
+        ords, bad = self.resolve(refs)
+        del refs
+        bad = set(bad)
+        found = self.found
+        for i, j in enumerate(ords):
+            if i not in bad:
+                found[j] += 1
+
+    @staticmethod
+    def _own_frame_references(frames):
+        refs = []
+        if not _INLINE_VALUES:
+            for f in frames:
+                refs.extend(gc.get_referents(f))
+        functions = {}
+        for mod in list(sys.modules.values()):
+            path = getattr(mod, "__file__", None)
+            if type(path) is not str or os.path.normcase(os.path.abspath(path)) not in _OWN_FILES:
+                continue
+            for value in list(vars(mod).values()):
+                for part in (value,) + (tuple(vars(value).values()) if isinstance(value, type) else ()):
+                    code = getattr(part, "__code__", None) if type(part) is _FunctionType else None
+                    if code is not None:
+                        functions[id(code)] = part
+        for f in frames:
+            if _INLINE_VALUES:
+                refs.append(f.f_code)
+            # 3.11+: the interpreter frame holds it; before: the caller's value stack does.
+            function = functions.get(id(f.f_code))
+            if function is not None:
+                refs.append(function)
+        return refs
 
     def _phantom_locals(self, f):
         """Reading a frame's locals (3.8-3.12) made its f_locals dict, which is not a node but
@@ -814,6 +906,7 @@ class _Dump:
     def _write_nodes(self, synthetic, n_real, n_nodes, roots):
         """Writes the node records at offset 128, chunk by chunk; adds the held-from-C roots.
         Returns the first value-label index of each atom segment."""
+        self._count_own_frames()
         nodes = self.nodes
         intern = self.intern
         seg_type, seg_base = self.seg_type, self.seg_base
@@ -996,9 +1089,10 @@ def _copy(s):
     return s.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
 
 _FIXED_NAMES = ("__dict__", "__class__", "__globals__", "__code__", "cell_contents", "__self__", "__func__", "f_back",
-                "f_builtins", "__bases__", "__mro__", "__base__", "__closure__", "__defaults__", "__kwdefaults__")
+                "f_builtins", "__bases__", "__mro__", "__base__", "__closure__", "__defaults__", "__kwdefaults__",
+                "__name__", "__qualname__")
 (_N_DICT, _N_CLASS, _N_GLOBALS, _N_CODE, _N_CONTENTS, _N_SELF, _N_FUNC, _N_BACK, _N_BUILTINS, _N_BASES, _N_MRO, _N_BASE,
- _N_CLOSURE, _N_DEFAULTS, _N_KWDEFAULTS) = range(len(_FIXED_NAMES))
+ _N_CLOSURE, _N_DEFAULTS, _N_KWDEFAULTS, _N_NAME, _N_QUALNAME) = range(len(_FIXED_NAMES))
 
 
 class _EdgeSink:
@@ -1051,6 +1145,22 @@ def _drop(bad, ords, labels, kinds, lens):
         new_lens.append(sum(keep[at:at + n]))
         at += n
     return ords, labels, kinds, new_lens
+
+
+def _static_type_fields(t):
+    """A static (C) type's stored __mro__, __bases__, __base__ and the dict behind its
+    __dict__ proxy (the proxy is new; the dict is the type's)."""
+    fields = []
+    for name, getter in ((_N_MRO, type.__dict__["__mro__"]), (_N_BASES, type.__dict__["__bases__"]),
+                         (_N_BASE, type.__dict__["__base__"])):
+        value = getter.__get__(t)
+        if value is not None:
+            fields.append((name, value))
+    proxy = type.__dict__["__dict__"].__get__(t)
+    inner = gc.get_referents(proxy)
+    if len(inner) == 1 and type(inner[0]) is dict:
+        fields.append((_N_DICT, inner[0]))
+    return fields
 
 
 def _own_dict(o):
