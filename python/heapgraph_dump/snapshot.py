@@ -126,22 +126,24 @@ def _type_name(t):
     return "%s.%s" % (mod, name)
 
 
-def dump(path, tag=None):
+def dump(path, tag=None, _hidden=()):
     """Write a snapshot of the running process to `path`.
 
     Every object the collector tracks (no collection first), the untracked objects they
     refer to, labelled edges, named roots and external counts. Returns the number of nodes.
+    `_hidden` (for the pytest plugin): a list of containers left out (it too), as the dumper's
+    own objects are, whose references count as found.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _dump(path, tag)
+        return _dump(path, tag, _hidden)
     finally:
         if enabled:
             gc.enable()
 
 
-def _dump(path, tag):
+def _dump(path, tag, hidden):
     # The object list first, before this function creates anything the collector tracks.
     g0 = gc.get_objects(0)
     g1 = gc.get_objects(1)
@@ -154,7 +156,7 @@ def _dump(path, tag):
     # Handed over in a box so that no frame but the walk's keeps the list (or its counts show it).
     box = [nodes]
     del nodes
-    return _Dump(box.pop(), gen_bounds).write(path, tag)
+    return _Dump(box.pop(), gen_bounds, hidden).write(path, tag)
 
 
 class _Strings:
@@ -176,7 +178,7 @@ class _Strings:
 
 
 class _Dump:
-    def __init__(self, tracked, gen_bounds):
+    def __init__(self, tracked, gen_bounds, hidden):
         self.started = time.time()
         # Our own frames (tracked before 3.11) are not part of the heap we report.
         own = set()
@@ -186,6 +188,9 @@ class _Dump:
             f = f.f_back
         self.caller = f
         del f
+        self.hidden = list(hidden)
+        own.update(map(id, hidden))
+        own.add(id(hidden))
         a, b = gen_bounds
         if own:
             # They are the newest objects: generation 0.
@@ -412,6 +417,9 @@ class _Dump:
         self.names = array.array("I", map(intern, _FIXED_NAMES))
         self.code_names = array.array("I", map(intern, _CODE_FIELDS))
         self.phantom = []
+        for container in self.hidden:
+            self.phantom.extend(gc.get_referents(container))
+        self.hidden = None
         # Frames first (3.11+ frames without an object become synthetic nodes after the rest).
         roots, synthetic = self._frame_roots()
         n_nodes = n_real + len(synthetic)
