@@ -213,24 +213,41 @@ class _Dump:
 
     def _discover(self, tracked, extra):
         """The untracked objects the tracked ones (and `extra`, the frames' locals) reach,
-        transitively, each once."""
+        transitively. Atoms (most of them) may come more than once: the layout sorts them by
+        id and drops repeats, which costs less than a dict keyed by id; the other untracked
+        objects (tuples, dicts, code ...) are walked in turn, so they are deduplicated here."""
         is_tracked = gc.is_tracked
         get_referents = gc.get_referents
+        atom = _ATOM_SET.__contains__
+        atoms = []
         found = {}
+        fresh = {}
         frontier = tracked
-        untracked = list(compress(extra, map(not_, map(is_tracked, extra))))
-        fresh = dict(zip(map(id, untracked), untracked))
-        del untracked
-        while frontier:
+        cands = extra
+        while True:
+            if cands:
+                kinds = list(map(atom, map(type, cands)))
+                atoms.extend(compress(cands, kinds))
+                others = list(compress(cands, map(not_, kinds)))
+                others = list(compress(others, map(not_, map(is_tracked, others))))
+                fresh.update(zip(map(id, others), others))
+                del kinds, others
+            cands = None
+            if not frontier:
+                break
             for s in range(0, len(frontier), _CHUNK):
                 chunk = frontier[s:s + _CHUNK]
                 cands = list(chain.from_iterable(map(get_referents, chunk)))
                 kinds = list(map(type, chunk))
-                dicts = list(compress(chunk, map(isinstance, chunk, repeat(dict))))
-                if dicts:
+                # The few types that need more than their referents, found through the set of
+                # the chunk's types rather than a pass over the chunk for each.
+                kind_set = set(kinds)
+                dicts = classes = None
+                if any(issubclass(k, dict) for k in kind_set):
+                    dicts = list(compress(chunk, map(isinstance, chunk, repeat(dict))))
                     cands.extend(chain.from_iterable(map(dict.keys, dicts)))
-                for special in (_FrameType, _CodeType) + tuple(_NAMED_FIELDS):
-                    if any(map(is_, kinds, repeat(special))):
+                for special in _DISCOVER_SPECIAL:
+                    if special in kind_set:
                         for o in compress(chunk, map(is_, kinds, repeat(special))):
                             if special is _FrameType:
                                 cands.extend(v for _n, v in _locals_of(o))
@@ -238,8 +255,8 @@ class _Dump:
                                 cands.extend(getattr(o, name) for name in _CODE_FIELDS)
                             else:
                                 cands.extend(getattr(o, name) for name in _NAMED_FIELDS[special])
-                classes = list(compress(chunk, map(isinstance, chunk, repeat(type))))
-                if classes:
+                if any(issubclass(k, type) for k in kind_set):
+                    classes = list(compress(chunk, map(isinstance, chunk, repeat(type))))
                     heap = [c for c in classes if c.__flags__ & _HEAPTYPE]
                     cands.extend(map(type.__dict__["__name__"].__get__, heap))
                     cands.extend(map(type.__dict__["__qualname__"].__get__, heap))
@@ -247,18 +264,20 @@ class _Dump:
                         if not c.__flags__ & _HEAPTYPE:
                             cands.extend(v for _n, v in _static_type_fields(c))
                     del heap
-                del classes
-                untracked = list(compress(cands, map(not_, map(is_tracked, cands))))
-                fresh.update(zip(map(id, untracked), untracked))
-                del chunk, cands, kinds, dicts, untracked
-            new = list(map(fresh.__getitem__, fresh.keys() - found.keys()))
+                del classes, kind_set
+                is_atom = list(map(atom, map(type, cands)))
+                atoms.extend(compress(cands, is_atom))
+                others = list(compress(cands, map(not_, is_atom)))
+                others = list(compress(others, map(not_, map(is_tracked, others))))
+                fresh.update(zip(map(id, others), others))
+                del chunk, cands, kinds, dicts, is_atom, others
+            cands = None
+            frontier = list(map(fresh.__getitem__, fresh.keys() - found.keys()))
             fresh = {}
-            found.update(zip(map(id, new), new))
-            # Atoms refer to nothing: not walked again.
-            frontier = list(compress(new, map(not_, map(_ATOM_SET.__contains__, map(type, new)))))
-            del new
+            found.update(zip(map(id, frontier), frontier))
         result = list(found.values())
         found.clear()
+        result.extend(atoms)
         return result
 
     def _frames(self):
@@ -333,13 +352,21 @@ class _Dump:
             for t in sorted(groups, key=_type_name):
                 g = groups.pop(t)
                 g.sort(key=id)
+                ids = list(map(id, g))
+                if not flag and t in _ATOM_SET and len(ids) > 1:
+                    # Atoms found more than once: repeats are next to each other now.
+                    first = [True]
+                    first.extend(map(int.__ne__, islice(ids, 1, None), ids))
+                    if not all(first):
+                        g = list(compress(g, first))
+                        ids = list(compress(ids, first))
+                    del first
                 pair = pairs.get(t)
                 if pair is None:
                     pair = pairs[t] = [-1, -1]
                 pair[flag] = len(seg_ids)
                 seg_base.append(len(nodes))
                 seg_type.append(t)
-                ids = list(map(id, g))
                 ids.append(_END)
                 seg_ids.append(ids)
                 nodes.extend(g)
@@ -1078,6 +1105,7 @@ class _Dump:
 
 _MISSING = object()
 _ATOM_SET = frozenset(_ATOMS)
+_DISCOVER_SPECIAL = (_FrameType, _CodeType) + tuple(_NAMED_FIELDS)
 _SINGLETON_TYPES = (int, str, bytes, bool, type(None), tuple, frozenset, type(Ellipsis), type(NotImplemented))
 
 
