@@ -408,6 +408,18 @@ class _Dump:
                 o = objs[i]
                 segs[i] = duals[type(o)][is_tracked(o)]
         tids = list(map(id, objs))
+        first = segs[0]
+        if first != self.empty and segs.count(first) == len(segs):
+            # One segment (an attribute's column, a run of one type): no per-target lookups.
+            hay = self.seg_ids[first]
+            pos = list(map(bisect_left, repeat(hay), tids))
+            if check or self.check_all:
+                ok = list(map(int.__eq__, map(hay.__getitem__, pos), tids))
+                if not all(ok):
+                    bad = list(compress(range(len(objs)), map(not_, ok)))
+                    base = self.seg_base[first]
+                    return array.array("I", (base + p if k else 0 for p, k in zip(pos, ok))), bad
+            return array.array("I", map(add, pos, repeat(self.seg_base[first]))), []
         hays = list(map(self.seg_ids.__getitem__, segs))
         pos = list(map(bisect_left, hays, tids))
         if check or self.check_all:
@@ -453,7 +465,12 @@ class _Dump:
         self.found = array.array("q", bytes(8 * n_nodes))
         self.counts = array.array("I")
         self.n_edges = 0
-        out = open(path, "w+b")
+        # Written under a temporary name and renamed when complete: the records are not written
+        # in file order, so a reader polling the path (a signal's snapshot) must never see it
+        # before its header and checksum are in place.
+        partial = "%s.%d.partial" % (path, os.getpid())
+        out = open(partial, "w+b")
+        complete = False
         try:
             self.out = out
             edges_at = 128 + 48 * n_nodes
@@ -508,8 +525,16 @@ class _Dump:
             header += _TWO_U64.pack(len(roots), roots_at) + _U32.pack(_CRC32) + bytes(12)
             out.seek(0)
             out.write(header)
+            out.close()
+            os.replace(partial, path)
+            complete = True
         finally:
             out.close()
+            if not complete:
+                try:
+                    os.unlink(partial)
+                except OSError:
+                    pass
         return n_nodes
 
     def _emit(self, ords, labels, kinds, counted=None):
@@ -687,33 +712,36 @@ class _Dump:
             if not all(map(is_, map(itemgetter(1), refs), repeat(t))) or \
                     not all(map(is_, map(type, firsts), repeat(dict))):
                 return False
-            values = firsts
             labels_one = array.array("I", [names[_N_DICT]])
             kinds_one = bytes([_E_NAMED])
+            values = [firsts]
         else:
             cols = [list(map(getattr, objs, repeat(name), repeat(_MISSING))) for name in plan]
             if not all(map(is_, chain.from_iterable(refs), chain.from_iterable(zip(*cols, repeat(t, m))))):
                 return False
-            values = list(chain.from_iterable(zip(*cols))) if len(cols) > 1 else (cols[0] if cols else [])
-            del cols
+            values = cols
             labels_one = array.array("I", map(self.intern, plan))
             kinds_one = bytes([_E_ATTR | _TEXT]) * len(plan)
         del refs
         t_ord = self.ordinal(t)
         if t_ord is None:
             return False
-        vals, bad = self.resolve(values, check=False)
-        if bad:
-            return False
+        # Column by column: an attribute's values are mostly of one type, one segment.
         ords = array.array("I", bytes(4 * k * m))
-        for i in range(k - 1):
-            ords[i::k] = vals[i::k - 1]
+        counted = array.array("I")
+        for i, column in enumerate(values):
+            vals, bad = self.resolve(column, check=False)
+            if bad:
+                return False
+            ords[i::k] = vals
+            counted.extend(vals)
+        del values
         ords[k - 1::k] = array.array("I", [t_ord]) * m
         labels = (labels_one + array.array("I", [names[_N_CLASS]])) * m
         kinds = (kinds_one + bytes([_E_NAMED])) * m
         self.counts.extend(repeat(k, m))
         self.found[t_ord] += m
-        self._emit(ords, labels, kinds, counted=vals)
+        self._emit(ords, labels, kinds, counted=counted)
         return True
 
     def _slow_chunk(self, objs):
