@@ -218,21 +218,26 @@ class _Dump:
         objects (tuples, dicts, code ...) are walked in turn, so they are deduplicated here."""
         is_tracked = gc.is_tracked
         get_referents = gc.get_referents
-        atom = _ATOM_SET.__contains__
-        atoms = []
+        atoms = {}  # type -> its atoms, repeats included
         found = {}
         fresh = {}
         frontier = tracked
-        cands = extra
-        while True:
-            if cands:
-                kinds = list(map(atom, map(type, cands)))
-                atoms.extend(compress(cands, kinds))
-                others = list(compress(cands, map(not_, kinds)))
+
+        def take(cands):
+            kinds = list(map(type, cands))
+            present = set(kinds)
+            for t in present & _ATOM_SET:
+                part = atoms.get(t)
+                if part is None:
+                    part = atoms[t] = []
+                part.extend(compress(cands, map(is_, kinds, repeat(t))))
+            if present - _ATOM_SET:
+                others = list(compress(cands, map(not_, map(_ATOM_SET.__contains__, kinds))))
                 others = list(compress(others, map(not_, map(is_tracked, others))))
                 fresh.update(zip(map(id, others), others))
-                del kinds, others
-            cands = None
+
+        take(extra)
+        while True:
             if not frontier:
                 break
             for s in range(0, len(frontier), _CHUNK):
@@ -265,20 +270,14 @@ class _Dump:
                             cands.extend(v for _n, v in _static_type_fields(c))
                     del heap
                 del classes, kind_set
-                is_atom = list(map(atom, map(type, cands)))
-                atoms.extend(compress(cands, is_atom))
-                others = list(compress(cands, map(not_, is_atom)))
-                others = list(compress(others, map(not_, map(is_tracked, others))))
-                fresh.update(zip(map(id, others), others))
-                del chunk, cands, kinds, dicts, is_atom, others
-            cands = None
+                take(cands)
+                del chunk, cands, kinds, dicts
             frontier = list(map(fresh.__getitem__, fresh.keys() - found.keys()))
             fresh = {}
             found.update(zip(map(id, frontier), frontier))
         result = list(found.values())
         found.clear()
-        result.extend(atoms)
-        return result
+        return result, atoms
 
     def _frames(self):
         """(thread name, frame) for every frame of every thread, the dumper's own left out."""
@@ -341,7 +340,7 @@ class _Dump:
 
     def _layout(self):
         tracked = self.box.pop()
-        untracked = self._discover(tracked, self._frame_locals())
+        untracked, atoms = self._discover(tracked, self._frame_locals())
         # Segments: tracked objects by type, then untracked ones by type; each sorted by id.
         nodes = []
         seg_ids, seg_base, seg_type = [], [], []
@@ -349,6 +348,9 @@ class _Dump:
         for part, flag in ((tracked, 1), (untracked, 0)):
             groups = self._group(part)
             del part
+            if not flag:
+                groups.update(atoms)
+                atoms = None
             for t in sorted(groups, key=_type_name):
                 g = groups.pop(t)
                 g.sort(key=id)
