@@ -345,9 +345,11 @@ class _Dump:
         nodes = []
         seg_ids, seg_base, seg_type = [], [], []
         pairs = {}
-        for part, flag in ((tracked, 1), (untracked, 0)):
-            groups = self._group(part)
-            del part
+        halves = [untracked, tracked]
+        del tracked, untracked
+        for flag in (1, 0):
+            # Each half's list is let go as soon as it is grouped.
+            groups = self._group(halves.pop())
             if not flag:
                 groups.update(atoms)
                 atoms = None
@@ -374,9 +376,7 @@ class _Dump:
                 nodes.extend(g)
                 del g
             if flag:
-                tracked = None
                 self.tracked_end = len(nodes)
-        del untracked
         # A type with no node in one half resolves there to an empty segment (never a member);
         # its base closes the last real segment.
         empty = len(seg_ids)
@@ -464,7 +464,7 @@ class _Dump:
         # Frames first (3.11+ frames without an object become synthetic nodes after the rest).
         roots, synthetic = self._frame_roots()
         n_nodes = n_real + len(synthetic)
-        self.found = array.array("q", bytes(8 * n_nodes))
+        self.found = array.array("I", bytes(4 * n_nodes))
         self.counts = array.array("I")
         self.n_edges = 0
         # Written under a temporary name and renamed when complete: the records are not written
