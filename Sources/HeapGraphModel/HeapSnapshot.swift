@@ -238,6 +238,18 @@ public struct SnapshotMetadata: Sendable, Equatable {
     public var watched: [UInt64: String]?
     /// The id of the `gc.garbage` list, when the heap had one: a root worth naming.
     public var garbageListID: UInt64?
+    /// Names of the places objects were allocated ("leaky.py:12"), when the producer
+    /// recorded them (`allocationSites.sites`); empty otherwise.
+    public var allocationSiteNames: [String] = []
+    /// Per object id, its index in ``allocationSiteNames`` (`allocationSites.objects`).
+    public var allocationSiteIndexes: [UInt64: Int] = [:]
 
     public init(json: String = "{}") { self.json = json }
+
+    /// Where the object with this id was allocated, when the producer recorded it.
+    /// - Complexity: O(1) on average.
+    public func allocationSite(of id: UInt64) -> String? {
+        guard let index = allocationSiteIndexes[id], allocationSiteNames.indices.contains(index) else { return nil }
+        return allocationSiteNames[index]
+    }
 }

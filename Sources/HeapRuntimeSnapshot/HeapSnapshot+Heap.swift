@@ -45,6 +45,15 @@ extension HeapSnapshot {
         metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
             (UInt64(UInt(bitPattern: $0.object.id)), $0.description)
         }, uniquingKeysWith: { first, _ in first })
+        var siteIndexByName: [String: Int] = [:]
+        for (id, site) in heap.allocationSitesByObjectID() {
+            let index = siteIndexByName[site] ?? {
+                metadata.allocationSiteNames.append(site)
+                siteIndexByName[site] = metadata.allocationSiteNames.count - 1
+                return metadata.allocationSiteNames.count - 1
+            }()
+            metadata.allocationSiteIndexes[id] = index
+        }
         self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, nodeKinds: nodeKinds, roots: roots,

@@ -24,10 +24,14 @@ public struct LeakGroup: Sendable {
     /// Anything else worth saying (a watched object found in cyclic garbage, how much a
     /// type grew per step).
     public var note: String?
+    /// Where the example object was allocated ("leaky.py:12"), when the snapshot recorded
+    /// it (``SnapshotMetadata/allocationSite(of:)``).
+    public var allocationSite: String?
 
     public init(category: LeakCategory, fingerprint: String, count: Int, types: [String], bytes: Int,
                 retainedBytes: Int, exampleCycle: String? = nil, trace: LeakTrace? = nil,
-                exampleNodes: [Int] = [], description: String? = nil, note: String? = nil) {
+                exampleNodes: [Int] = [], description: String? = nil, note: String? = nil,
+                allocationSite: String? = nil) {
         self.category = category
         self.fingerprint = fingerprint
         self.count = count
@@ -39,5 +43,6 @@ public struct LeakGroup: Sendable {
         self.exampleNodes = exampleNodes
         self.description = description
         self.note = note
+        self.allocationSite = allocationSite
     }
 }

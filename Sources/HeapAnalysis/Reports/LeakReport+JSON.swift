@@ -53,6 +53,7 @@ extension LeakReport {
             } ?? .null),
             ("description", .optional(group.description)),
             ("note", .optional(group.note)),
+            ("allocationSite", .optional(group.allocationSite)),
         ])
     }
 }

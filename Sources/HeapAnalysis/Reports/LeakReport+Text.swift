@@ -10,6 +10,9 @@ extension LeakReport {
     ///     112000 B, retained 112000 B
     ///     cycle: Node.next → Node.prev → Node
     /// ```
+    ///
+    /// A group whose example object has a recorded allocation site adds
+    /// `allocated at FILE:LINE`.
     public func text(colors: Bool = false) -> String {
         let bold = colors ? "\u{1B}[1m" : "", reset = colors ? "\u{1B}[0m" : ""
         let total = groups.reduce(0) { $0 + $1.count }
@@ -28,6 +31,7 @@ extension LeakReport {
                 lines.append("    \(group.bytes) B, retained \(group.retainedBytes) B")
                 if let description = group.description { lines.append("    description: \(description)") }
                 if let note = group.note { lines.append("    \(note)") }
+                if let site = group.allocationSite { lines.append("    allocated at \(site)") }
                 if let cycle = group.exampleCycle { lines.append("    cycle: \(cycle)") }
                 if let trace = group.trace {
                     lines.append(contentsOf: trace.text(colors: colors).split(separator: "\n", omittingEmptySubsequences: false)

@@ -87,9 +87,20 @@ public struct LeakReport: Sendable {
             groupIndex[key] = groups.count
             groups.append(LeakGroup(category: category, fingerprint: shape.fingerprint, count: 1, types: shape.types,
                                     bytes: leak.bytes, retainedBytes: leak.retainedBytes, exampleCycle: example?.text,
-                                    trace: trace, exampleNodes: Array(leak.members.prefix(Self.exampleNodeLimit))))
+                                    trace: trace, exampleNodes: Array(leak.members.prefix(Self.exampleNodeLimit)),
+                                    allocationSite: allocationSite(graph: graph, nodes: leak.members)))
         }
         return groups
+    }
+
+    /// The recorded allocation site of the first of `nodes` that has one (the example
+    /// object of a group); nil when the snapshot recorded none.
+    static func allocationSite(graph: HeapSnapshot, nodes: some Sequence<Int>) -> String? {
+        guard !graph.metadata.allocationSiteIndexes.isEmpty else { return nil }
+        for node in nodes {
+            if let site = graph.metadata.allocationSite(of: graph.id(of: node)) { return site }
+        }
+        return nil
     }
 
     /// At most this many nodes of an example leak are listed (a ring can be huge).
@@ -129,7 +140,8 @@ public struct LeakReport: Sendable {
             groups.append(LeakGroup(category: .watched, fingerprint: hash.hex, count: 1, types: [type],
                                     bytes: graph.shallowSize(of: node), retainedBytes: retained, trace: trace,
                                     exampleNodes: trace?.steps.map(\.node) ?? [node],
-                                    description: graph.metadata.watched?[graph.id(of: node)], note: note))
+                                    description: graph.metadata.watched?[graph.id(of: node)], note: note,
+                                    allocationSite: allocationSite(graph: graph, nodes: [node])))
         }
         return groups
     }
@@ -153,7 +165,8 @@ public struct LeakReport: Sendable {
             let steps = row.counts.map(String.init).joined(separator: " → ")
             return LeakGroup(category: .growth, fingerprint: hash.hex, count: row.change, types: [row.name],
                              bytes: row.bytesChange, retainedBytes: row.bytesChange, trace: trace,
-                             exampleNodes: examples, note: "count \(steps)")
+                             exampleNodes: examples, note: "count \(steps)",
+                             allocationSite: allocationSite(graph: graph, nodes: examples))
         }
     }
 }

@@ -7,6 +7,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         object.setField(8, typeWord | Layout.freedBit)
         pointee.liveObjects &-= 1
         if container {
+            if _slowPath(pointee.allocationSites.hasEntries) { pointee.allocationSites.forget(object) }
             pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize, contents: .container)
         } else {
             pointee.allocator.deallocate(object, size: size, contents: .atom)
