@@ -41,26 +41,39 @@ enum DevToolsFrontend {
 
     static var available: Bool { fetched != nil }
 
-    /// Runs node with `arguments`; standard error goes to a file in `directory`.
+    /// Runs node with `arguments`, its output into files in `directory`; gives up after
+    /// `seconds` (a hang fails the test instead of stopping the run).
     static func runNode(_ arguments: [String], in directory: String, seconds: Double = 240) throws
         -> (status: Int32, output: Data, error: String) {
         let node = try #require(node)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: node)
         process.arguments = arguments
-        let output = Pipe()
-        let errorFile = directory + "/node-stderr-\(UUID().uuidString).txt"
+        let run = UUID().uuidString
+        let outputFile = directory + "/node-stdout-\(run).txt"
+        let errorFile = directory + "/node-stderr-\(run).txt"
+        try #require(FileManager.default.createFile(atPath: outputFile, contents: nil))
         try #require(FileManager.default.createFile(atPath: errorFile, contents: nil))
+        let outputHandle = try #require(FileHandle(forWritingAtPath: outputFile))
         let errorHandle = try #require(FileHandle(forWritingAtPath: errorFile))
-        defer { try? errorHandle.close() }
-        process.standardOutput = output
+        defer {
+            try? outputHandle.close()
+            try? errorHandle.close()
+        }
+        process.standardOutput = outputHandle
         process.standardError = errorHandle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            throw HarnessError("node \(arguments.first ?? "") did not finish within \(Int(seconds)) s")
+        }
+        let output = try Data(contentsOf: URL(fileURLWithPath: outputFile))
         let error = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, data, error)
+        return (process.terminationStatus, output, error)
     }
 
     /// What DevTools makes of one file: see heap-snapshot-check.mjs.
