@@ -9,7 +9,7 @@
 //   3. HeapRuntimeSnapshot  a live heap's graph without a file (the runtime-to-graph bridge)
 //      HeapAnalysis         queries, reports, DOT, over the graph
 //   4. GraphvizRender       pictures, over the CGraphviz system library
-//   5. front ends           heapgraph (no runtime linked), samples
+//   5. front ends           heapgraph (no runtime linked), samples, HeapTesting
 //
 // Platforms: Linux only. The runtime calls Glibc directly (`mmap`, `write`, `exit`,
 // pthreads), and nothing has been built or tested on macOS or Windows, so no other
@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "GraphvizRender", targets: ["GraphvizRender"]),
         .executable(name: "heapgraph", targets: ["heapgraph"]),
         .executable(name: "minipy", targets: ["minipy"]),
+        .library(name: "HeapTesting", targets: ["HeapTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -77,6 +78,12 @@ let package = Package(
             swiftSettings: strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(name: "minipy", dependencies: ["MiniPy"], swiftSettings: strict),
+        // Leak assertions for test suites that embed HeapRuntime (Swift Testing and XCTest).
+        .target(
+            name: "HeapTesting",
+            dependencies: ["HeapRuntime", "HeapRuntimeSnapshot", "HeapGraphModel", "HeapAnalysis", "GraphvizRender"],
+            swiftSettings: strict
+        ),
         .executableTarget(
             name: "RuntimeTour",
             dependencies: ["HeapRuntime"],
@@ -165,6 +172,11 @@ let package = Package(
         .testTarget(
             name: "MiniPyTests",
             dependencies: ["MiniPy", "minipy", "HeapGraphModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "HeapTestingTests",
+            dependencies: ["HeapTesting", "HeapRuntime", "HeapAnalysis", "HeapGraphModel", "GraphvizRender"],
             swiftSettings: strict
         ),
         .testTarget(name: "GraphvizRenderTests", dependencies: ["GraphvizRender"], swiftSettings: strict),

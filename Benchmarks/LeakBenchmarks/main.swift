@@ -4,6 +4,10 @@
 //    roots over the same graph (RootPaths: the least any whole-graph analysis does).
 // 2. LeakReport.analyze on a 10M-object snapshot loaded from a file; the load is timed
 //    separately and is not part of the report's figure.
+//
+// `LeakBenchmarks --v8 FILE [runs]` instead times, on one V8 .heapsnapshot, the dominator
+// tree and the paths from the roots by DevTools' rules against HeapGraph's, alternated in
+// one process (docs/performance.md, "DevTools' rules on V8 snapshots").
 import Foundation
 import HeapAnalysis
 import HeapRuntime
@@ -75,8 +79,43 @@ func format(_ figure: (median: Double, all: [Double])) -> String {
     String(format: "%.3f s (runs: %@)", figure.median, figure.all.map { String(format: "%.3f", $0) }.joined(separator: ", "))
 }
 
+/// DevTools' rules against HeapGraph's on one V8 snapshot: each run times the four in turn,
+/// so the machine's load falls on all of them alike.
+func runV8(path: String, runs: Int) throws {
+    let clock = ContinuousClock()
+    var loaded: HeapSnapshot?
+    let load = clock.measure { loaded = try? HeapSnapshot(v8ContentsOf: path) }
+    guard let graph = loaded else { print("could not read \(path)"); return }
+    print("\(path): \(graph.nodeCount) nodes, \(graph.edgeCount) edges; load \(String(format: "%.3f", seconds(load))) s")
+    let workloads: [(String, () -> Any)] = [
+        ("DominatorTree, HeapGraph's rules", { DominatorTree(graph: graph, rules: .heapGraph) }),
+        ("DominatorTree, DevTools' rules", { DominatorTree(graph: graph, rules: .devTools) }),
+        ("RootPaths, HeapGraph's rules", { RootPaths(graph: graph, rules: .heapGraph) }),
+        ("RootPaths, DevTools' rules", { RootPaths(graph: graph, rules: .devTools) }),
+    ]
+    var times = [[Double]](repeating: [], count: workloads.count)
+    for _ in 0..<runs {
+        for (index, workload) in workloads.enumerated() {
+            var result: Any?
+            let elapsed = clock.measure { result = workload.1() }
+            withExtendedLifetime(result) {}
+            times[index].append(seconds(elapsed))
+        }
+    }
+    for (index, workload) in workloads.enumerated() {
+        let sorted = times[index].sorted()
+        print("  \(workload.0): " + format((sorted[sorted.count / 2], times[index])))
+    }
+}
+
 func run() throws {
-    let runs = CommandLine.arguments.dropFirst().first.flatMap { Int($0) } ?? 5
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    if arguments.first == "--v8" {
+        guard arguments.count >= 2 else { print("usage: LeakBenchmarks --v8 FILE [runs]"); return }
+        try runV8(path: arguments[1], runs: arguments.dropFirst(2).first.flatMap { Int($0) } ?? 5)
+        return
+    }
+    let runs = arguments.first.flatMap { Int($0) } ?? 5
 
     do {
         let heap = try buildHeap(objects: 1_000_000)

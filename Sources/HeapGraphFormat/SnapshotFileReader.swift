@@ -16,13 +16,15 @@ public struct ChunkedReader {
     /// The file offset of the next byte to consume.
     public var position: Int { offset }
     /// The checksum of every byte read so far.
-    public internal(set) var checksum = SnapshotFormat.Checksum()
+    public internal(set) var checksum: SnapshotFormat.Checksum
     /// The `errno` of a failed `read`, or 0 when `fill` failed at the end of the file.
     public internal(set) var readError: Int32 = 0
 
-    /// A reader of `fd` from its current offset, which is `position` in the file.
-    public init(fd: Int32, position: Int) {
+    /// A reader of `fd` from its current offset, which is `position` in the file, checksumming
+    /// by `checksum` (the file's ``SnapshotHeader/checksumAlgorithm``).
+    public init(fd: Int32, position: Int, checksum: SnapshotFormat.ChecksumAlgorithm = .fnv1a64) {
         self.fd = fd
+        self.checksum = SnapshotFormat.Checksum(checksum)
         offset = position
         base = .allocate(byteCount: Self.capacity, alignment: 16)
     }
@@ -145,6 +147,8 @@ public struct SnapshotHeader: Sendable, Equatable {
     /// Version 2: the root records (0 and the strings' offset in version 1).
     public var rootCount: UInt64
     public var rootsOffset: UInt64
+    /// Version 2: how ``checksum`` was computed (bytes 112-115; FNV-1a in version 1).
+    public var checksumAlgorithm: SnapshotFormat.ChecksumAlgorithm = .fnv1a64
 
     /// Reads and checks the header of the open file `fd`, `size` bytes long, from offset 0.
     /// Throws the ``SnapshotError`` naming the first problem.
@@ -170,14 +174,21 @@ public struct SnapshotHeader: Sendable, Equatable {
         guard field(12, UInt32.self) == UInt32(SnapshotFormat.headerSize) else {
             throw .badHeader(field: "header size", reason: "is \(field(12, UInt32.self)), not 128")
         }
-        let parsed = SnapshotHeader(
+        var parsed = SnapshotHeader(
             version: version, nodeCount: field(16, UInt64.self), edgeCount: field(24, UInt64.self),
             stringCount: field(32, UInt64.self), nodesOffset: field(40, UInt64.self), edgesOffset: field(48, UInt64.self),
             stringsOffset: field(56, UInt64.self), metadataOffset: field(64, UInt64.self),
             metadataLength: field(72, UInt64.self), fileLength: field(80, UInt64.self), checksum: field(88, UInt64.self),
             rootCount: version >= 2 ? field(96, UInt64.self) : 0,
             rootsOffset: version >= 2 ? field(104, UInt64.self) : field(56, UInt64.self))
-        let reserved = version >= 2 ? 112 : 96
+        if version >= 2 {
+            let raw: UInt32 = field(SnapshotFormat.checksumAlgorithmOffset, UInt32.self)
+            guard let algorithm = SnapshotFormat.ChecksumAlgorithm(rawValue: raw) else {
+                throw .badHeader(field: "checksum algorithm", reason: "is \(raw), not 0 (FNV-1a) or 1 (CRC-32)")
+            }
+            parsed.checksumAlgorithm = algorithm
+        }
+        let reserved = version >= 2 ? SnapshotFormat.checksumAlgorithmOffset + 4 : 96
         guard header[reserved..<128].allSatisfy({ $0 == 0 }) else {
             throw .badHeader(field: "reserved bytes \(reserved)-127", reason: "are not zero")
         }
@@ -234,12 +245,13 @@ public struct SnapshotHeader: Sendable, Equatable {
         return hole < 0 || UInt64(hole) >= end
     }
 
-    /// The checksum of the bytes after the header, read through a 4 MiB buffer.
-    public static func checksumAfterHeader(fd: Int32, path: String) throws(SnapshotError) -> UInt64 {
+    /// The checksum (by `algorithm`) of the bytes after the header, read through a 4 MiB buffer.
+    public static func checksumAfterHeader(fd: Int32, path: String,
+                                           algorithm: SnapshotFormat.ChecksumAlgorithm = .fnv1a64) throws(SnapshotError) -> UInt64 {
         guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
             throw .unreadable(path: path, reason: SystemCall.message(errno))
         }
-        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
+        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize, checksum: algorithm)
         defer { reader.deallocate() }
         while reader.fill(1) { reader.consumeBuffered() }
         guard reader.readError == 0 else { throw .unreadable(path: path, reason: SystemCall.message(reader.readError)) }

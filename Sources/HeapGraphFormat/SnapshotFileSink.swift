@@ -26,13 +26,14 @@ final class SnapshotFileSink: @unchecked Sendable {
     private var closing = false
     private var failure: Int32 = 0
     // Only the writing thread touches it until `finish` has joined that thread.
-    private var checksum = SnapshotFormat.Checksum()
+    private var checksum: SnapshotFormat.Checksum
 
     private var thread: pthread_t? = nil
     private let all: [UnsafeMutableRawPointer]
 
-    init(fd: Int32, capacity: Int) {
+    init(fd: Int32, capacity: Int, checksum algorithm: SnapshotFormat.ChecksumAlgorithm) {
         self.fd = fd
+        checksum = SnapshotFormat.Checksum(algorithm)
         all = (0..<Self.bufferCount).map { _ in .allocate(byteCount: capacity, alignment: 64) }
         free = all
         pthread_mutex_init(mutex, nil)

@@ -48,18 +48,39 @@ public enum SnapshotFormat {
     /// The kind in an edge record's kind byte.
     public static let kindMask: UInt8 = 0x3F
 
-    /// The checksum of the bytes after the header: FNV-1a over 64-bit little-endian words
-    /// (the last word zero-padded), then `h ^ (h >> 29)`.
+    /// Header bytes 112-115 (version 2): which ``ChecksumAlgorithm`` made the checksum at 88.
+    public static let checksumAlgorithmOffset = 112
+
+    /// How the checksum of the bytes after the header is computed (header bytes 112-115 in
+    /// version 2; version 1 files, and version 2 files with 0 there, use FNV-1a).
+    public enum ChecksumAlgorithm: UInt32, Sendable, CaseIterable {
+        /// FNV-1a over 64-bit little-endian words (the last zero-padded), then `h ^ (h >> 29)`.
+        case fnv1a64 = 0
+        /// CRC-32 as zlib's `crc32` computes it (reflected polynomial 0xEDB88320), zero-extended
+        /// to 64 bits. For producers that cannot run FNV-1a at native speed (Python's `zlib`
+        /// has CRC-32 in C; FNV-1a in pure Python costs about 1 s per 10M words).
+        case crc32 = 1
+    }
+
+    /// The checksum of the bytes after the header, by the file's ``ChecksumAlgorithm``.
     public struct Checksum: Sendable {
-        public private(set) var state: UInt64 = 0xcbf2_9ce4_8422_2325
+        public let algorithm: ChecksumAlgorithm
+        public private(set) var state: UInt64
         var pending: UInt64 = 0
         var pendingBytes = 0
 
-        public init() {}
+        public init(_ algorithm: ChecksumAlgorithm = .fnv1a64) {
+            self.algorithm = algorithm
+            state = algorithm == .fnv1a64 ? 0xcbf2_9ce4_8422_2325 : 0xFFFF_FFFF
+        }
 
         /// Adds `bytes` (any length: a partial word waits for the next call).
         /// - Complexity: O(bytes).
         public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            if algorithm == .crc32 {
+                state = UInt64(CRC32.update(UInt32(truncatingIfNeeded: state), bytes))
+                return
+            }
             var index = 0
             let count = bytes.count
             // Finish a partial word first.
@@ -84,6 +105,7 @@ public enum SnapshotFormat {
 
         /// The final value; the checksum can still be updated afterwards.
         public func finish() -> UInt64 {
+            if algorithm == .crc32 { return state ^ 0xFFFF_FFFF }
             var copy = self
             if copy.pendingBytes != 0 { copy.mix(copy.pending) }
             return copy.state ^ (copy.state >> 29)

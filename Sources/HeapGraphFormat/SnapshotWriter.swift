@@ -126,24 +126,29 @@ public struct SnapshotWriter {
     /// Whether ``close()`` closes the descriptor (the writer opened it).
     let ownsDescriptor: Bool
 
-    /// Creates (or truncates) the file at `path` and starts the writing thread.
-    public init(path: String) throws(SnapshotWriteError) {
+    /// How the checksum is computed (header bytes 112-115).
+    public let checksumAlgorithm: SnapshotFormat.ChecksumAlgorithm
+
+    /// Creates (or truncates) the file at `path` and starts the writing thread; the file's
+    /// checksum is computed by `checksum` (FNV-1a unless asked otherwise).
+    public init(path: String, checksum: SnapshotFormat.ChecksumAlgorithm = .fnv1a64) throws(SnapshotWriteError) {
         let fd = SystemCall.retrying { open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644) }
         guard fd >= 0 else { throw SnapshotWriteError(path: path, reason: SystemCall.message(errno)) }
-        try self.init(fd: fd, path: path, owned: true)
+        try self.init(fd: fd, path: path, owned: true, checksum: checksum)
     }
 
     /// Writes into an open, empty, seekable file (the header goes in at offset 0 at the
     /// end); `name` names it in errors. ``close()`` leaves the descriptor open.
-    public init(descriptor: Int32, name: String) throws(SnapshotWriteError) {
-        try self.init(fd: descriptor, path: name, owned: false)
+    public init(descriptor: Int32, name: String, checksum: SnapshotFormat.ChecksumAlgorithm = .fnv1a64) throws(SnapshotWriteError) {
+        try self.init(fd: descriptor, path: name, owned: false, checksum: checksum)
     }
 
-    private init(fd: Int32, path: String, owned: Bool) throws(SnapshotWriteError) {
+    private init(fd: Int32, path: String, owned: Bool, checksum: SnapshotFormat.ChecksumAlgorithm) throws(SnapshotWriteError) {
         self.path = path
         self.fd = fd
         ownsDescriptor = owned
-        sink = SnapshotFileSink(fd: fd, capacity: Self.capacity)
+        checksumAlgorithm = checksum
+        sink = SnapshotFileSink(fd: fd, capacity: Self.capacity, checksum: checksum)
         buffer = sink.first()
         let header = [UInt8](repeating: 0, count: SnapshotFormat.headerSize)
         let failure = header.withUnsafeBytes { SystemCall.writeAll(fd: fd, $0, at: nil) }
@@ -323,6 +328,7 @@ public struct SnapshotWriter {
         put(checksum)
         put(UInt64(roots.count))
         put(UInt64(rootsOffset))
+        put(checksumAlgorithm.rawValue)
         header.append(contentsOf: repeatElement(0, count: SnapshotFormat.headerSize - header.count))
         let headerFailure = header.withUnsafeBytes { SystemCall.writeAll(fd: fd, $0, at: 0) }
         if headerFailure != 0 { throw SnapshotWriteError(path: path, reason: SystemCall.message(headerFailure)) }

@@ -131,9 +131,10 @@ public struct HeapGraphBuilder: Sendable {
             roots: roots, edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
     }
 
-    /// Writes the graph as a `.heapgraph` file through `SnapshotWriter`.
-    public func write(to path: String) throws(SnapshotWriteError) {
-        var writer = try SnapshotWriter(path: path)
+    /// Writes the graph as a `.heapgraph` file through `SnapshotWriter`, its checksum
+    /// computed by `checksum`.
+    public func write(to path: String, checksum: SnapshotFormat.ChecksumAlgorithm = .fnv1a64) throws(SnapshotWriteError) {
+        var writer = try SnapshotWriter(path: path, checksum: checksum)
         defer { writer.close() }
         let (edges, references) = ordered()
         var outDegree = [UInt32](repeating: 0, count: nodes.count)

@@ -36,13 +36,13 @@ extension HeapSnapshot {
             // A writer leaves no holes. Before anything is built from records that are not
             // there, the checksum must vouch for them: one pass through the buffer, which
             // costs reading holes (no disk), and no memory.
-            let actual = try SnapshotHeader.checksumAfterHeader(fd: fd, path: path)
+            let actual = try SnapshotHeader.checksumAfterHeader(fd: fd, path: path, algorithm: header.checksumAlgorithm)
             guard actual == expectedChecksum else { throw .checksumMismatch(expected: expectedChecksum, actual: actual) }
         }
         guard lseek(fd, off_t(SnapshotFormat.headerSize), SEEK_SET) == off_t(SnapshotFormat.headerSize) else {
             throw .unreadable(path: path, reason: String(cString: strerror(errno)))
         }
-        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize)
+        var reader = ChunkedReader(fd: fd, position: SnapshotFormat.headerSize, checksum: header.checksumAlgorithm)
         defer { reader.deallocate() }
         // The columns are never filled ahead of the records: reserving capacity touches no
         // page, so resident memory follows the records read. Where the record sections are all

@@ -251,6 +251,18 @@ public struct SnapshotMetadata: Sendable, Equatable {
     /// The how-manyth snapshot of its heap this is (`sequence`, from 1): orders snapshots
     /// written within one second, which `time` cannot.
     public var sequence: Int?
+    /// Names of the places objects were allocated ("leaky.py:12"), when the producer
+    /// recorded them (`allocationSites.sites`); empty otherwise.
+    public var allocationSiteNames: [String] = []
+    /// Per object id, its index in ``allocationSiteNames`` (`allocationSites.objects`).
+    public var allocationSiteIndexes: [UInt64: Int] = [:]
 
     public init(json: String = "{}") { self.json = json }
+
+    /// Where the object with this id was allocated, when the producer recorded it.
+    /// - Complexity: O(1) on average.
+    public func allocationSite(of id: UInt64) -> String? {
+        guard let index = allocationSiteIndexes[id], allocationSiteNames.indices.contains(index) else { return nil }
+        return allocationSiteNames[index]
+    }
 }

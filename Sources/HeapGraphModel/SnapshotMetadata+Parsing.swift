@@ -13,14 +13,15 @@ struct MetadataParser {
 
     /// What a container is, as far as the metadata's fields go.
     enum Context: Equatable {
-        case top, collector, thresholds, counts, generations, generation, allocator, watchedList, watchedEntry, ignored
+        case top, collector, thresholds, counts, generations, generation, allocator, watchedList, watchedEntry, allocationSites, siteNames,
+             siteObjects, ignored
     }
 
     /// The field a key names, in containers whose keys name fields; found once per key, so
     /// that what follows switches on enums, not strings.
     enum Member {
         case other, tag, time, producer, runtime, garbageList, collector, allocator, watched, thresholds, counts, generations, id,
-             description, pid, heap, sequence
+             description, pid, heap, sequence, allocationSites, sites, objects
     }
 
     struct Frame {
@@ -40,6 +41,9 @@ struct MetadataParser {
     var entryID: UInt64?
     var entryDescription: String?
     var descriptions = Set<String>()
+    /// An id read from `allocationSites.objects`, waiting for its site index.
+    var pendingSiteObject: UInt64?
+    var sitesValid = true
 
     init(bytes: UnsafeBufferPointer<UInt8>, json: String) {
         self.bytes = bytes
@@ -281,6 +285,9 @@ struct MetadataParser {
         case (.top, "collector"): .collector
         case (.top, "allocator"): .allocator
         case (.top, "watched"): .watched
+        case (.top, "allocationSites"): .allocationSites
+        case (.allocationSites, "sites"): .sites
+        case (.allocationSites, "objects"): .objects
         case (.collector, "thresholds"): .thresholds
         case (.collector, "counts"): .counts
         case (.collector, "generations"): .generations
@@ -292,7 +299,7 @@ struct MetadataParser {
 
     static func keysMatter(in context: Context) -> Bool {
         switch context {
-        case .top, .collector, .generation, .allocator, .watchedEntry: true
+        case .top, .collector, .generation, .allocator, .watchedEntry, .allocationSites: true
         default: false
         }
     }
@@ -312,6 +319,20 @@ struct MetadataParser {
             metadata.watched = isObject ? nil : [:]
             watchedValid = true
             return isObject ? .ignored : .watchedList
+        case (.top, .allocationSites):
+            metadata.allocationSiteNames = []; metadata.allocationSiteIndexes = [:]
+            sitesValid = isObject
+            return isObject ? .allocationSites : .ignored
+        case (.allocationSites, .sites):
+            metadata.allocationSiteNames = []
+            sitesValid = sitesValid && !isObject
+            return isObject ? .ignored : .siteNames
+        case (.allocationSites, .objects):
+            metadata.allocationSiteIndexes = [:]
+            pendingSiteObject = nil
+            sitesValid = sitesValid && !isObject
+            return isObject ? .ignored : .siteObjects
+        case (.siteNames, _), (.siteObjects, _): sitesValid = false
         case (.top, .tag): metadata.tag = nil
         case (.top, .time): metadata.time = nil
         case (.top, .producer): metadata.producer = nil
@@ -354,7 +375,7 @@ struct MetadataParser {
 
     mutating func scalar(in parent: Frame) throws(SnapshotError) {
         let keep: Bool = switch (parent.context, parent.member) {
-        case (.top, .tag), (.top, .time), (.top, .producer), (.top, .runtime), (.top, .heap), (.watchedEntry, .description): true
+        case (.top, .tag), (.top, .time), (.top, .producer), (.top, .runtime), (.top, .heap), (.watchedEntry, .description), (.siteNames, _): true
         default: false
         }
         let value = try readScalar(keepingStrings: keep)
@@ -387,6 +408,19 @@ struct MetadataParser {
         case (.allocator, _):
             if let int { metadata.allocator?[parent.key] = int } else { allocatorValid = false }
         case (.watchedList, _): watchedValid = false
+        case (.top, .allocationSites), (.allocationSites, .sites), (.allocationSites, .objects): sitesValid = false
+        case (.siteNames, _):
+            if let text { metadata.allocationSiteNames.append(text) } else { sitesValid = false }
+        case (.siteObjects, _):
+            // Pairs: an object id, then its index in `sites`.
+            if let id = pendingSiteObject {
+                if let index = int, index >= 0 { metadata.allocationSiteIndexes[id] = index } else { sitesValid = false }
+                pendingSiteObject = nil
+            } else if let id = unsigned {
+                pendingSiteObject = id
+            } else {
+                sitesValid = false
+            }
         case (.watchedEntry, .id): entryID = unsigned
         case (.watchedEntry, .description):
             // Equal descriptions share one buffer: a host often gives thousands the same text.
@@ -414,6 +448,12 @@ struct MetadataParser {
         if !generationsValid { result.generationStats = nil }
         if !allocatorValid { result.allocator = nil }
         if !watchedValid { result.watched = nil }
+        // A site index past the names, or a malformed record, drops the whole record.
+        if !sitesValid || pendingSiteObject != nil
+            || result.allocationSiteIndexes.values.contains(where: { $0 >= result.allocationSiteNames.count }) {
+            result.allocationSiteNames = []
+            result.allocationSiteIndexes = [:]
+        }
         return result
     }
 }

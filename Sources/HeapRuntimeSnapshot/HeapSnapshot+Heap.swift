@@ -53,6 +53,15 @@ extension HeapSnapshot {
         metadata.watched = Dictionary(heap.retainedObjects(collectingFirst: false).map {
             (heap.snapshotID(of: $0.object), $0.description)
         }, uniquingKeysWith: { first, _ in first })
+        var siteIndexByName: [String: Int] = [:]
+        for (id, site) in heap.allocationSitesByObjectID() {
+            let index = siteIndexByName[site] ?? {
+                metadata.allocationSiteNames.append(site)
+                siteIndexByName[site] = metadata.allocationSiteNames.count - 1
+                return metadata.allocationSiteNames.count - 1
+            }()
+            metadata.allocationSiteIndexes[id] = index
+        }
         self.init(strings: strings.strings, metadata: metadata, ids: ids, referenceCounts: referenceCounts, typeIndices: typeIndices,
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, nodeKinds: nodeKinds, roots: roots,

@@ -3,8 +3,13 @@
     python3 python/bench/bench_dump.py [OBJECTS] [OUT_DIR]
 
 Prints the median of 3 runs of each: the bare walk, objgraph.typestats (when installed), the
-dump; then the dump's peak memory increase per object (tracemalloc is not used: the peak RSS
-of a fresh child process that builds the heap: VmHWM before and after one dump).
+floor (below), the dump; then the dump's peak memory increase per object (tracemalloc is not
+used: the peak RSS of a fresh child process that builds the heap: VmHWM before and after one
+dump).
+
+The floor is what any pure-Python dumper must do at the least, each step a C loop (`map`)
+over the whole heap: every object's referents, id, type, size and count, and each reference's
+target resolved to an ordinal (a bisect into the sorted ids), with no labels and no file.
 """
 import gc
 import os
@@ -14,6 +19,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from bisect import bisect_left
+from itertools import chain, repeat
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from heapgraph_dump import dump  # noqa: E402
@@ -41,6 +48,15 @@ def bare_walk():
     get_referents = gc.get_referents
     for o in gc.get_objects():
         get_referents(o)
+
+
+def floor():
+    objs = gc.get_objects()
+    targets = list(chain.from_iterable(map(gc.get_referents, objs)))
+    ids = sorted(map(id, objs))
+    ordinals = list(map(bisect_left, repeat(ids), map(id, targets)))
+    columns = [list(map(type, objs)), list(map(sys.getsizeof, objs)), list(map(sys.getrefcount, objs))]
+    return len(ordinals) + len(columns)
 
 
 def _peak_kib():
@@ -79,6 +95,7 @@ def main():
         stats = [timed(objgraph.typestats) for _ in range(3)]
     except ImportError:
         stats = None
+    floors = [timed(floor) for _ in range(3)]
     path = os.path.join(out_dir, "bench.heapgraph")
     dumps = [timed(lambda: dump(path)) for _ in range(3)]
     walk, dumped = statistics.median(walks), statistics.median(dumps)
@@ -86,6 +103,8 @@ def main():
     print("bare get_referents walk  median %.3f s" % walk)
     if stats:
         print("objgraph.typestats       median %.3f s" % statistics.median(stats))
+    print("floor (C loops only)     median %.3f s  (%.2fx the walk)" % (statistics.median(floors),
+                                                                    statistics.median(floors) / walk))
     print("dump                     median %.3f s  (%.2fx the walk)" % (dumped, dumped / walk))
     del heap
     env = dict(os.environ, HG_BENCH_MEMORY="1")

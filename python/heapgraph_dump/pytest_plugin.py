@@ -14,11 +14,17 @@ before the body (pytest, fixtures, earlier tests) is collected before the body s
 import gc
 import os
 import re
-import sys
+import shutil
+import tempfile
 
 import pytest
 
-from heapgraph_dump.snapshot import _type_name, dump
+from heapgraph_dump import trace as _trace
+from heapgraph_dump.snapshot import _own_file, _type_name, dump
+
+# Its frames and lists are not part of the heap it reports on.
+_own_file(__file__)
+_own_file(_trace.__file__)
 
 
 def pytest_addoption(parser):
@@ -48,6 +54,7 @@ class _Finding:
     def __init__(self):
         self.lines = []
         self.objects = []
+        self.has_garbage = False
 
 
 def _describe(o):
@@ -76,39 +83,34 @@ def _cycle_text(objects):
     return _describe(start)
 
 
-def _root_trace(target, ignore):
-    """A backward chain from a module to `target` (breadth-first over gc.get_referrers)."""
-    modules = {id(m.__dict__): name for name, m in list(sys.modules.items()) if hasattr(m, "__dict__")}
-    parent = {id(target): None}
-    frontier = [target]
-    for _depth in range(12):
-        found = None
-        next_frontier = []
-        for o in frontier:
-            for r in gc.get_referrers(o):
-                if id(r) in parent or id(r) in ignore or type(r).__name__ == "frame":
-                    continue
-                parent[id(r)] = o
-                if id(r) in modules:
-                    found = r
-                    break
-                next_frontier.append(r)
-            if found is not None:
-                break
-        if found is not None:
-            steps = []
-            o = found
-            while o is not None:
-                steps.append(o)
-                o = parent[id(o)]
-            name = [k for k, v in found.items() if v is steps[1]] if len(steps) > 1 else []
-            head = "Root: module global %s.%s" % (modules[id(found)], name[0] if name else "?")
-            return "\n".join([head] + ["├─ %s" % _describe(x) for x in steps[1:]])
-        frontier = next_frontier[:2000]
-    return "(no path from a module global within 12 steps)"
+class _GarbageLog:
+    """A gc callback that tells uncollectable objects from the rest of gc.garbage.
+
+    Under DEBUG_SAVEALL a collection appends everything unreachable to gc.garbage; the objects
+    it cannot free (legacy finalizers, `tp_del`, and what they reach) are appended last
+    (handle_legacy_finalizers runs after delete_garbage), and the stop callback's
+    `uncollectable` counts them. So the last `uncollectable` entries of each collection are
+    the uncollectable ones, on every CPython 3.8-3.13.
+    """
+
+    def __init__(self):
+        self.uncollectable_ids = set()
+
+    def __call__(self, phase, info):
+        if phase == "stop":
+            n = info.get("uncollectable", 0)
+            if n:
+                self.uncollectable_ids.update(map(id, gc.garbage[len(gc.garbage) - n:]))
 
 
-def _judge(before_ids, garbage_before, types, runs_counts):
+def _counted(objects):
+    by_type = {}
+    for o in objects:
+        by_type[_describe(o)] = by_type.get(_describe(o), 0) + 1
+    return ", ".join("%s %d" % kv for kv in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _judge(before_ids, garbage_before, types, runs_counts, log):
     finding = _Finding()
     enabled_debug = gc.get_debug()
     gc.set_debug(enabled_debug | gc.DEBUG_SAVEALL)
@@ -117,22 +119,23 @@ def _judge(before_ids, garbage_before, types, runs_counts):
     finally:
         gc.set_debug(enabled_debug)
     new_garbage = [o for o in gc.garbage[garbage_before:] if id(o) not in before_ids]
-    if new_garbage:
-        by_type = {}
-        for o in new_garbage:
-            by_type[_describe(o)] = by_type.get(_describe(o), 0) + 1
-        # Uncollectable objects (legacy tp_del) land in gc.garbage too, so they are counted here.
-        finding.lines.append("new cyclic garbage: %d objects (%s)" % (
-            len(new_garbage), ", ".join("%s %d" % kv for kv in sorted(by_type.items(), key=lambda kv: (-kv[1], kv[0])))))
-        finding.lines.append("  cycle: " + _cycle_text(new_garbage))
-    del new_garbage
+    uncollectable = [o for o in new_garbage if id(o) in log.uncollectable_ids]
+    cyclic = [o for o in new_garbage if id(o) not in log.uncollectable_ids]
+    if uncollectable:
+        finding.lines.append("new uncollectable objects: %d (%s), which the collector cannot free "
+                             "(legacy finalizers): they stay in gc.garbage" % (len(uncollectable), _counted(uncollectable)))
+        finding.lines.append("  cycle: " + _cycle_text(uncollectable))
+    if cyclic:
+        finding.lines.append("new cyclic garbage: %d objects (%s)" % (len(cyclic), _counted(cyclic)))
+        finding.lines.append("  cycle: " + _cycle_text(cyclic))
+    finding.has_garbage = bool(new_garbage)
+    del new_garbage, uncollectable, cyclic
     if types:
         wanted = set(types)
         alive = [o for o in gc.get_objects() if id(o) not in before_ids and
                  (_type_name(type(o)) in wanted or type(o).__name__ in wanted)]
         if alive:
             finding.lines.append("still alive: %d new objects of %s" % (len(alive), ", ".join(sorted(wanted))))
-            finding.lines.append(_root_trace(alive[0], {id(alive), id(finding)}))
             finding.objects = alive
         del alive
     if runs_counts is not None and len(runs_counts) > 1:
@@ -144,6 +147,47 @@ def _judge(before_ids, garbage_before, types, runs_counts):
         if grew:
             finding.lines.append("grew at every one of %d runs: %s" % (len(runs_counts), "; ".join(sorted(grew))))
     return finding, garbage_before
+
+
+def _snapshot_and_trace(item, finding, garbage_start, log):
+    """Writes the snapshot (kept when a directory is configured) while the test's garbage is
+    held: uncollectable objects in gc.garbage (flagged so), cyclic garbage out of it (so the
+    snapshot shows it as unreachable cycles, not as uncollectable); adds the leak trace of the
+    first live object of a named type, found in that snapshot from a named root."""
+    directory = item.config.getoption("heapgraph_dir") or os.environ.get("HEAPGRAPH_DIR")
+    if not directory and not finding.objects:
+        return None
+    kept = gc.garbage[garbage_start:]
+    del gc.garbage[garbage_start:]
+    gc.garbage.extend(o for o in kept if id(o) in log.uncollectable_ids)
+    alive = finding.objects
+    finding.objects = []
+    hidden = [kept, alive]
+    temporary = None
+    try:
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+            base = os.path.join(directory, re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid))
+        else:
+            temporary = tempfile.mkdtemp(prefix="heapgraph-")
+            base = os.path.join(temporary, "test")
+        path = base + ".heapgraph"
+        dump(path, _hidden=hidden)
+        if alive:
+            ids = list(map(id, alive))
+            del alive, hidden[1]
+            finding.lines.append(_trace.Snapshot(path).trace_text(ids))
+        if directory:
+            with open(base + ".txt", "w") as out:
+                out.write("\n".join(finding.lines) + "\n")
+            return path
+        return None
+    finally:
+        del gc.garbage[garbage_start:]
+        gc.garbage.extend(kept)
+        del kept, hidden
+        if temporary is not None:
+            shutil.rmtree(temporary, ignore_errors=True)
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -169,6 +213,8 @@ def pytest_pyfunc_call(pyfuncitem):
         # A collection the test itself triggers keeps what it finds in gc.garbage, so the
         # verdict is the same whenever (or whether) the collector runs during the body.
         gc.set_debug(debug | gc.DEBUG_SAVEALL)
+        log = _GarbageLog()
+        gc.callbacks.append(log)
         message = None
         try:
             for _ in range(runs):
@@ -176,16 +222,18 @@ def pytest_pyfunc_call(pyfuncitem):
                 if runs > 1:
                     gc.collect()
                     counts.append(_type_counts())
-            finding, start = _judge(before_ids, garbage_before, types, counts if runs > 1 else None)
+            finding, start = _judge(before_ids, garbage_before, types, counts if runs > 1 else None, log)
             if finding.lines:
                 message = "heapgraph: the test leaks\n" + "\n".join(finding.lines)
-                report = _save(pyfuncitem, finding)
+                report = _snapshot_and_trace(pyfuncitem, finding, start, log)
+                message = "heapgraph: the test leaks\n" + "\n".join(finding.lines)
                 if report:
                     message += "\nsnapshot and report: %s" % report
             # What DEBUG_SAVEALL kept goes back to the collector.
             del gc.garbage[start:]
             finding.objects = []
         finally:
+            gc.callbacks.remove(log)
             gc.set_debug(debug)
             if enabled:
                 gc.enable()
@@ -199,15 +247,3 @@ def pytest_pyfunc_call(pyfuncitem):
         yield
     finally:
         pyfuncitem.obj = original
-
-
-def _save(item, finding):
-    directory = item.config.getoption("heapgraph_dir") or os.environ.get("HEAPGRAPH_DIR")
-    if not directory:
-        return None
-    os.makedirs(directory, exist_ok=True)
-    base = os.path.join(directory, re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid))
-    dump(base + ".heapgraph")
-    with open(base + ".txt", "w") as out:
-        out.write("\n".join(finding.lines) + "\n")
-    return base + ".heapgraph"

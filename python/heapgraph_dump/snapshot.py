@@ -1,8 +1,15 @@
 """Write a `.heapgraph` snapshot (format version 2, docs/snapshot-format.md) of this process.
 
-The walk is flat: one list of nodes that grows as untracked referents are found, one pass
-over it, and columns kept in `array`s that are interleaved into the fixed-size records with
-strided memoryview assignments, so nothing recurses and nothing is packed per object.
+How it stays fast and small in pure Python (docs/cpython.md, "How the dump works"):
+- nodes are laid out in *segments*, one per (type, tracked) pair, each sorted by id(); an
+  object's ordinal is its segment's base plus its rank there, found with `bisect` over the
+  segment's ids, so no id -> ordinal dict (~116 bytes a node) is ever built;
+- a segment's edges are produced in bulk at C speed (`map`, `chain`, `compress` over whole
+  chunks: dict keys and values, list items, instance attributes checked by identity against
+  `gc.get_referents`); only functions, frames, classes, modules, code and unusual instances
+  take a per-object path;
+- records go to the file chunk by chunk (edges first, at their final offset, then nodes), and
+  the checksum is CRC-32 (`zlib.crc32`, header field 112 = 1) read back from the file.
 """
 import array
 import dis as _dis
@@ -14,7 +21,10 @@ import sys
 import threading
 import time
 import types
-from itertools import compress, repeat
+import zlib
+from bisect import bisect_left
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import add, getitem, is_, itemgetter, mul, not_, sub
 
 __all__ = ["dump"]
 
@@ -27,29 +37,51 @@ _CodeType = types.CodeType
 _NONE = 0xFFFFFFFF
 _HEAPTYPE = 1 << 9
 _VERSION = sys.version_info[:2]
-# 3.12+ (PEP 683): immortal objects report a huge, meaningless count.
-_IMMORTAL_AT = (1 << 30) if _VERSION >= (3, 12) else None
+# 3.12+ (PEP 683): immortal objects report a huge, meaningless count; 3.11's deep-frozen
+# static objects (code, strs, tuples of the frozen modules) start at 999,999,999.
+_IMMORTAL_AT = (1 << 30) if _VERSION >= (3, 12) else 999000000 if _VERSION == (3, 11) else None
+_CHUNK = 1 << 15
+# Greater than any id(): the end marker of every segment's id list.
+_END = 1 << 64
 
 # Node kinds (byte 38).
 _K_OBJECT, _K_ARRAY, _K_STRING, _K_NUMBER, _K_DICT, _K_TYPE, _K_CLOSURE, _K_CODE, _K_SYNTH = 0, 1, 2, 3, 4, 5, 6, 7, 9
 _KIND_OF = {list: _K_ARRAY, tuple: _K_ARRAY, set: _K_ARRAY, frozenset: _K_ARRAY,
             str: _K_STRING, bytes: _K_STRING, int: _K_NUMBER, float: _K_NUMBER, bool: _K_NUMBER,
             complex: _K_NUMBER, dict: _K_DICT, _FunctionType: _K_CLOSURE, _CodeType: _K_CODE}
-# Types whose value label is their (cut) repr, as objgraph labels atoms.
+# Types whose value label is their (cut) repr, as objgraph labels atoms; they refer to nothing.
 _ATOMS = (str, bytes, int, float, bool, complex, type(None))
 
 # Edge kinds (byte 8); bit 6: the label is a string index.
 _E_NONE, _E_INDEX, _E_DICTKEY, _E_KEY, _E_ATTR, _E_NAMED, _E_CLOSURE = 0, 1, 2, 3, 4, 5, 6
 _TEXT = 64
 _DICT_KINDS = bytes([_E_DICTKEY, _E_KEY])
-_INDEX_KIND = bytes([_E_INDEX])
 # Made once: struct's own cache would otherwise add objects to the heap at the first dump.
 _U32 = struct.Struct("<I")
 _HEADER = struct.Struct("<8sII10Q")
 _TWO_U64 = struct.Struct("<QQ")
+_SYNTH_NODE = struct.Struct("<QqIIIiIBBB9x")
+# Header bytes 112-115: the checksum algorithm (1: CRC-32).
+_CRC32 = 1
 
 # Root categories.
 _R_GLOBAL, _R_LOCAL, _R_HANDLE, _R_GARBAGE = 1, 2, 3, 5
+
+# Code object fields that are stored members (reading them creates nothing). Code objects are
+# not containers for the collector, so gc.get_referents sees none of this; without these
+# edges every name, constant and line table a code object holds looked "held from C".
+_CODE_FIELDS = tuple(
+    name for name in ("co_code", "co_consts", "co_names", "co_varnames", "co_freevars", "co_cellvars",
+                      "co_filename", "co_name", "co_qualname", "co_linetable", "co_lnotab", "co_exceptiontable")
+    if type(vars(_CodeType).get(name)) is types.MemberDescriptorType)
+
+# C types whose name is a stored member that gc.get_referents does not report (descriptors
+# keep their d_name); heap types' __name__ and __qualname__ are handled with the classes.
+_NAMED_FIELDS = {type(t): ("__name__",) for t in (
+    vars(type)["__dict__"], vars(type)["__name__"], str.join, vars(dict)["fromkeys"], int.__add__,
+    vars(types.SimpleNamespace).get("__init__"), vars(types.FunctionType)["__globals__"]) if t is not None}
+_NAMED_FIELDS = {t: f for t, f in _NAMED_FIELDS.items()
+                 if all(type(vars(t).get(n)) is types.MemberDescriptorType for n in f)}
 
 _OWN_FILES = set()
 
@@ -94,117 +126,1064 @@ def _type_name(t):
     return "%s.%s" % (mod, name)
 
 
-def dump(path, tag=None):
+def dump(path, tag=None, _hidden=()):
     """Write a snapshot of the running process to `path`.
 
     Every object the collector tracks (no collection first), the untracked objects they
     refer to, labelled edges, named roots and external counts. Returns the number of nodes.
+    `_hidden` (for the pytest plugin): a list of containers left out (it too), as the dumper's
+    own objects are, whose references count as found.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _dump(path, tag)
+        return _dump(path, tag, _hidden)
     finally:
         if enabled:
             gc.enable()
 
 
-def _dump(path, tag):
+def _dump(path, tag, hidden):
     # The object list first, before this function creates anything the collector tracks.
-    if _VERSION >= (3, 8):
-        g0 = gc.get_objects(0)
-        g1 = gc.get_objects(1)
-        nodes = gc.get_objects(2)
-        gen_bounds = (len(g0), len(g0) + len(g1))
-        g0.extend(g1)
-        g0.extend(nodes)
-        nodes = g0
-        del g0, g1
-    else:  # pragma: no cover - 3.8 is the oldest supported
-        nodes = gc.get_objects()
-        gen_bounds = None
-    # The walk's closures make cells; they must not exist yet when the list above is taken.
+    g0 = gc.get_objects(0)
+    g1 = gc.get_objects(1)
+    nodes = gc.get_objects(2)
+    gen_bounds = (len(g0), len(g0) + len(g1))
+    g0.extend(g1)
+    g0.extend(nodes)
+    nodes = g0
+    del g0, g1
     # Handed over in a box so that no frame but the walk's keeps the list (or its counts show it).
     box = [nodes]
     del nodes
-    return _build(path, tag, box, gen_bounds)
+    return _Dump(box.pop(), gen_bounds, hidden).write(path, tag)
 
 
-def _build(path, tag, box, gen_bounds):
-    nodes = box.pop()
-    started = time.time()
-    # Our own frames (tracked before 3.11) are not part of the heap we report.
-    own = set()
-    f = sys._getframe()
-    while f is not None and _is_own_code(f.f_code):
-        own.add(id(f))
-        f = f.f_back
-    caller = f
-    del f
-    if own:
-        nodes[:] = [o for o in nodes if id(o) not in own]
-    tracked = len(nodes)
-    ids = array.array("Q", map(id, nodes))
-    index = dict(zip(ids, range(tracked)))
-    get = index.get
+class _Strings:
+    """The string table: UTF-8 bytes -> index. It keeps encoded copies, never the heap's own
+    str objects, so that holding them adds no reference to any node."""
 
-    strings = {"": 0}
-    string_list = [""]
+    def __init__(self, first):
+        self.index = {}
+        self.items = []
+        self.first = first  # indexes below are the atoms' value labels, written apart
 
-    def intern(s):
-        i = strings.get(s)
+    def __call__(self, s):
+        b = s.encode("utf-8", "replace") if type(s) is str else s
+        i = self.index.get(b)
         if i is None:
-            i = strings[s] = len(string_list)
-            string_list.append(s)
+            i = self.index[b] = self.first + len(self.items)
+            self.items.append(b)
         return i
 
-    targets = array.array("I")
-    labels = array.array("I")
-    kinds = bytearray()
-    counts = array.array("I")
-    t_append = targets.append
-    l_append = labels.append
-    k_append = kinds.append
-    c_append = counts.append
-    n_append = nodes.append
-    get_referents = gc.get_referents
 
-    def node_of(x):
-        j = get(id(x))
-        if j is None:
-            j = index[id(x)] = len(nodes)
-            n_append(x)
-        return j
+class _Dump:
+    def __init__(self, tracked, gen_bounds, hidden):
+        self.started = time.time()
+        # Our own frames (tracked before 3.11) are not part of the heap we report.
+        own = set()
+        f = sys._getframe()
+        while f is not None and _is_own_code(f.f_code):
+            own.add(id(f))
+            f = f.f_back
+        self.caller = f
+        del f
+        self.hidden = list(hidden)
+        own.update(map(id, hidden))
+        own.add(id(hidden))
+        a, b = gen_bounds
+        if own:
+            # They are the newest objects: generation 0.
+            young = [o for o in tracked[:a] if id(o) not in own]
+            removed = a - len(young)
+            tracked[:a] = young
+            del young
+            a -= removed
+            b -= removed
+            if len(own) > removed and any(map(own.__contains__, map(id, tracked))):
+                tracked[:] = list(compress(tracked, map(not_, map(own.__contains__, map(id, tracked)))))
+        # Generations by id for the (usually few) young objects; everything else tracked is 2.
+        young = dict(zip(map(id, islice(tracked, 0, a)), repeat(0)))
+        young.update(zip(map(id, islice(tracked, a, b)), repeat(1)))
+        self.young = young
+        self.n_tracked = len(tracked)
+        self.box = [tracked]
 
-    # Closure tuples are labelled by their functions' free variable names.
-    closure_names = {}
-    for o in nodes:
-        if type(o) is _FunctionType:
-            c = o.__closure__
-            if c is not None:
-                closure_names[id(c)] = o.__code__.co_freevars
-    n_dict = intern("__dict__")
-    n_class = intern("__class__")
-    n_globals = intern("__globals__")
-    n_code = intern("__code__")
-    n_contents = intern("cell_contents")
-    n_self = intern("__self__")
-    n_func = intern("__func__")
-    n_back = intern("f_back")
-    n_builtins = intern("f_builtins")
-    n_bases = intern("__bases__")
-    n_mro = intern("__mro__")
-    n_base = intern("__base__")
-    n_closure = intern("__closure__")
-    n_defaults = intern("__defaults__")
-    n_kwdefaults = intern("__kwdefaults__")
+    # ---- layout -------------------------------------------------------------------------
 
-    def named(o, name, value):
-        t_append(node_of(value))
-        l_append(name)
-        k_append(_E_NAMED)
+    def _discover(self, tracked, extra):
+        """The untracked objects the tracked ones (and `extra`, the frames' locals) reach,
+        transitively. Atoms (most of them) may come more than once: the layout sorts them by
+        id and drops repeats, which costs less than a dict keyed by id; the other untracked
+        objects (tuples, dicts, code ...) are walked in turn, so they are deduplicated here."""
+        is_tracked = gc.is_tracked
+        get_referents = gc.get_referents
+        atoms = {}  # type -> its atoms, repeats included
+        found = {}
+        fresh = {}
+        frontier = tracked
 
-    def rest_ids(refs, done_ids):
+        def take(cands):
+            kinds = list(map(type, cands))
+            present = set(kinds)
+            for t in present & _ATOM_SET:
+                part = atoms.get(t)
+                if part is None:
+                    part = atoms[t] = []
+                part.extend(compress(cands, map(is_, kinds, repeat(t))))
+            if present - _ATOM_SET:
+                others = list(compress(cands, map(not_, map(_ATOM_SET.__contains__, kinds))))
+                others = list(compress(others, map(not_, map(is_tracked, others))))
+                fresh.update(zip(map(id, others), others))
+
+        take(extra)
+        while True:
+            if not frontier:
+                break
+            for s in range(0, len(frontier), _CHUNK):
+                chunk = frontier[s:s + _CHUNK]
+                cands = list(chain.from_iterable(map(get_referents, chunk)))
+                kinds = list(map(type, chunk))
+                # The few types that need more than their referents, found through the set of
+                # the chunk's types rather than a pass over the chunk for each.
+                kind_set = set(kinds)
+                dicts = classes = None
+                if any(issubclass(k, dict) for k in kind_set):
+                    dicts = list(compress(chunk, map(isinstance, chunk, repeat(dict))))
+                    cands.extend(chain.from_iterable(map(dict.keys, dicts)))
+                for special in _DISCOVER_SPECIAL:
+                    if special in kind_set:
+                        for o in compress(chunk, map(is_, kinds, repeat(special))):
+                            if special is _FrameType:
+                                cands.extend(v for _n, v in _locals_of(o))
+                            elif special is _CodeType:
+                                cands.extend(getattr(o, name) for name in _CODE_FIELDS)
+                            else:
+                                cands.extend(getattr(o, name) for name in _NAMED_FIELDS[special])
+                if any(issubclass(k, type) for k in kind_set):
+                    classes = list(compress(chunk, map(isinstance, chunk, repeat(type))))
+                    heap = [c for c in classes if c.__flags__ & _HEAPTYPE]
+                    cands.extend(map(type.__dict__["__name__"].__get__, heap))
+                    cands.extend(map(type.__dict__["__qualname__"].__get__, heap))
+                    for c in classes:
+                        if not c.__flags__ & _HEAPTYPE:
+                            cands.extend(v for _n, v in _static_type_fields(c))
+                    del heap
+                del classes, kind_set
+                take(cands)
+                del chunk, cands, kinds, dicts
+            frontier = list(map(fresh.__getitem__, fresh.keys() - found.keys()))
+            fresh = {}
+            found.update(zip(map(id, frontier), frontier))
+        result = list(found.values())
+        found.clear()
+        return result, atoms
+
+    def _frames(self):
+        """(thread name, frame) for every frame of every thread, the dumper's own left out."""
+        thread_names = {th.ident: th.name for th in threading.enumerate()}
+        me = threading.get_ident()
+        result = []
+        for tid, f in sys._current_frames().items():
+            if tid == me:
+                f = self.caller
+            tname = thread_names.get(tid, str(tid))
+            while f is not None:
+                if not _is_own_code(f.f_code):
+                    result.append((tname, f))
+                f = f.f_back
+        return result
+
+    def _frame_locals(self):
+        """What the frames hold: locals, code (whose fields the walk then finds)."""
+        values = []
+        for _t, f in self._frames():
+            values.extend(v for _n, v in _locals_of(f))
+            values.append(f.f_code)
+        return values
+
+    @staticmethod
+    def _group(objs):
+        """{type: [objects of that type]}: big types with C-speed passes, the rest in one loop."""
+        kinds = list(map(type, objs))
+        counts = {}
+        for t in set(kinds):
+            counts[t] = 0
+        groups = {}
+        big = []
+        if len(objs) > 4 * _CHUNK:
+            # Sample to find the types worth a pass of their own.
+            for t in islice(kinds, 0, len(kinds), 97):
+                counts[t] += 1
+            big = [t for t, c in counts.items() if c * 97 > len(objs) // 32]
+        rest_mask = None
+        covered = 0
+        for t in big:
+            mask = list(map(is_, kinds, repeat(t)))
+            groups[t] = list(compress(objs, mask))
+            covered += len(groups[t])
+            if covered < len(objs):
+                rest_mask = mask if rest_mask is None else list(map(bool.__or__, rest_mask, mask))
+        if covered == len(objs):
+            return groups
+        if rest_mask is None:
+            rest, rest_kinds = objs, kinds
+        else:
+            keep = list(map(not_, rest_mask))
+            rest, rest_kinds = list(compress(objs, keep)), list(compress(kinds, keep))
+        for o, t in zip(rest, rest_kinds):
+            g = groups.get(t)
+            if g is None:
+                g = groups[t] = []
+            g.append(o)
+        return groups
+
+    def _layout(self):
+        tracked = self.box.pop()
+        untracked, atoms = self._discover(tracked, self._frame_locals())
+        # Segments: tracked objects by type, then untracked ones by type; each sorted by id.
+        nodes = []
+        seg_ids, seg_base, seg_type = [], [], []
+        pairs = {}
+        halves = [untracked, tracked]
+        del tracked, untracked
+        for flag in (1, 0):
+            # Each half's list is let go as soon as it is grouped.
+            groups = self._group(halves.pop())
+            if not flag:
+                groups.update(atoms)
+                atoms = None
+            for t in sorted(groups, key=_type_name):
+                g = groups.pop(t)
+                g.sort(key=id)
+                ids = list(map(id, g))
+                if not flag and t in _ATOM_SET and len(ids) > 1:
+                    # Atoms found more than once: repeats are next to each other now.
+                    first = [True]
+                    first.extend(map(int.__ne__, islice(ids, 1, None), ids))
+                    if not all(first):
+                        g = list(compress(g, first))
+                        ids = list(compress(ids, first))
+                    del first
+                pair = pairs.get(t)
+                if pair is None:
+                    pair = pairs[t] = [-1, -1]
+                pair[flag] = len(seg_ids)
+                seg_base.append(len(nodes))
+                seg_type.append(t)
+                ids.append(_END)
+                seg_ids.append(ids)
+                nodes.extend(g)
+                del g
+            if flag:
+                self.tracked_end = len(nodes)
+        # A type with no node in one half resolves there to an empty segment (never a member);
+        # its base closes the last real segment.
+        empty = len(seg_ids)
+        seg_ids.append([_END])
+        seg_base.append(len(nodes))
+        # type -> its segment; a type with a tracked and an untracked segment (tuple, dict)
+        # maps to `dual`, resolved by gc.is_tracked through `duals`.
+        self.empty = empty
+        self.dual = dual = empty + 1
+        self.seg_of = {t: (p[0] if p[1] < 0 else p[1] if p[0] < 0 else dual) for t, p in pairs.items()}
+        self.duals = {t: tuple(p) for t, p in pairs.items() if p[0] >= 0 and p[1] >= 0}
+        # Every target is checked to be a node (its segment's id at its rank is its own id)
+        # unless nothing can have made a tracked object that is not in the list: no other
+        # thread (which could run while the file is written) and no frozen objects. The
+        # per-object paths (frames, whose f_locals the dump itself may create) always check.
+        self.check_all = threading.active_count() > 1 or (hasattr(gc, "get_freeze_count") and gc.get_freeze_count() > 0)
+        self.seg_ids, self.seg_base, self.seg_type = seg_ids, seg_base, seg_type
+        self.nodes = nodes
+
+    def resolve(self, objs, check=True):
+        """Ordinals of `objs` (array 'I') and the positions of those that are not nodes.
+        `check=False` (bulk paths, when `check_all` is off) only rejects types with no node."""
+        if not objs:
+            return array.array("I"), []
+        segs = list(map(self.seg_of.get, map(type, objs), repeat(self.empty)))
+        dual = self.dual
+        if self.duals and segs.count(dual):
+            duals = self.duals
+            is_tracked = gc.is_tracked
+            for i in compress(range(len(segs)), map(int.__eq__, segs, repeat(dual))):
+                o = objs[i]
+                segs[i] = duals[type(o)][is_tracked(o)]
+        tids = list(map(id, objs))
+        first = segs[0]
+        if first != self.empty and segs.count(first) == len(segs):
+            # One segment (an attribute's column, a run of one type): no per-target lookups.
+            hay = self.seg_ids[first]
+            pos = list(map(bisect_left, repeat(hay), tids))
+            if check or self.check_all:
+                ok = list(map(int.__eq__, map(hay.__getitem__, pos), tids))
+                if not all(ok):
+                    bad = list(compress(range(len(objs)), map(not_, ok)))
+                    base = self.seg_base[first]
+                    return array.array("I", (base + p if k else 0 for p, k in zip(pos, ok))), bad
+            return array.array("I", map(add, pos, repeat(self.seg_base[first]))), []
+        hays = list(map(self.seg_ids.__getitem__, segs))
+        pos = list(map(bisect_left, hays, tids))
+        if check or self.check_all:
+            ok = list(map(int.__eq__, map(getitem, hays, pos), tids))
+        elif segs.count(self.empty):
+            ok = list(map(int.__ne__, segs, repeat(self.empty)))
+        else:
+            ok = None
+        del hays
+        if ok is None or all(ok):
+            return array.array("I", map(add, map(self.seg_base.__getitem__, segs), pos)), []
+        bad = list(compress(range(len(objs)), map(not_, ok)))
+        base = self.seg_base
+        ords = array.array("I", (base[s] + p if k else 0 for s, p, k in zip(segs, pos, ok)))
+        return ords, bad
+
+    def ordinal(self, o):
+        ords, bad = self.resolve([o])
+        return None if bad else ords[0]
+
+    # ---- the walk --------------------------------------------------------------------------
+
+    def write(self, path, tag):
+        self._layout()
+        nodes = self.nodes
+        n_real = len(nodes)
+        # Atoms' value labels come first in the string table (1 .. A), in node order, so that
+        # they are never held in memory: written at the end from the atoms themselves.
+        atom_segs = [k for k, t in enumerate(self.seg_type) if t in _ATOMS]
+        n_atom_labels = sum(self.seg_base[k + 1] - self.seg_base[k] for k in atom_segs) if atom_segs else 0
+        intern = self.intern = _Strings(1 + n_atom_labels)
+        # Indexes, not a dict keyed by the names: a dict of the dumper's would hold one more
+        # reference to each of these (interned, shared) str objects while counts are read.
+        self.names = array.array("I", map(intern, _FIXED_NAMES))
+        self.code_names = array.array("I", map(intern, _CODE_FIELDS))
+        self.phantom = []
+        for container in self.hidden:
+            self.phantom.extend(gc.get_referents(container))
+        self.hidden = None
+        # Frames first (3.11+ frames without an object become synthetic nodes after the rest).
+        roots, synthetic = self._frame_roots()
+        n_nodes = n_real + len(synthetic)
+        self.found = array.array("I", bytes(4 * n_nodes))
+        self.counts = array.array("I")
+        self.n_edges = 0
+        # Written under a temporary name and renamed when complete: the records are not written
+        # in file order, so a reader polling the path (a signal's snapshot) must never see it
+        # before its header and checksum are in place.
+        partial = "%s.%d.partial" % (path, os.getpid())
+        out = open(partial, "w+b")
+        complete = False
+        try:
+            self.out = out
+            edges_at = 128 + 48 * n_nodes
+            out.seek(edges_at)
+            self._edges()
+            for _name, _fid, edges in synthetic:
+                self._emit([j for j, _l, _k in edges], array.array("I", (l for _j, l, _k in edges)),
+                           bytes(k for _j, _l, k in edges))
+                self.counts.append(len(edges))
+            ords, bad = self.resolve(self.phantom)
+            self.phantom = None
+            found = self.found
+            bad = set(bad)
+            for i, j in enumerate(ords):
+                if i not in bad:
+                    found[j] += 1
+            del ords, bad
+            roots_at = out.tell()
+            roots.extend(self._other_roots())
+            node_label = self._write_nodes(synthetic, n_real, n_nodes, roots)
+            out.seek(roots_at)
+            for start in range(0, len(roots), _CHUNK):
+                part = roots[start:start + _CHUNK]
+                buf = bytearray(12 * len(part))
+                m32 = memoryview(buf).cast("I")
+                m32[0::3] = array.array("I", map(itemgetter(0), part))
+                m32[1::3] = array.array("I", map(itemgetter(1), part))
+                memoryview(buf)[8::12] = bytes(map(itemgetter(2), part))
+                out.write(buf)
+            strings_at = out.tell()
+            n_strings = 1 + n_atom_labels + len(intern.items)
+            out.write(_U32.pack(0))
+            self._write_atom_labels(atom_segs, node_label)
+            for b in intern.items:
+                out.write(_U32.pack(len(b)))
+                out.write(b)
+            meta_at = out.tell()
+            meta = self._metadata(n_nodes, tag)
+            meta_buf = json.dumps(meta, default=str).encode("utf-8")
+            out.write(meta_buf)
+            length = out.tell()
+            out.flush()
+            out.seek(128)
+            crc = 0
+            while True:
+                data = out.read(1 << 22)
+                if not data:
+                    break
+                crc = zlib.crc32(data, crc)
+            header = _HEADER.pack(b"HEAPGRPH", 2, 128, n_nodes, self.n_edges, n_strings, 128, edges_at, strings_at,
+                                  meta_at, len(meta_buf), length, crc)
+            header += _TWO_U64.pack(len(roots), roots_at) + _U32.pack(_CRC32) + bytes(12)
+            out.seek(0)
+            out.write(header)
+            out.close()
+            os.replace(partial, path)
+            complete = True
+        finally:
+            out.close()
+            if not complete:
+                try:
+                    os.unlink(partial)
+                except OSError:
+                    pass
+        return n_nodes
+
+    def _emit(self, ords, labels, kinds, counted=None):
+        """Appends edge records (ordinals, labels, kinds) to the file, counting references to
+        the targets (to those in `counted` when given: the caller counted the others)."""
+        m = len(ords)
+        if not m:
+            return
+        buf = bytearray(12 * m)
+        m32 = memoryview(buf).cast("I")
+        m32[0::3] = ords if type(ords) is array.array else array.array("I", ords)
+        m32[1::3] = labels
+        memoryview(buf)[8::12] = kinds
+        self.out.write(buf)
+        self.n_edges += m
+        found = self.found
+        for j in (ords if counted is None else counted):
+            found[j] += 1
+
+    def _edges(self):
+        nodes = self.nodes
+        names = self.names
+        closure_names = {}
+        for k, t in enumerate(self.seg_type):
+            if t is _FunctionType:
+                for o in nodes[self.seg_base[k]:self.seg_base[k + 1]]:
+                    c = o.__closure__
+                    if c is not None:
+                        closure_names[id(c)] = o.__code__.co_freevars
+        self.closure_names = closure_names
+        self.plans = {}
+        self.attribute_names = {}
+        for k, t in enumerate(self.seg_type):
+            start, end = self.seg_base[k], self.seg_base[k + 1]
+            for s in range(start, end, _CHUNK):
+                objs = nodes[s:min(s + _CHUNK, end)]
+                self._chunk_edges(t, objs)
+                del objs
+        self.closure_names = self.plans = self.attribute_names = None
+
+    def _chunk_edges(self, t, objs):
+        m = len(objs)
+        if t in _ATOMS:
+            self.counts.extend(repeat(0, m))
+            return
+        if t is dict:
+            lens = list(map(len, objs))
+            ks = list(chain.from_iterable(map(dict.keys, objs)))
+            vs = list(chain.from_iterable(map(dict.values, objs)))
+            n = len(ks)
+            if n == len(vs) == sum(lens):
+                tg = [None] * (2 * n)
+                tg[0::2] = ks
+                tg[1::2] = vs
+                del ks, vs
+                ords, bad = self.resolve(tg, check=False)
+                labels = array.array("I", bytes(8 * n))
+                if not bad:
+                    labels[1::2] = ords[0::2]
+                    self.counts.extend(map(mul, lens, repeat(2)))
+                    self._emit(ords, labels, _DICT_KINDS * n)
+                    return
+            # Changed while read, or a key that is not a node: one dict at a time.
+            return self._slow_chunk(objs)
+        if t is list or t is tuple:
+            lens = list(map(len, objs))
+            tg = list(chain.from_iterable(objs))
+            if len(tg) != sum(lens):
+                return self._slow_chunk(objs)
+            labels = array.array("I", chain.from_iterable(map(range, lens)))
+            kinds = bytearray(b"\x01") * len(tg)
+            if t is tuple and self.closure_names:
+                # Closure tuples name their cells by the free variables.
+                cn = self.closure_names
+                marks = list(compress(range(m), map(cn.__contains__, map(id, objs))))
+                if marks:
+                    offsets = [0]
+                    offsets.extend(accumulate(lens))
+                    for k in marks:
+                        fv = cn[id(objs[k])]
+                        if len(fv) == lens[k]:
+                            at = offsets[k]
+                            labels[at:at + lens[k]] = array.array("I", map(self.intern, fv))
+                            kinds[at:at + lens[k]] = bytes([_E_CLOSURE]) * lens[k]
+            self._resolve_emit(tg, labels, kinds, lens)
+            return
+        if t is set or t is frozenset:
+            lens = list(map(len, objs))
+            tg = list(chain.from_iterable(objs))
+            if len(tg) != sum(lens):
+                return self._slow_chunk(objs)
+            self._resolve_emit(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)), lens)
+            return
+        if t.__flags__ & _HEAPTYPE and not issubclass(t, type):
+            plan = self.plans.get(t)
+            if plan is None:
+                plan = self.plans[t] = self._plain_plan(t, objs)
+            if plan is not False and self._plain_chunk(t, objs, plan):
+                return
+            return self._slow_chunk(objs)
+        if t in (_FunctionType, _CellType, _MethodType, _FrameType, _ModuleType, _CodeType) or issubclass(t, type) \
+                or t in _NAMED_FIELDS:
+            return self._slow_chunk(objs)
+        # Any other C type: its referents, unnamed, in bulk.
+        refs = list(map(gc.get_referents, objs))
+        lens = list(map(len, refs))
+        tg = list(chain.from_iterable(refs))
+        del refs
+        self._resolve_emit(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)), lens)
+
+    def _resolve_emit(self, tg, labels, kinds, lens):
+        ords, bad = self.resolve(tg, check=False)
+        if bad:
+            ords, labels, kinds, lens = _drop(bad, ords, labels, kinds, lens)
+        self.counts.extend(lens)
+        self._emit(ords, labels, kinds)
+
+    # Plain instances: a Python class (no __slots__, no C base) whose referents are, in order,
+    # its attribute values then its class (3.11+, values inline) or its __dict__ then its class.
+    def _plain_plan(self, t, objs):
+        mro = t.__mro__
+        if mro[-1] is not object or t.__itemsize__:
+            return False
+        for klass in mro[:-1]:
+            if not klass.__flags__ & _HEAPTYPE or "__slots__" in vars(klass):
+                return False
+        if issubclass(t, (dict, list, tuple, set, frozenset, type, BaseException)):
+            return False
+        names = self.names
+        if not _INLINE_VALUES:
+            if t.__dictoffset__ <= 0:
+                return False
+            return ()  # [__dict__, __class__]
+        if t.__dictoffset__ >= 0 or getattr(t, "__getattribute__", None) is not object.__getattribute__ \
+                or hasattr(t, "__getattr__"):
+            return False
+        assigned = self.attribute_names.get(t)
+        if assigned is None:
+            assigned = self.attribute_names[t] = _assigned_names(t)
+        # The order of the class's shared keys, read from a sample whose values are distinct.
+        for o in objs[:8]:
+            refs = gc.get_referents(o)
+            if not refs or refs[-1] is not t:
+                continue
+            values = refs[:-1]
+            if len(set(map(id, values))) != len(values):
+                continue
+            order = []
+            left = list(assigned)
+            for v in values:
+                for name in left:
+                    try:
+                        w = object.__getattribute__(o, name)
+                    except Exception:
+                        continue
+                    if w is v:
+                        order.append(name)
+                        left.remove(name)
+                        break
+                else:
+                    return False
+            return tuple(order)
+        return False
+
+    def _plain_chunk(self, t, objs, plan):
+        """True when every object of the chunk has exactly the plan's referents."""
+        m = len(objs)
+        refs = list(map(gc.get_referents, objs))
+        k = len(plan) + 1 if _INLINE_VALUES else 2
+        if list(map(len, refs)).count(k) != m:
+            return False
+        names = self.names
+        if not _INLINE_VALUES:
+            firsts = list(map(itemgetter(0), refs))
+            if not all(map(is_, map(itemgetter(1), refs), repeat(t))) or \
+                    not all(map(is_, map(type, firsts), repeat(dict))):
+                return False
+            labels_one = array.array("I", [names[_N_DICT]])
+            kinds_one = bytes([_E_NAMED])
+            values = [firsts]
+        else:
+            cols = [list(map(getattr, objs, repeat(name), repeat(_MISSING))) for name in plan]
+            if not all(map(is_, chain.from_iterable(refs), chain.from_iterable(zip(*cols, repeat(t, m))))):
+                return False
+            values = cols
+            labels_one = array.array("I", map(self.intern, plan))
+            kinds_one = bytes([_E_ATTR | _TEXT]) * len(plan)
+        del refs
+        t_ord = self.ordinal(t)
+        if t_ord is None:
+            return False
+        # Column by column: an attribute's values are mostly of one type, one segment.
+        ords = array.array("I", bytes(4 * k * m))
+        counted = array.array("I")
+        for i, column in enumerate(values):
+            vals, bad = self.resolve(column, check=False)
+            if bad:
+                return False
+            ords[i::k] = vals
+            counted.extend(vals)
+        del values
+        ords[k - 1::k] = array.array("I", [t_ord]) * m
+        labels = (labels_one + array.array("I", [names[_N_CLASS]])) * m
+        kinds = (kinds_one + bytes([_E_NAMED])) * m
+        self.counts.extend(repeat(k, m))
+        self.found[t_ord] += m
+        self._emit(ords, labels, kinds, counted=counted)
+        return True
+
+    def _slow_chunk(self, objs):
+        """One object at a time, by the per-type rules (docs/cpython.md's edge table)."""
+        tg = []
+        labels = array.array("I")
+        kinds = bytearray()
+        keyfix = []
+        lens = []
+        edge = _EdgeSink(tg, labels, kinds, keyfix)
+        for o in objs:
+            start = len(tg)
+            self._object_edges(o, edge)
+            lens.append(len(tg) - start)
+        ords, bad = self.resolve(tg)
+        for at in keyfix:
+            labels[at] = ords[at - 1]
+        if bad:
+            ords, labels, kinds, lens = _drop(bad, ords, labels, kinds, lens)
+        self.counts.extend(lens)
+        self._emit(ords, labels, kinds)
+
+    def _object_edges(self, o, edge):
+        names = self.names
+        get_referents = gc.get_referents
+        t = type(o)
+        if t is dict or t is list or t is tuple or t is set or t is frozenset:
+            _instance_edges(o, t, get_referents(o), edge, self, skip_class=True)
+        elif t is _FunctionType:
+            refs = get_referents(o)
+            done = []
+            for name, value in ((_N_GLOBALS, o.__globals__), (_N_CODE, o.__code__), (_N_CLOSURE, o.__closure__),
+                                (_N_DEFAULTS, o.__defaults__), (_N_KWDEFAULTS, o.__kwdefaults__)):
+                if value is not None and any(r is value for r in refs):
+                    edge.named(names[name], value)
+                    done.append(id(value))
+            edge.rest(refs, done)
+        elif t is _CellType:
+            try:
+                edge.named(names[_N_CONTENTS], o.cell_contents)
+            except ValueError:
+                pass
+        elif t is _MethodType:
+            edge.named(names[_N_FUNC], o.__func__)
+            edge.named(names[_N_SELF], o.__self__)
+        elif t is _FrameType:
+            refs = get_referents(o)
+            done = []
+            for name, value in ((_N_BACK, o.f_back), (_N_CODE, o.f_code), (_N_GLOBALS, o.f_globals),
+                                (_N_BUILTINS, o.f_builtins)):
+                if value is not None and any(r is value for r in refs):
+                    edge.named(names[name], value)
+                    done.append(id(value))
+            # Locals by name: the values the frame's own slots hold. From 3.11 a running frame's
+            # object does not traverse them (its interpreter frame holds them), so all are edges.
+            for lname, value in _locals_of(o):
+                if _INLINE_VALUES or any(r is value for r in refs):
+                    edge.add(value, self.intern(lname), _E_ATTR | _TEXT)
+                    done.append(id(value))
+            edge.rest(refs, done)
+            self._phantom_locals(o)
+        elif t is _CodeType:
+            for name_index, name in zip(self.code_names, _CODE_FIELDS):
+                value = getattr(o, name)
+                if value is not None:
+                    edge.add(value, name_index, _E_NAMED)
+        elif isinstance(o, type):
+            refs = get_referents(o)
+            done = []
+            for name, value in ((_N_MRO, o.__mro__), (_N_BASES, o.__bases__), (_N_BASE, o.__base__)):
+                if value is not None and any(r is value for r in refs):
+                    edge.named(names[name], value)
+                    done.append(id(value))
+            for r in refs:
+                if type(r) is dict and r is not o.__dict__ and id(r) not in done:
+                    if "__module__" in r or "__doc__" in r:
+                        edge.named(names[_N_DICT], r)
+                        done.append(id(r))
+                        break
+            if not o.__flags__ & _HEAPTYPE:
+                # A static type is no container for the collector: no referents at all.
+                for name, value in _static_type_fields(o):
+                    edge.named(names[name], value)
+            else:
+                # Kept in the type (ht_name, ht_qualname), not traversed by the collector.
+                edge.named(names[_N_NAME], type.__dict__["__name__"].__get__(o))
+                edge.named(names[_N_QUALNAME], type.__dict__["__qualname__"].__get__(o))
+            edge.rest(refs, done)
+        elif t is _ModuleType:
+            d = o.__dict__
+            refs = get_referents(o)
+            if any(r is d for r in refs):
+                edge.named(names[_N_DICT], d)
+                edge.rest(refs, [id(d)])
+            else:
+                edge.rest(refs, [])
+        elif t in _NAMED_FIELDS:
+            refs = get_referents(o)
+            for name in _NAMED_FIELDS[t]:
+                edge.named(self.intern(name), getattr(o, name))
+            edge.rest(refs, [])
+        elif t.__flags__ & _HEAPTYPE:
+            _instance_edges(o, t, get_referents(o), edge, self)
+        else:
+            edge.rest(get_referents(o), [])
+
+    # ---- roots ---------------------------------------------------------------------------
+
+    def _frame_roots(self):
+        """Every live frame of every thread: a root holding its locals; a frame with no object
+        (3.11+ creates them lazily) becomes a synthetic node."""
+        roots = []
+        synthetic = []  # (name index, id, [(target, label, kind)])
+        intern = self.intern
+        for tname, f in self._frames():
+            name = intern("thread %s: %s (%s:%d)" % (tname, f.f_code.co_name, f.f_code.co_filename, f.f_lineno))
+            j = self.ordinal(f)
+            if j is not None:
+                roots.append((j, name, _R_LOCAL))
+            else:
+                # A frame with no object in the list (3.11+ makes them lazily; before, running
+                # frames are untracked): its locals by name, and what else it holds strongly.
+                local = [(intern(lname), _E_ATTR | _TEXT, v) for lname, v in _locals_of(f)]
+                names = self.names
+                local.append((names[_N_CODE], _E_NAMED, f.f_code))
+                if not _INLINE_VALUES:
+                    local.append((names[_N_GLOBALS], _E_NAMED, f.f_globals))
+                    local.append((names[_N_BUILTINS], _E_NAMED, f.f_builtins))
+                ords, bad = self.resolve([v for _n, _k, v in local])
+                bad = set(bad)
+                edges = [(ords[i], label, kind) for i, (label, kind, _v) in enumerate(local) if i not in bad]
+                synthetic.append((name, id(f), edges))
+                self._phantom_locals(f)
+                del local
+            del f
+        self.caller = None
+        return roots, synthetic
+
+    def _count_own_frames(self):
+        """Counts as found what the dumper's live frames hold (they are left out, so their
+        references would look held from C): the function being run, and before 3.11
+        everything a frame object traverses (code, globals, builtins, locals, the frame it
+        returns to), from 3.11 the code, which the interpreter frame holds."""
+        frames = []
+        f = sys._getframe(1)
+        while f is not None and _is_own_code(f.f_code):
+            frames.append(f)
+            f = f.f_back
+        del f
+        refs = self._own_frame_references(frames)
+        del frames
+        ords, bad = self.resolve(refs)
+        del refs
+        bad = set(bad)
+        found = self.found
+        for i, j in enumerate(ords):
+            if i not in bad:
+                found[j] += 1
+
+    @staticmethod
+    def _own_frame_references(frames):
+        refs = []
+        if not _INLINE_VALUES:
+            for f in frames:
+                refs.extend(gc.get_referents(f))
+        functions = {}
+        for mod in list(sys.modules.values()):
+            path = getattr(mod, "__file__", None)
+            if type(path) is not str or os.path.normcase(os.path.abspath(path)) not in _OWN_FILES:
+                continue
+            for value in list(vars(mod).values()):
+                for part in (value,) + (tuple(vars(value).values()) if isinstance(value, type) else ()):
+                    code = getattr(part, "__code__", None) if type(part) is _FunctionType else None
+                    if code is not None:
+                        functions[id(code)] = part
+        for f in frames:
+            if _INLINE_VALUES:
+                refs.append(f.f_code)
+            # 3.11+: the interpreter frame holds it; before: the caller's value stack does.
+            function = functions.get(id(f.f_code))
+            if function is not None:
+                refs.append(function)
+        return refs
+
+    def _phantom_locals(self, f):
+        """Reading a frame's locals (3.8-3.12) made its f_locals dict, which is not a node but
+        holds a reference to each local and its name: counted as found, so that they do not
+        look held from C."""
+        if _VERSION >= (3, 13):
+            return
+        d = f.f_locals
+        if type(d) is dict and d is not f.f_globals and self.ordinal(d) is None:
+            self.phantom.extend(d.keys())
+            self.phantom.extend(d.values())
+
+    def _other_roots(self):
+        roots = []
+        intern = self.intern
+        for mname, mod in list(sys.modules.items()):
+            d = getattr(mod, "__dict__", None)
+            if type(d) is not dict:
+                continue
+            items = [(k, v) for k, v in list(d.items()) if type(k) is str]
+            ords, bad = self.resolve([v for _k, v in items])
+            bad = set(bad)
+            for i, (k, _v) in enumerate(items):
+                if i not in bad:
+                    roots.append((ords[i], intern("%s.%s" % (mname, k)), _R_GLOBAL))
+            del items
+        garbage = gc.garbage
+        j = self.ordinal(garbage)
+        if j is not None:
+            name = intern("gc.garbage")
+            roots.append((j, name, _R_GARBAGE))
+            ords, bad = self.resolve(list(garbage))
+            bad = set(bad)
+            roots.extend((ords[i], name, _R_GARBAGE) for i in range(len(garbage)) if i not in bad)
+            self.garbage_ids = set(map(id, garbage))
+        else:
+            self.garbage_ids = set()
+        return roots
+
+    # ---- nodes, strings, metadata -----------------------------------------------------------
+
+    def _write_nodes(self, synthetic, n_real, n_nodes, roots):
+        """Writes the node records at offset 128, chunk by chunk; adds the held-from-C roots.
+        Returns the first value-label index of each atom segment."""
+        self._count_own_frames()
+        nodes = self.nodes
+        intern = self.intern
+        seg_type, seg_base = self.seg_type, self.seg_base
+        # Per type: (type name, kind, has-__del__ flag). The names are kept as copies (never the
+        # heap's own str objects) and the dumper's references to type objects are counted, so
+        # that they can be taken off the types' reference counts below.
+        tinfo = {}
+        short_names = {}
+        for t in seg_type:
+            if t in tinfo:
+                continue
+            name = _type_name(t)
+            kind = _KIND_OF.get(t, _K_TYPE if issubclass(t, type) else _K_OBJECT)
+            has_del = getattr(t, "__del__", None) is not None
+            tinfo[t] = (intern(name), kind, 4 if has_del else 0)
+            if name != t.__name__:
+                short_names[_copy(name)] = _copy(t.__name__)
+        self.short_names = short_names
+        del name, t
+        own_refs = {}
+        for t in chain(seg_type, self.seg_of, self.duals, tinfo):
+            own_refs[id(t)] = own_refs.get(id(t), 0) + 1
+        del t
+        singletons = _singleton_ids()
+        held_names = {}
+        next_label = 1
+        atom_label_start = {}
+        out = self.out
+        out.seek(128)
+        young = self.young
+        found = self.found
+        counts = self.counts
+        garbage_ids = self.garbage_ids
+        finalized = getattr(gc, "is_finalized", None)
+        for k, t in enumerate(seg_type):
+            start, end = seg_base[k], seg_base[k + 1]
+            tn, kind, del_flag = tinfo[t]
+            tracked = start < self.tracked_end
+            if t in _ATOMS:
+                atom_label_start[k] = next_label
+            for s in range(start, end, _CHUNK):
+                e = min(s + _CHUNK, end)
+                m = e - s
+                objs = nodes[s:e]
+                ids = array.array("Q", map(id, objs))
+                # The node list, this chunk's list and the call's argument hold one reference each.
+                rc = array.array("q", map(sub, map(sys.getrefcount, objs), repeat(3)))
+                if issubclass(t, type):
+                    # Classes: less the dumper's own references (its tables, and `t` here).
+                    own_refs[id(t)] += 1
+                    rc = array.array("q", map(sub, rc, map(own_refs.get, ids, repeat(0))))
+                    own_refs[id(t)] -= 1
+                ext = array.array("q", map(sub, rc, found[s:e]))
+                flags = bytearray([(1 if tracked else 0) | del_flag]) * m
+                if _IMMORTAL_AT is not None and max(rc) >= _IMMORTAL_AT:
+                    for i in compress(range(m), map(int.__ge__, rc, repeat(_IMMORTAL_AT))):
+                        ext[i] = 0
+                        flags[i] |= 128
+                if t in _SINGLETON_TYPES:
+                    # The interpreter's cached singletons (small ints, 1-character strings, ...)
+                    # are never freed on any version: immortal in all but name before 3.12.
+                    for i in compress(range(m), map(singletons.__contains__, ids)):
+                        ext[i] = 0
+                        flags[i] |= 128
+                if min(ext) >= 0 and max(ext) <= 0x7FFFFFFF:
+                    ext32 = array.array("i", ext)
+                else:
+                    # Negative where the interpreter's count is below the references found (an
+                    # interned str before 3.12 does not count its table's references).
+                    ext32 = array.array("i", map(min, map(max, ext, repeat(0)), repeat(0x7FFFFFFF)))
+                for i in compress(range(m), ext32):
+                    c = ext32[i]
+                    name = held_names.get(c)
+                    if name is None:
+                        name = held_names[c] = intern("held from C (%d)" % c)
+                    roots.append((s + i, name, _R_HANDLE))
+                if tracked:
+                    gens = bytes(map(young.get, ids, repeat(2)))
+                    if finalized is not None:
+                        for i in compress(range(m), map(finalized, objs)):
+                            flags[i] |= 2
+                else:
+                    gens = b"\xff" * m
+                if garbage_ids:
+                    for i in compress(range(m), map(garbage_ids.__contains__, ids)):
+                        flags[i] |= 16
+                if t in _ATOMS:
+                    labels = array.array("I", range(next_label, next_label + m))
+                    next_label += m
+                elif t in (_FunctionType, _ModuleType, _CodeType) or issubclass(t, type):
+                    labels = array.array("I", (_NONE if x is None else intern(x)
+                                               for x in map(_label_of, objs, repeat(t))))
+                else:
+                    labels = array.array("I", repeat(_NONE, m))
+                sizes = array.array("Q", map(sys.getsizeof, objs, repeat(0)))
+                if max(sizes) > 0xFFFFFFFF:
+                    sizes = array.array("Q", map(min, sizes, repeat(0xFFFFFFFF)))
+                sizes = array.array("I", sizes)
+                buf = bytearray(48 * m)
+                m64 = memoryview(buf).cast("Q")
+                m64[0::6] = ids
+                memoryview(buf).cast("q")[1::6] = rc
+                m32 = memoryview(buf).cast("I")
+                m32[4::12] = array.array("I", [tn]) * m
+                m32[5::12] = labels
+                m32[6::12] = sizes
+                memoryview(buf).cast("i")[7::12] = ext32
+                m32[8::12] = counts[s:e]
+                m8 = memoryview(buf)
+                m8[36::48] = gens
+                m8[37::48] = flags
+                m8[38::48] = bytes([kind]) * m
+                out.write(buf)
+                del objs, ids, rc, ext, ext32, labels, sizes, buf, m64, m32, m8
+        # Synthetic frame nodes after the objects.
+        frame_type = intern("frame")
+        for i, (name, fid, edges) in enumerate(synthetic):
+            out.write(_SYNTH_NODE.pack(fid, 0, frame_type, _NONE, 0, 0, counts[n_real + i], 255, 0, _K_SYNTH))
+            roots.append((n_real + i, name, _R_LOCAL))
+        return atom_label_start
+
+    def _write_atom_labels(self, atom_segs, start_of):
+        nodes = self.nodes
+        out = self.out
+        for k in atom_segs:
+            t = self.seg_type[k]
+            start, end = self.seg_base[k], self.seg_base[k + 1]
+            for s in range(start, end, _CHUNK):
+                objs = nodes[s:min(s + _CHUNK, end)]
+                try:
+                    if t is str or t is bytes:
+                        texts = list(map(getitem, map(repr, map(getitem, objs, repeat(slice(0, 40)))),
+                                         repeat(slice(0, 40))))
+                    else:
+                        texts = list(map(getitem, map(repr, objs), repeat(slice(0, 40))))
+                except Exception:
+                    texts = [_label_of(o, t) for o in objs]
+                encoded = list(map(str.encode, texts, repeat("utf-8"), repeat("replace")))
+                del texts, objs
+                out.write(b"".join(chain.from_iterable(zip(map(_U32.pack, map(len, encoded)), encoded))))
+                del encoded
+
+    def _metadata(self, n_nodes, tag):
+        meta = {
+            "format": "heapgraph", "version": 2, "producer": "heapgraph_dump",
+            "runtime": "CPython %d.%d" % _VERSION,
+            "pythonVersion": sys.version.split()[0],
+            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(self.started)),
+            "pid": os.getpid(),
+            "objects": n_nodes, "edges": self.n_edges, "tracked": self.n_tracked,
+            "collector": {"enabled": True, "thresholds": list(gc.get_threshold()), "counts": list(gc.get_count())},
+            "shortTypeNames": self.short_names,
+            "garbageList": id(gc.garbage),
+        }
+        if tag is not None:
+            meta["tag"] = str(tag)
+        if hasattr(gc, "get_stats"):
+            meta["collector"]["generations"] = gc.get_stats()
+        return meta
+
+
+_MISSING = object()
+_ATOM_SET = frozenset(_ATOMS)
+_DISCOVER_SPECIAL = (_FrameType, _CodeType) + tuple(_NAMED_FIELDS)
+_SINGLETON_TYPES = (int, str, bytes, bool, type(None), tuple, frozenset, type(Ellipsis), type(NotImplemented))
+
+
+def _singleton_ids():
+    """ids of the objects every CPython caches for good: None, True, False, Ellipsis,
+    NotImplemented, the ints -5..256, the empty and 1-character latin-1 str and bytes, ()."""
+    objs = [None, True, False, Ellipsis, NotImplemented, (), "", b""]
+    objs.extend(range(-5, 257))
+    objs.extend(map(chr, range(256)))
+    latin = bytes(range(256))
+    objs.extend(latin[i:i + 1] for i in range(256))
+    return set(map(id, objs))
+
+
+def _copy(s):
+    """A str equal to `s` that is not `s` (so holding it adds no reference to a heap object)."""
+    return s.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass")
+
+_FIXED_NAMES = ("__dict__", "__class__", "__globals__", "__code__", "cell_contents", "__self__", "__func__", "f_back",
+                "f_builtins", "__bases__", "__mro__", "__base__", "__closure__", "__defaults__", "__kwdefaults__",
+                "__name__", "__qualname__")
+(_N_DICT, _N_CLASS, _N_GLOBALS, _N_CODE, _N_CONTENTS, _N_SELF, _N_FUNC, _N_BACK, _N_BUILTINS, _N_BASES, _N_MRO, _N_BASE,
+ _N_CLOSURE, _N_DEFAULTS, _N_KWDEFAULTS, _N_NAME, _N_QUALNAME) = range(len(_FIXED_NAMES))
+
+
+class _EdgeSink:
+    """Where the per-object rules put edges: target objects (resolved in bulk later), labels,
+    kinds; `keyfix` marks a dict value's edge, whose label is its key's ordinal."""
+
+    __slots__ = ("tg", "labels", "kinds", "keyfix")
+
+    def __init__(self, tg, labels, kinds, keyfix):
+        self.tg, self.labels, self.kinds, self.keyfix = tg, labels, kinds, keyfix
+
+    def add(self, target, label, kind):
+        self.tg.append(target)
+        self.labels.append(label)
+        self.kinds.append(kind)
+
+    def named(self, name, target):
+        self.add(target, name, _E_NAMED)
+
+    def pair(self, key, value):
+        self.add(key, 0, _E_DICTKEY)
+        self.keyfix.append(len(self.tg))
+        self.add(value, 0, _E_KEY)
+
+    def rest(self, refs, done_ids):
         """Edges with no name to the referents not already given an edge (ids, a multiset)."""
         if len(done_ids) >= len(refs):
             return
@@ -216,296 +1195,38 @@ def _build(path, tag, box, gen_bounds):
             if c:
                 left[id(r)] = c - 1
                 continue
-            t_append(node_of(r))
-            l_append(0)
-            k_append(_E_NONE)
+            self.add(r, 0, _E_NONE)
 
-    def rest(refs, done):
-        rest_ids(refs, list(map(id, done)))
 
-    plans = {}
-    # Per type, the attribute names its methods assign (STORE_ATTR). Per dump, not per
-    # process: a cache kept between dumps is a change to the heap (a dict that becomes
-    # tracked, tuples) that the next dump would count.
-    attribute_names = {}
-    getattribute = object.__getattribute__
-    i = 0
-    while i < len(nodes):
-        o = nodes[i]
-        i += 1
-        t = type(o)
-        start = len(targets)
-        if t is dict:
-            # Keys and values resolved in bulk (C loops); misses become new nodes.
-            items = list(o.items())
-            n = len(items)
-            if n:
-                ks = list(map(get, map(id, [kv[0] for kv in items])))
-                vs = list(map(get, map(id, [kv[1] for kv in items])))
-                if None in ks:
-                    ks = [node_of(kv[0]) if j is None else j for j, kv in zip(ks, items)]
-                if None in vs:
-                    vs = [node_of(kv[1]) if j is None else j for j, kv in zip(vs, items)]
-                pair = [0] * (2 * n)
-                pair[0::2] = ks
-                pair[1::2] = vs
-                targets.extend(pair)
-                pair[0::2] = repeat(0, n)
-                pair[1::2] = ks
-                labels.extend(pair)
-                kinds.extend(_DICT_KINDS * n)
-            items = None
-        elif t is list or t is tuple:
-            names = closure_names.get(id(o)) if t is tuple else None
-            if names is not None and len(names) == len(o):
-                for name, x in zip(names, o):
-                    t_append(node_of(x))
-                    l_append(intern(name))
-                    k_append(_E_CLOSURE)
-            else:
-                n = len(o)
-                js = list(map(get, map(id, o)))
-                if None in js:
-                    js = [node_of(x) if j is None else j for j, x in zip(js, o)]
-                targets.extend(js)
-                labels.extend(range(n))
-                kinds.extend(_INDEX_KIND * n)
-        elif t in _ATOMS:
-            pass
-        elif t is set or t is frozenset:
-            n = 0
-            for x in o:
-                t_append(node_of(x))
-                n += 1
-            labels.extend(repeat(0, n))
-            kinds.extend(bytes(n))
-        elif t is _FunctionType:
-            refs = get_referents(o)
-            done = []
-            for name, value in ((n_globals, o.__globals__), (n_code, o.__code__), (n_closure, o.__closure__),
-                                (n_defaults, o.__defaults__), (n_kwdefaults, o.__kwdefaults__)):
-                if value is not None and any(r is value for r in refs):
-                    named(o, name, value)
-                    done.append(value)
-            rest(refs, done)
-        elif t is _CellType:
-            try:
-                named(o, n_contents, o.cell_contents)
-            except ValueError:
-                pass
-        elif t is _MethodType:
-            named(o, n_func, o.__func__)
-            named(o, n_self, o.__self__)
-        elif t is _FrameType:
-            _frame_edges(o, get_referents(o), named, rest, intern, node_of, t_append, l_append, k_append,
-                         n_back, n_globals, n_builtins, n_code)
-        elif isinstance(o, type):
-            refs = get_referents(o)
-            done = []
-            for name, value in ((n_mro, o.__mro__), (n_bases, o.__bases__), (n_base, o.__base__)):
-                if value is not None and any(r is value for r in refs):
-                    named(o, name, value)
-                    done.append(value)
-            for r in refs:
-                if type(r) is dict and r is not o.__dict__ and not any(r is d for d in done):
-                    if "__module__" in r or "__doc__" in r:
-                        named(o, n_dict, r)
-                        done.append(r)
-                        break
-            rest(refs, done)
-        elif t is _ModuleType:
-            d = o.__dict__
-            refs = get_referents(o)
-            if any(r is d for r in refs):
-                named(o, n_dict, d)
-                rest(refs, [d])
-            else:
-                rest(refs, [])
-        elif t.__flags__ & _HEAPTYPE:
-            plan = plans.get(t)
-            if plan is None:
-                plan = plans[t] = _instance_plan(t, intern, attribute_names)
-            refs = get_referents(o)
-            if plan is False:
-                _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, attribute_names,
-                                t_append, l_append, k_append, n_class, n_dict)
-            else:
-                # The common 3.11+ instance, inline: __class__, then attributes by name.
-                ref_ids = list(map(id, refs))
-                done = []
-                if id(t) in ref_ids:
-                    t_append(node_of(t))
-                    l_append(n_class)
-                    k_append(_E_NAMED)
-                    done.append(id(t))
-                for name, name_index in plan:
-                    try:
-                        v = getattribute(o, name)
-                    except Exception:
-                        continue
-                    vid = id(v)
-                    if vid in ref_ids and vid not in done:
-                        j = get(vid)
-                        t_append(node_of(v) if j is None else j)
-                        l_append(name_index)
-                        k_append(_E_ATTR | _TEXT)
-                        done.append(vid)
-                if len(done) < len(refs):
-                    if len(done) <= 1 and any(type(r) is dict for r in refs):
-                        # Nothing matched by name: maybe a dict of its own (the general path).
-                        del kinds[len(kinds) - len(done):]
-                        del targets[len(targets) - len(done):]
-                        del labels[len(labels) - len(done):]
-                        _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, attribute_names,
-                                        t_append, l_append, k_append, n_class, n_dict)
-                    else:
-                        rest_ids(refs, done)
-        else:
-            rest(get_referents(o), ())
-        c_append(len(targets) - start)
+def _drop(bad, ords, labels, kinds, lens):
+    """Removes the edges at positions `bad` (targets that are not nodes) from a chunk."""
+    bad = set(bad)
+    keep = [i not in bad for i in range(len(ords))]
+    ords = array.array("I", compress(ords, keep))
+    labels = array.array("I", compress(labels, keep))
+    kinds = bytes(compress(kinds, keep))
+    new_lens = []
+    at = 0
+    for n in lens:
+        new_lens.append(sum(keep[at:at + n]))
+        at += n
+    return ords, labels, kinds, new_lens
 
-    total = len(nodes)
-    o = x = k = v = d = refs = done = None
-    # Named roots.
-    roots = []  # (ordinal, name index, category)
-    synthetic = []  # (name index, [(target, label, kind)])
-    for mname, mod in list(sys.modules.items()):
-        d = getattr(mod, "__dict__", None)
-        if type(d) is not dict:
-            continue
-        for k, v in list(d.items()):
-            if type(k) is str:
-                j = get(id(v))
-                if j is not None:
-                    roots.append((j, intern("%s.%s" % (mname, k)), _R_GLOBAL))
-    thread_names = {th.ident: th.name for th in threading.enumerate()}
-    frames = sys._current_frames()
-    me = threading.get_ident()
-    for tid, f in frames.items():
-        if tid == me:
-            f = caller
-        tname = thread_names.get(tid, str(tid))
-        while f is not None:
-            if not _is_own_code(f.f_code):
-                name = intern("thread %s: %s (%s:%d)" % (tname, f.f_code.co_name, f.f_code.co_filename, f.f_lineno))
-                j = get(id(f))
-                if j is not None:
-                    roots.append((j, name, _R_LOCAL))
-                else:
-                    edges = []
-                    for lname, value in _locals_of(f):
-                        j = get(id(value))
-                        if j is not None:
-                            edges.append((j, intern(lname), _E_ATTR | _TEXT))
-                    synthetic.append((name, id(f), edges))
-            f = f.f_back
-    del frames, caller
-    garbage_j = get(id(gc.garbage))
-    if garbage_j is not None:
-        roots.append((garbage_j, intern("gc.garbage"), _R_GARBAGE))
-        for g in gc.garbage:
-            j = get(id(g))
-            if j is not None:
-                roots.append((j, intern("gc.garbage"), _R_GARBAGE))
 
-    # External counts: count minus references found (the node list holds one more).
-    # Counted last, with our loop variables gone: one for the node list, one for the argument.
-    refcounts = array.array("q", map(int.__sub__, map(sys.getrefcount, nodes), repeat(2)))
-    # Counted into an array, not a Counter: a dict of millions of ints would cost ~100 bytes
-    # per node of peak memory.
-    found = array.array("q", bytes(8 * total))
-    for j in targets:
-        found[j] += 1
-    external = array.array("q", map(int.__sub__, refcounts, found))
-    for _name, _fid, edges in synthetic:
-        for j, _l, _k in edges:
-            external[j] -= 1
-    node_flags = bytearray(total)
-    node_flags[:tracked] = b"\x01" * tracked
-    if _IMMORTAL_AT is not None:
-        for j in [j for j, r in enumerate(refcounts) if r >= _IMMORTAL_AT]:
-            external[j] = 0
-            node_flags[j] |= 128
-    # Clamped to 0 .. 2^31-1 in C loops (negative when the interpreter's count is below the
-    # references found, as for interned strings before 3.12).
-    ext32 = array.array("i", map(min, map(max, external, repeat(0)), repeat(0x7FFFFFFF)))
-    for j in compress(range(total), ext32):
-        roots.append((j, intern("held from C (%d)" % ext32[j]), _R_HANDLE))
-    if hasattr(gc, "is_finalized"):
-        for j in compress(range(tracked), map(gc.is_finalized, nodes[:tracked])):
-            node_flags[j] |= 2
-    types_col = list(map(type, nodes))
-    distinct = set(types_col)
-    with_del = {t for t in distinct if getattr(t, "__del__", None) is not None}
-    for j in compress(range(total), map(with_del.__contains__, types_col)):
-        node_flags[j] |= 4
-    for g in gc.garbage:
-        j = get(id(g))
-        if j is not None:
-            node_flags[j] |= 16
-    type_names = {t: _type_name(t) for t in distinct}
-    type_index = {t: intern(type_names[t]) for t in distinct}
-    kind_of = {t: _KIND_OF.get(t, _K_TYPE if isinstance(t, type) and issubclass(t, type) else _K_OBJECT)
-               for t in distinct}
-    node_kinds = bytes(map(kind_of.__getitem__, types_col))
-    value_labels = array.array("I", repeat(_NONE, total))
-    labelled = {t for t in distinct if t in _ATOMS or t in (_FunctionType, _ModuleType, _CodeType) or issubclass(t, type)}
-    for j in compress(range(total), map(labelled.__contains__, types_col)):
-        text = _label_of(nodes[j], types_col[j])
-        if text is not None:
-            value_labels[j] = intern(text)
-    sizes = array.array("Q", map(sys.getsizeof, nodes, repeat(0)))
-    sizes = array.array("I", sizes if not sizes or max(sizes) <= 0xFFFFFFFF else map(min, sizes, repeat(0xFFFFFFFF)))
-    generations = bytearray(b"\xff") * total
-    if gen_bounds is not None:
-        a, b = gen_bounds
-        generations[:a] = b"\x00" * a
-        generations[a:b] = b"\x01" * (b - a)
-        generations[b:tracked] = b"\x02" * (tracked - b)
-    else:
-        generations[:tracked] = b"\x02" * tracked
-    ids.extend(map(id, nodes[tracked:]))
-    # Synthetic frame nodes (frames with no frame object, 3.11+) after the objects.
-    for name, fid, edges in synthetic:
-        ids.append(fid)
-        refcounts.append(0)
-        ext32.append(0)
-        roots.append((len(ids) - 1, name, _R_LOCAL))
-        for j, l, k in edges:
-            t_append(j)
-            l_append(l)
-            k_append(k)
-        c_append(len(edges))
-    n_nodes = len(ids)
-    extra = n_nodes - total
-    tn = array.array("I", map(type_index.__getitem__, types_col))
-    if extra:
-        tn.extend(repeat(intern("frame"), extra))
-        value_labels.extend(repeat(_NONE, extra))
-        sizes.extend(repeat(0, extra))
-        generations.extend(b"\xff" * extra)
-        node_flags.extend(bytes(extra))
-        node_kinds += bytes([_K_SYNTH]) * extra
-    del nodes, types_col, index, found
-    shorts = {type_names[t]: t.__name__ for t in distinct if type_names[t] != t.__name__}
-    meta = {
-        "format": "heapgraph", "version": 2, "producer": "heapgraph_dump",
-        "runtime": "CPython %d.%d" % _VERSION,
-        "pythonVersion": sys.version.split()[0],
-        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(started)),
-        "pid": os.getpid(),
-        "objects": n_nodes, "edges": len(targets), "tracked": tracked,
-        "collector": {"enabled": True, "thresholds": list(gc.get_threshold()), "counts": list(gc.get_count())},
-        "shortTypeNames": shorts,
-        "garbageList": id(gc.garbage),
-    }
-    if tag is not None:
-        meta["tag"] = str(tag)
-    if hasattr(gc, "get_stats"):
-        meta["collector"]["generations"] = gc.get_stats()
-    _write(path, ids, refcounts, tn, value_labels, sizes, ext32, counts, generations, node_flags, node_kinds,
-           targets, labels, kinds, roots, string_list, meta)
-    return n_nodes
+def _static_type_fields(t):
+    """A static (C) type's stored __mro__, __bases__, __base__ and the dict behind its
+    __dict__ proxy (the proxy is new; the dict is the type's)."""
+    fields = []
+    for name, getter in ((_N_MRO, type.__dict__["__mro__"]), (_N_BASES, type.__dict__["__bases__"]),
+                         (_N_BASE, type.__dict__["__base__"])):
+        value = getter.__get__(t)
+        if value is not None:
+            fields.append((name, value))
+    proxy = type.__dict__["__dict__"].__get__(t)
+    inner = gc.get_referents(proxy)
+    if len(inner) == 1 and type(inner[0]) is dict:
+        fields.append((_N_DICT, inner[0]))
+    return fields
 
 
 def _own_dict(o):
@@ -524,57 +1245,36 @@ def _locals_of(f):
         return []
 
 
-def _frame_edges(f, refs, named, rest, intern, node_of, t_append, l_append, k_append,
-                 n_back, n_globals, n_builtins, n_code):
-    done = []
-    for name, value in ((n_back, f.f_back), (n_code, f.f_code), (n_globals, f.f_globals),
-                        (n_builtins, f.f_builtins)):
-        if value is not None and any(r is value for r in refs):
-            named(f, name, value)
-            done.append(value)
-    # Locals by name: the values the frame's own slots hold. From 3.11 a running frame's
-    # object does not traverse them (its interpreter frame holds them), so all are edges.
-    for lname, value in _locals_of(f):
-        if _INLINE_VALUES or any(r is value for r in refs):
-            t_append(node_of(value))
-            l_append(intern(lname))
-            k_append(_E_ATTR | _TEXT)
-            done.append(value)
-    rest(refs, done)
-
-
-def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, attribute_names, t_append, l_append, k_append,
-                    n_class, n_dict):
+def _instance_edges(o, t, refs, edge, dumper, skip_class=False):
     ref_ids = list(map(id, refs))
     done = []  # ids of the referents given an edge
-    if id(t) in ref_ids:
-        named(o, n_class, t)
+    if not skip_class and id(t) in ref_ids:
+        edge.named(dumper.names[_N_CLASS], t)
         done.append(id(t))
     if isinstance(o, dict):
         for k, v in dict.items(o):
-            kj = node_of(k)
-            t_append(kj)
-            l_append(0)
-            k_append(_E_DICTKEY)
-            t_append(node_of(v))
-            l_append(kj)
-            k_append(_E_KEY)
+            edge.pair(k, v)
             done.append(id(k))
             done.append(id(v))
     elif isinstance(o, (list, tuple)):
-        for n, x in enumerate(o):
-            t_append(node_of(x))
-            l_append(n)
-            k_append(_E_INDEX)
+        for n, x in enumerate(list.__iter__(o) if isinstance(o, list) else tuple.__iter__(o)):
+            edge.add(x, n, _E_INDEX)
             done.append(id(x))
+    elif isinstance(o, (set, frozenset)):
+        for x in refs:
+            edge.add(x, 0, _E_NONE)
+            done.append(id(x))
+    if skip_class:
+        edge.rest(refs, done)
+        return
     matched = False
     if _INLINE_VALUES and t.__dictoffset__ < 0:
         # 3.11+: reading __dict__ would materialise a dict that the heap does not have (and
         # that later snapshots would count), so attributes are found by the names the class
         # assigns, read without materialising, and kept when the instance refers to the value.
-        names = attribute_names.get(t)
+        names = dumper.attribute_names.get(t)
         if names is None:
-            names = attribute_names[t] = _assigned_names(t)
+            names = dumper.attribute_names[t] = _assigned_names(t)
         getattribute = object.__getattribute__
         for name in names:
             try:
@@ -583,21 +1283,19 @@ def _instance_edges(o, t, refs, named, rest_ids, intern, node_of, get, attribute
                 continue
             vid = id(v)
             if vid in ref_ids and vid not in done:
-                t_append(node_of(v))
-                l_append(intern(name))
-                k_append(_E_ATTR | _TEXT)
+                edge.add(v, dumper.intern(name), _E_ATTR | _TEXT)
                 done.append(vid)
                 matched = True
     if (t.__dictoffset__ != 0 and not matched and len(done) < len(refs) and any(type(r) is dict for r in refs)
-            and _python_dict(t, attribute_names)):
+            and _python_dict(t, dumper.attribute_names)):
         # A dict among the referents: the instance's own (the heap has the instance ->
         # __dict__ -> value shape, which objgraph shows) or an attribute's value. Only a
         # Python class's __dict__ is read: a C type's (functools.partial) would be created.
         d = _own_dict(o)
         if type(d) is dict and id(d) in ref_ids and id(d) not in done:
-            named(o, n_dict, d)
+            edge.named(dumper.names[_N_DICT], d)
             done.append(id(d))
-    rest_ids(refs, done)
+    edge.rest(refs, done)
 
 
 _INLINE_VALUES = _VERSION >= (3, 11)
@@ -621,17 +1319,6 @@ def _python_dict(t, cache):
                 break
         cache[key] = answer
     return answer
-
-
-def _instance_plan(t, intern, attribute_names):
-    """For a plain 3.11+ class (managed dict, not a dict, list or tuple subclass): its attribute
-    names with their string indexes, read by the inline path; False sends it the general way."""
-    if not _INLINE_VALUES or t.__dictoffset__ >= 0 or issubclass(t, (dict, list, tuple)):
-        return False
-    names = attribute_names.get(t)
-    if names is None:
-        names = attribute_names[t] = _assigned_names(t)
-    return tuple((name, intern(name)) for name in names)
 
 
 def _assigned_names(t):
@@ -681,98 +1368,9 @@ def _assigned_names(t):
     return tuple(result)
 
 
-def _write(path, ids, refcounts, tn, value_labels, sizes, ext32, counts, generations, node_flags, node_kinds,
-           targets, labels, kinds, roots, string_list, meta):
-    n = len(ids)
-    e = len(targets)
-    r = len(roots)
-    node_buf = bytearray(48 * n)
-    if n:
-        m64 = memoryview(node_buf).cast("Q")
-        m64[0::6] = ids
-        memoryview(node_buf).cast("q")[1::6] = refcounts
-        m32 = memoryview(node_buf).cast("I")
-        m32[4::12] = tn
-        m32[5::12] = value_labels
-        m32[6::12] = sizes
-        memoryview(node_buf).cast("i")[7::12] = ext32
-        m32[8::12] = counts
-        m8 = memoryview(node_buf)
-        m8[36::48] = generations
-        m8[37::48] = node_flags
-        m8[38::48] = node_kinds
-    edge_buf = bytearray(12 * e)
-    if e:
-        m32 = memoryview(edge_buf).cast("I")
-        m32[0::3] = targets
-        m32[1::3] = labels
-        memoryview(edge_buf)[8::12] = kinds
-    root_buf = bytearray(12 * r)
-    if r:
-        rt = array.array("I", (x[0] for x in roots))
-        rn = array.array("I", (x[1] for x in roots))
-        m32 = memoryview(root_buf).cast("I")
-        m32[0::3] = rt
-        m32[1::3] = rn
-        memoryview(root_buf)[8::12] = bytes(x[2] for x in roots)
-    parts = []
-    for s in string_list:
-        b = s.encode("utf-8", "surrogatepass").decode("utf-8", "replace").encode("utf-8") if _has_surrogates(s) else s.encode("utf-8")
-        parts.append(_U32.pack(len(b)))
-        parts.append(b)
-    string_buf = b"".join(parts)
-    meta_buf = json.dumps(meta, default=str).encode("utf-8")
-    nodes_at = 128
-    edges_at = nodes_at + len(node_buf)
-    roots_at = edges_at + len(edge_buf)
-    strings_at = roots_at + len(root_buf)
-    meta_at = strings_at + len(string_buf)
-    length = meta_at + len(meta_buf)
-    body = [node_buf, edge_buf, root_buf, string_buf, meta_buf]
-    # The body is written first and its checksum read back in chunks, so that the file is
-    # never held twice in memory; then the header goes in front.
-    with open(path, "w+b") as out:
-        out.write(bytes(128))
-        for part in body:
-            out.write(part)
-        del body, node_buf, edge_buf, root_buf, string_buf
-        out.flush()
-        out.seek(128)
-        checksum = _checksum_file(out)
-        header = _HEADER.pack(b"HEAPGRPH", 2, 128, n, e, len(string_list), nodes_at, edges_at, strings_at,
-                             meta_at, len(meta_buf), length, checksum)
-        header += _TWO_U64.pack(r, roots_at) + bytes(16)
-        out.seek(0)
-        out.write(header)
-
-
-def _has_surrogates(s):
-    try:
-        s.encode("utf-8")
-        return False
-    except UnicodeEncodeError:
-        return True
-
-
-def _checksum_file(f, chunk=1 << 22):
-    """_checksum of the rest of an open file, read in chunks (a multiple of 8 bytes)."""
-    h = 0xCBF29CE484222325
-    prime = 0x100000001B3
-    mask = 0xFFFFFFFFFFFFFFFF
-    while True:
-        data = f.read(chunk)
-        if not data:
-            break
-        pad = (-len(data)) % 8
-        if pad:
-            data += bytes(pad)
-        for w in memoryview(data).cast("Q"):
-            h = ((h ^ w) * prime) & mask
-    return h ^ (h >> 29)
-
-
 def _checksum(parts):
-    """FNV-1a over 64-bit little-endian words of everything after the header, then h ^ (h >> 29)."""
+    """FNV-1a over 64-bit little-endian words of everything after the header, then h ^ (h >> 29):
+    the format's first checksum algorithm (header field 112 = 0), for readers of older files."""
     data = b"".join(parts)
     pad = (-len(data)) % 8
     if pad:

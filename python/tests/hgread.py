@@ -1,6 +1,7 @@
 """A small reader of .heapgraph version 2 files, for the tests (it checks the layout and checksum)."""
 import json
 import struct
+import zlib
 
 from heapgraph_dump.snapshot import _checksum
 
@@ -13,7 +14,12 @@ class Snapshot:
         (version, hsize, n, e, s, nodes_at, edges_at, strings_at, meta_at, meta_len, length, checksum,
          r, roots_at) = struct.unpack_from("<II12Q", data, 8)
         assert version == 2 and hsize == 128 and length == len(data)
-        assert checksum == _checksum([data[128:]]), "checksum"
+        (self.checksum_algorithm,) = struct.unpack_from("<I", data, 112)
+        assert data[116:128] == bytes(12), "reserved header bytes"
+        if self.checksum_algorithm == 1:
+            assert checksum == zlib.crc32(data[128:]), "checksum (CRC-32)"
+        else:
+            assert self.checksum_algorithm == 0 and checksum == _checksum([data[128:]]), "checksum (FNV-1a)"
         self.strings = []
         at = strings_at
         for _ in range(s):

@@ -248,3 +248,48 @@ def test_a_dump_leaves_the_heap_as_it_found_it(python, tmp_path):
     dicts = [sum(1 for n in Snapshot(out + suffix).nodes if n["type"] == "dict") for suffix in (".1", ".2")]
     assert dicts[0] == dicts[1]
     _exact_counts(out + ".2")
+
+
+def test_held_from_c_is_count_minus_references_found(python, tmp_path):
+    # External counts are the interpreter's count less every reference the snapshot has:
+    # not inflated by the dumper's own frames and tables, by code objects' fields (which
+    # gc.get_referents does not report), by class names, or by immortal and cached objects.
+    out = str(tmp_path / "held.heapgraph")
+    result = run_program(python, "held_from_c.py", out)
+    assert result.returncode == 0, result.stderr
+    snap = _exact_counts(out)
+    held_roots = {o: name for o, name, cat in snap.roots if cat == 3}
+
+    def only(type_name, label=None):
+        found = [i for i, n in enumerate(snap.nodes)
+                 if n["type"] == type_name and (label is None or n["label"] == label)]
+        assert len(found) == 1, (type_name, label, found)
+        return found[0]
+
+    held = only("__main__.Held")
+    assert snap.nodes[held]["external"] == 1
+    assert held_roots[held] == "held from C (1)"
+    for plain in [i for i, n in enumerate(snap.nodes) if n["type"] == "__main__.Plain"]:
+        assert snap.nodes[plain]["external"] == 0 and plain not in held_roots
+    # The classes, the function, its code and its name: referenced only from the heap.
+    init = only("function", "Plain.__init__")
+    init_code = [e[0] for e in snap.out_edges(init) if snap.edge_name(e) == "__code__"]
+    assert len(init_code) == 1
+    for node in (only("type", "Plain"), only("type", "Held"), only("function", "keeper"), only("code", "keeper"),
+                 init, init_code[0]):
+        assert snap.nodes[node]["external"] == 0, snap.nodes[node]
+    # The dumper's own functions and code, which its running frames hold, are not "held from C".
+    for name in ("dump", "_dump", "_Dump.write", "write"):
+        for i, n in enumerate(snap.nodes):
+            if n["type"] in ("function", "code") and n["label"] == name:
+                assert n["external"] == 0, n
+    # Interpreter singletons: immortal (flag 128), never held from C.
+    for type_name, label in (("NoneType", "None"), ("int", "1"), ("bool", "True")):
+        matches = [i for i, n in enumerate(snap.nodes) if n["type"] == type_name and n["label"] == label]
+        assert matches, (type_name, label)
+        for i in matches:
+            assert snap.nodes[i]["flags"] & 128 and snap.nodes[i]["external"] == 0
+    # Code objects held from C are only those the interpreter is running (the program's
+    # frames that called dump; its stack holds them), not every function's as before.
+    code_held = [snap.nodes[o]["label"] for o in held_roots if snap.nodes[o]["type"] == "code"]
+    assert set(code_held) <= {"<module>", "counted_dump"}, code_held

@@ -3,6 +3,8 @@ import os
 
 import pytest
 
+from hgread import Snapshot
+
 try:
     import importlib.metadata as _metadata
 except ImportError:  # 3.7
@@ -24,6 +26,7 @@ pytestmark = pytest.mark.skipif(not _installed(), reason="heapgraph_dump is not 
                                                          "(scripts/test-python installs it)")
 
 SUITE = '''
+import _testcapi
 import gc
 import pytest
 
@@ -69,6 +72,22 @@ def test_grows_once():
     if not GROWING:
         GROWING.append([0])
 
+class Legacy:
+    pass
+
+# tp_del: a legacy finalizer; a cycle of these is uncollectable (it stays in gc.garbage).
+Legacy = _testcapi.with_tp_del(Legacy)
+
+@pytest.mark.no_leaks
+def test_uncollectable():
+    a = Legacy()
+    b = Legacy()
+    a.peer = b
+    b.peer = a
+    c = {"name": "c"}
+    d = [c]
+    c["d"] = d
+
 @pytest.mark.no_leaks
 def test_collector_runs_inside():
     # A collection during the body must not change the verdict.
@@ -84,21 +103,33 @@ def test_markers_and_verdicts(pytester, tmp_path):
     artifacts = tmp_path / "artifacts"
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "--heapgraph", "--heapgraph-dir", str(artifacts))
     outcomes = result.parseoutcomes()
-    assert outcomes.get("failed") == 4 and outcomes.get("passed") == 3, result.stdout.str()
+    assert outcomes.get("failed") == 5 and outcomes.get("passed") == 3, result.stdout.str()
     text = result.stdout.str()
     result.stdout.fnmatch_lines(["*FAILED test_suite.py::test_cycle_garbage*"])
     assert "new cyclic garbage: 2 objects (dict 1, list 1)" in text
     assert "cycle: dict → list → dict" in text or "cycle: list → dict → list" in text
     assert "still alive: 1 new objects of test_suite.Session" in text
-    assert "Root: module global test_suite.SESSIONS" in text
+    # The trace is heapgraph's (backrefs): from a named root, with the edges' labels.
+    assert "\n".join(["│ Root: module global test_suite.SESSIONS", "│", "├─ list instance", "│    ↓ list[0]",
+                      "╰→ test_suite.Session instance"]) in text, text
     assert "grew at every one of 4 runs: list " in text
     assert "PluggyTeardownRaisedWarning" not in text
     for name in ("test_clean", "test_session_freed", "test_grows_once"):
         assert "FAILED test_suite.py::%s " % name not in text
     assert "FAILED test_suite.py::test_collector_runs_inside" in text
+    # Uncollectable objects apart from ordinary cyclic garbage, in the verdict ...
+    assert "new uncollectable objects: 2 (test_suite.Legacy 2)" in text
+    uncollectable_verdict = text[text.index("_ test_uncollectable _"):]
+    assert "new cyclic garbage: 2 objects (dict 1, list 1)" in uncollectable_verdict
     saved = sorted(os.listdir(str(artifacts)))
     assert "test_suite.py_test_cycle_garbage.heapgraph" in saved
     assert "test_suite.py_test_cycle_garbage.txt" in saved
+    # ... and in the snapshot's flags: only the uncollectable ones are in gc.garbage (16).
+    snap = Snapshot(str(artifacts / "test_suite.py_test_uncollectable.heapgraph"))
+    flagged = [n["type"] for n in snap.nodes if n["flags"] & 16]
+    assert flagged == ["test_suite.Legacy"] * 2, flagged
+    garbage = Snapshot(str(artifacts / "test_suite.py_test_cycle_garbage.heapgraph"))
+    assert not [n for n in garbage.nodes if n["flags"] & 16]
 
 
 def test_without_option_only_marked_tests_are_checked(pytester):

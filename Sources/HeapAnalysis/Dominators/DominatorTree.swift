@@ -10,6 +10,12 @@ import HeapGraphModel
 /// order, and the search goes on from it. So the first node of an unreachable ring (by
 /// ordinal) dominates the rest of it, and the ring's retained size is that node's.
 ///
+/// A graph read from a V8 heap snapshot follows DevTools' rules instead
+/// (``RetentionRules/devTools``): the tree hangs from the synthetic root over DevTools'
+/// essential edges, nodes with no essential retainer hang from the root with what they reach,
+/// and the sizes summed are DevTools' shallow sizes; retained sizes are then the ones the
+/// Memory panel shows.
+///
 /// Algorithm: Cooper, Harvey and Kennedy's "A Simple, Fast Dominance Algorithm" (2001),
 /// iterated over reverse postorder until nothing changes, with the depth-first search on an
 /// explicit stack. On heap graphs, which are nearly trees, it settles in two or three
@@ -26,63 +32,142 @@ public struct DominatorTree: Sendable {
     /// Whether a root reaches the node over strong edges (found before the searches from
     /// unvisited nodes began).
     private let reachable: [Bool]
+    /// The shallow sizes the tree summed, when they are not the graph's (DevTools' rules).
+    private let shallow: [Int]?
+    /// The rules the tree was built by.
+    public let rules: RetentionRules
     /// Nodes in reverse postorder of the search (a dominator comes before what it dominates).
     let reversePostorder: [Int32]
 
     /// - Complexity: O((nodes + edges) × passes) time; about 40 bytes per node and 8 per
     ///   strong edge while building, 13 per node kept.
     public init(graph: HeapSnapshot) {
-        self.init(graph: graph, strong: StrongEdges(graph: graph))
+        self.init(graph: graph, rules: RetentionRules(for: graph))
     }
 
+    /// The tree by the given rules (``RetentionRules/init(for:)`` picks them by source).
+    /// - Complexity: as ``init(graph:)``; DevTools' rules add a pass for the page-owned
+    ///   nodes and one for the shallow sizes: about 15 bytes per node more while building,
+    ///   8 of them (the shallow sizes) kept.
+    public init(graph: HeapSnapshot, rules: RetentionRules) {
+        switch rules {
+        case .heapGraph: self.init(heapGraph: graph, strong: StrongEdges(graph: graph))
+        case .devTools: self.init(devToolsGraph: graph)
+        }
+    }
+
+    /// The tree by HeapGraph's rules over the given strong edges, or by DevTools' rules for
+    /// a V8 graph (which counts its own edges, not `strong`).
     init(graph: HeapSnapshot, strong: StrongEdges) {
+        if RetentionRules(for: graph) == .devTools {
+            self.init(devToolsGraph: graph)
+        } else {
+            self.init(heapGraph: graph, strong: strong)
+        }
+    }
+
+    private init(idoms: [Int32], retained: [Int], order: [Int32], shallow: [Int]?, rules: RetentionRules, reachable: [Bool]) {
+        self.idoms = idoms
+        self.reachable = reachable
+        self.retained = retained
+        self.reversePostorder = order.reversed()
+        self.shallow = shallow
+        self.rules = rules
+    }
+
+    /// HeapGraph's tree (``RetentionRules/heapGraph``) over the given strong edges.
+    private init(heapGraph graph: HeapSnapshot, strong: StrongEdges) {
         let count = graph.nodeCount
         // 1. Depth-first search from the super-root, numbering nodes in postorder. The
         //    super-root's children are the roots, then each node still unvisited.
-        var postorder = [Int32](repeating: -1, count: count)   // node → postorder number
-        var order: [Int32] = []                                 // postorder number → node
-        order.reserveCapacity(count)
-        var entered = [Bool](repeating: false, count: count)
+        var numbering = PostorderNumbering(count: count)
         var fromSuperRoot = [Bool](repeating: false, count: count)
-        var stack: [(node: Int32, cursor: UInt32)] = []
-        func search(from start: Int) {
-            entered[start] = true
-            fromSuperRoot[start] = true
-            stack.append((Int32(start), strong.start[start]))
-            while let top = stack.last {
-                let node = Int(top.node)
-                if top.cursor < strong.start[node + 1] {
-                    stack[stack.count - 1].cursor += 1
-                    let target = Int(strong.targets[Int(top.cursor)])
-                    if !entered[target] {
-                        entered[target] = true
-                        stack.append((Int32(target), strong.start[target]))
-                    }
-                } else {
-                    stack.removeLast()
-                    postorder[node] = Int32(order.count)
-                    order.append(Int32(node))
-                }
-            }
-        }
         // Every root hangs from the super-root, even one found first from another root.
         for node in 0..<count where graph.isRoot(node) { fromSuperRoot[node] = true }
-        for node in 0..<count where graph.isRoot(node) && !entered[node] { search(from: node) }
-        let reachable = entered
-        for node in 0..<count where !entered[node] { search(from: node) }
+        for node in 0..<count where graph.isRoot(node) && !numbering.isEntered(node) {
+            numbering.search(from: node, over: strong)
+        }
+        let reachable = numbering.entered
+        for node in 0..<count where !numbering.isEntered(node) {
+            fromSuperRoot[node] = true
+            numbering.search(from: node, over: strong)
+        }
+        let solved = Self.solve(numbering: numbering, reverse: strong.reversed(), size: graph.shallowSize(of:)) { node in
+            fromSuperRoot[node] ? .superRoot : nil
+        }
+        self.init(idoms: solved.idoms, retained: solved.retained, order: numbering.order, shallow: nil, rules: .heapGraph,
+                  reachable: reachable)
+    }
+
+    /// DevTools' tree (``RetentionRules/devTools``). Its Lengauer–Tarjan search starts at
+    /// the root, then starts again from each node with no essential retainer, as if the root
+    /// had one more edge to it; what is still unvisited (rings that hold only each other)
+    /// hangs from the root one node at a time, its own edges unused. The same graph —
+    /// essential edges, those extra root edges, minus the edges out of the nodes hung one
+    /// at a time — goes through Cooper–Harvey–Kennedy here, which gives the same tree:
+    /// a node's dominators do not depend on the algorithm.
+    init(devToolsGraph graph: HeapSnapshot) {
+        var heap = DevToolsHeap(graph: graph)
+        let essential = StrongEdges(devToolsEssentialEdgesOf: &heap)
+        let count = graph.nodeCount
+        var numbering = PostorderNumbering(count: count)
+        var fromRoot = [Bool](repeating: false, count: count)   // an extra edge from the root
+        var alone = [Bool](repeating: false, count: count)      // hung one by one
+        var reachable = [Bool](repeating: false, count: count)  // from the root over essential edges
+        let reverse = essential.reversed()
+        if count > 0 {
+            // The root stays open (its postorder number last) while the rest hangs from it.
+            numbering.search(from: heap.root, over: essential, keepingStartOpen: true)
+            reachable = numbering.entered
+            for node in 0..<count where !numbering.isEntered(node) && reverse.start[node] == reverse.start[node + 1] {
+                fromRoot[node] = true
+                numbering.search(from: node, over: essential)
+            }
+            for node in 0..<count where !numbering.isEntered(node) {
+                fromRoot[node] = true
+                alone[node] = true
+                numbering.enterLeaf(node)
+            }
+            numbering.finish(heap.root)
+        }
+        let sizes = heap.shallowSizes()
+        let root = heap.root
+        let solved = Self.solve(numbering: numbering, reverse: reverse, size: { sizes[$0] }, ignoringSources: alone) { node in
+            if node == root { return .superRoot }
+            return fromRoot[node] ? .node(root) : nil
+        }
+        self.init(idoms: solved.idoms, retained: solved.retained, order: numbering.order, shallow: sizes, rules: .devTools,
+                  reachable: reachable)
+    }
+
+    /// An extra predecessor a node has beside its edges.
+    enum ExtraPredecessor { case superRoot, node(Int) }
+
+    /// Steps 2 to 4, for any numbering: predecessors, Cooper–Harvey–Kennedy, retained sizes.
+    /// `reverse` is the edges reversed (each node's predecessors); `ignoringSources` marks
+    /// nodes whose edges do not count as anyone's predecessors.
+    static func solve(numbering: PostorderNumbering, reverse: StrongEdges, size: (Int) -> Int, ignoringSources ignored: [Bool] = [],
+                      extra: (Int) -> ExtraPredecessor?) -> (idoms: [Int32], retained: [Int]) {
+        let count = numbering.order.count
+        let order = numbering.order, postorder = numbering.postorder
         let superRoot = Int32(count)      // its postorder number: it finishes last
 
         // 2. Predecessors in postorder numbers, so the passes below read flat arrays.
-        let reverse = strong.reversed()
         var predecessorStart = [UInt32](repeating: 0, count: count + 1)
         var predecessors: [Int32] = []
         predecessors.reserveCapacity(reverse.targets.count + count)
         for number in 0..<count {
             predecessorStart[number] = UInt32(predecessors.count)
             let node = Int(order[number])
-            if fromSuperRoot[node] { predecessors.append(superRoot) }
+            switch extra(node) {
+            case .superRoot: predecessors.append(superRoot)
+            case .node(let other): predecessors.append(postorder[other])
+            case nil: break
+            }
             for index in Int(reverse.start[node])..<Int(reverse.start[node + 1]) {
-                predecessors.append(postorder[Int(reverse.targets[index])])
+                let source = Int(reverse.targets[index])
+                if !ignored.isEmpty && ignored[source] { continue }
+                predecessors.append(postorder[source])
             }
         }
         predecessorStart[count] = UInt32(predecessors.count)
@@ -119,7 +204,7 @@ public struct DominatorTree: Sendable {
         //    postorder adds each node's total into its dominator's.
         var retainedByNumber = [Int](repeating: 0, count: count + 1)
         for number in 0..<count {
-            retainedByNumber[number] += graph.shallowSize(of: Int(order[number]))
+            retainedByNumber[number] += size(Int(order[number]))
             retainedByNumber[Int(idom[number])] += retainedByNumber[number]
         }
         var idoms = [Int32](repeating: -1, count: count)
@@ -130,10 +215,7 @@ public struct DominatorTree: Sendable {
             idoms[node] = dominator == superRoot ? -1 : order[Int(dominator)]
             retained[node] = retainedByNumber[number]
         }
-        self.idoms = idoms
-        self.retained = retained
-        self.reachable = reachable
-        self.reversePostorder = order.reversed()
+        return (idoms, retained)
     }
 
     /// The node's immediate dominator, or nil when it is the virtual super-root (the node is
@@ -147,6 +229,12 @@ public struct DominatorTree: Sendable {
 
     /// Shallow size of the node and of everything it dominates.
     public func retainedSize(of node: Int) -> Int { retained[node] }
+
+    /// The node's shallow size as the tree counted it: the graph's, or by DevTools' rules
+    /// DevTools' (with the `hidden` and `array` nodes it alone owns).
+    public func shallowSize(of node: Int, in graph: HeapSnapshot) -> Int {
+        shallow?[node] ?? graph.shallowSize(of: node)
+    }
 
     /// The nodes with the largest retained sizes, largest first (ties by ordinal); the
     /// super-root is not a node and is never listed.

@@ -38,14 +38,14 @@ public struct RetainedByType: Sendable {
         for node in 0..<graph.nodeCount {
             guard tree.isReachable(node) else {
                 unreachableObjects += 1
-                unreachableBytes += graph.shallowSize(of: node)
+                unreachableBytes += tree.shallowSize(of: node, in: graph)
                 continue
             }
             guard tree.immediateDominator(of: node) == nil else { continue }
             let index = graph.typeIndex(of: node)
             var row = byIndex[index] ?? Row(type: graph.typeName(of: node), objects: 0, shallowBytes: 0, retainedBytes: 0)
             row.objects += 1
-            row.shallowBytes += graph.shallowSize(of: node)
+            row.shallowBytes += tree.shallowSize(of: node, in: graph)
             row.retainedBytes += tree.retainedSize(of: node)
             byIndex[index] = row
         }

@@ -34,10 +34,14 @@ public struct LeakGroup: Sendable {
     /// For a cycle: the reference in ``exampleCycle`` that closes it (`app.Socket.connection`),
     /// LeakCanary's suspect reference.
     public var suspectReference: String?
+    /// Where the example object was allocated ("leaky.py:12"), when the snapshot recorded
+    /// it (``SnapshotMetadata/allocationSite(of:)``).
+    public var allocationSite: String?
 
     public init(category: LeakCategory, fingerprint: String, count: Int, types: [String], bytes: Int,
                 retainedBytes: Int, exampleCycle: String? = nil, trace: LeakTrace? = nil,
-                exampleNodes: [Int] = [], description: String? = nil, note: String? = nil) {
+                exampleNodes: [Int] = [], description: String? = nil, note: String? = nil,
+                allocationSite: String? = nil) {
         self.category = category
         self.fingerprint = fingerprint
         self.count = count
@@ -49,6 +53,7 @@ public struct LeakGroup: Sendable {
         self.exampleNodes = exampleNodes
         self.description = description
         self.note = note
+        self.allocationSite = allocationSite
     }
 }
 

@@ -79,6 +79,7 @@ extension LeakReport {
             ("note", .optional(group.note)),
             ("alsoFits", .array(group.alsoFits.map { .string($0.rawValue) })),
             ("suspect", suspectJSON(for: group)),
+            ("allocationSite", .optional(group.allocationSite)),
         ])
     }
 

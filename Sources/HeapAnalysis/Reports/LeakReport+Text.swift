@@ -14,7 +14,8 @@ extension LeakReport {
     ///
     /// `failingOn` names the categories that fail the gate; a category with findings that
     /// is not among them says it is tolerated. Known leaks and stale known-leak entries come
-    /// last. `groupLimit` shows at most that many groups per category (the largest first,
+    /// last. A group whose example object has a recorded allocation site adds
+    /// `allocated at FILE:LINE`. `groupLimit` shows at most that many groups per category (the largest first,
     /// as they are ordered) and counts the rest in one line; nil shows them all.
     public func text(colors: Bool = false, failingOn: Set<LeakCategory> = Set(LeakCategory.allCases),
                      groupLimit: Int? = nil) -> String {
@@ -42,6 +43,7 @@ extension LeakReport {
                 }
                 if let description = group.description { lines.append("    description: \(description)") }
                 if let note = group.note { lines.append("    \(note)") }
+                if let site = group.allocationSite { lines.append("    allocated at \(site)") }
                 if let cycle = group.exampleCycle {
                     lines.append("    cycle: \(cycle)")
                     // LeakCanary's underline under the reference that closes the cycle.

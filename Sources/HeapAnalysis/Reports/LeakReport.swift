@@ -174,10 +174,21 @@ public struct LeakReport: Sendable {
             // The example reads `A.x → B.y → A`: the last reference closes the cycle.
             let pieces = example.map { $0.text.split(separator: " → ", omittingEmptySubsequences: false).map(String.init) } ?? []
             if pieces.count >= 2 { group.suspectReference = pieces[pieces.count - 2] }
+            group.allocationSite = allocationSite(graph: graph, nodes: leak.members)
             group.addExample(id: graph.id(of: leak.members[0]))
             groups.append(group)
         }
         return (groups, groupOfLeak)
+    }
+
+    /// The recorded allocation site of the first of `nodes` that has one (the example
+    /// object of a group); nil when the snapshot recorded none.
+    static func allocationSite(graph: HeapSnapshot, nodes: some Sequence<Int>) -> String? {
+        guard !graph.metadata.allocationSiteIndexes.isEmpty else { return nil }
+        for node in nodes {
+            if let site = graph.metadata.allocationSite(of: graph.id(of: node)) { return site }
+        }
+        return nil
     }
 
     /// At most this many nodes of an example leak are listed (a ring can be huge).
@@ -213,6 +224,7 @@ public struct LeakReport: Sendable {
                                   exampleNodes: trace?.steps.map(\.node) ?? [node],
                                   description: graph.metadata.watched?[graph.id(of: node)])
             group.alsoFits = others
+            group.allocationSite = allocationSite(graph: graph, nodes: [node])
             group.addExample(id: graph.id(of: node))
             groups.append(group)
         }
@@ -305,6 +317,7 @@ public struct LeakReport: Sendable {
                 let others = LeakCategory.allCases.filter { claimers[row.name]?.contains($0) == true }.map(\.rawValue)
                 group.note = (group.note ?? "") + "; \(taken.count) more new counted under \(others.joined(separator: ", "))"
             }
+            group.allocationSite = allocationSite(graph: graph, nodes: examples)
             group.exampleIDs = Array((newNodes[row.name] ?? []).prefix(LeakGroup.exampleIDLimit).map(graph.id(of:)))
             return group
         }

@@ -13,6 +13,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
                                            size: container ? size &+ Layout.gcHeadSize : size)
         }
         if container {
+            if _slowPath(pointee.allocationSites.hasEntries) { pointee.allocationSites.forget(object) }
             pointee.allocator.deallocate(object - Layout.gcHeadSize, size: size &+ Layout.gcHeadSize, contents: .container)
         } else {
             pointee.allocator.deallocate(object, size: size, contents: .atom)

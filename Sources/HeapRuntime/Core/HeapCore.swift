@@ -66,6 +66,9 @@ struct HeapCore {
     /// Count of live objects by kind, for quick totals and teardown checks.
     @usableFromInline var liveObjects = 0
 
+    /// Where containers were allocated, when the host records it (Heap+AllocationSites.swift).
+    @usableFromInline var allocationSites = AllocationSiteTable()
+
     init() {
         builtinTypes = .allocate(capacity: 16)
         generationHeads = .allocate(capacity: 4)
@@ -273,6 +276,7 @@ extension UnsafeMutablePointer where Pointee == HeapCore {
         object.setGCPreviousRaw(0)
         pointee.liveObjects &+= 1
         if track { pointee.link(object, into: pointee.generationHeads[0]) }
+        if _slowPath(pointee.allocationSites.current != 0) { pointee.allocationSites.record(object) }
         return object
     }
 

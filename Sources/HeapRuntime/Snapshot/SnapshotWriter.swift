@@ -68,6 +68,18 @@ extension Heap {
         }
     }
 
+    /// `,"allocationSites":{"sites":[NAME…],"objects":[ID,SITE,ID,SITE…]}` when some live
+    /// object has a recorded site (SITE indexes `sites`), else nothing.
+    func allocationSitesJSON() -> String {
+        let table = core.pointee.allocationSites
+        guard !table.sites.isEmpty else { return "" }
+        let names = table.names.dropFirst().map { JSONText.quoted($0) }.joined(separator: ",")
+        var objects = table.sites.map { (id: core.snapshotSerial(of: $0.key), site: $0.value - 1) }
+        objects.sort { $0.id < $1.id }
+        let pairs = objects.map { "\($0.id),\($0.site)" }.joined(separator: ",")
+        return ",\"allocationSites\":{\"sites\":[\(names)],\"objects\":[\(pairs)]}"
+    }
+
     func snapshotMetadataJSON(tag: String, objects: Int, edges: Int, thresholds: (Int, Int, Int), counts: (Int, Int, Int),
                               generations: [GenerationStats], allocator: AllocatorStats) -> String {
         var spec = timespec()
@@ -99,7 +111,7 @@ extension Heap {
         "arenasHighWater":\(allocator.arenasHighWater),"arenasCurrent":\(allocator.arenasCurrent),\
         "blocksInUse":\(allocator.blocksInUse),"bytesInAllocatedBlocks":\(allocator.bytesInAllocatedBlocks),\
         "largeBlocks":\(allocator.largeBlocks),"largeBytes":\(allocator.largeBytes)},\
-        "watched":[\(watched.joined(separator: ","))]\(garbage)\(origin)}
+        "watched":[\(watched.joined(separator: ","))]\(garbage)\(origin)\(allocationSitesJSON())}
         """
     }
 }

@@ -7,6 +7,8 @@ final class CodeObject {
     var qualifiedName: String
     let filename: String
     let firstLine: Int
+    /// The heap's allocation site of each line run while sites are recorded ("file:line").
+    var allocationSites: [Int: AllocationSite] = [:]
     let scope: Scope
     let parameterNames: [String]
     let hasVarArgs: Bool

@@ -61,8 +61,12 @@ public final class Interpreter {
     public var snapshotPath: String?
     /// Line profiles of the functions memory_profiler is running, by code.
     var profiles: [ObjectIdentifier: LineProfile] = [:]
-    /// Whether any line profile is active (checked before every statement).
+    /// Whether any line profile is active or sites are recorded (checked before every
+    /// statement).
     var tracing = false
+    /// Whether containers remember the line that allocated them (with `--snapshot`), so
+    /// leak reports on the snapshot name it.
+    var recordingSites = false
     /// `sys.argv`.
     public var arguments: [String] = []
 
@@ -129,6 +133,8 @@ public final class Interpreter {
             reportSyntaxError(error, filename: filename)
             return 1
         }
+        recordingSites = snapshotPath != nil
+        tracing = tracing || recordingSites
         let globals = heap.dict().unmanaged()
         mainGlobals = globals
         _ = try? heap.setItem(name("__name__"), to: name("__main__"), in: globals)

@@ -42,9 +42,23 @@ extension Interpreter {
         return stats.bytesInAllocatedBlocks + stats.largeBytes
     }
 
-    /// A statement of a frame is about to run (memory_profiler's "line" event).
+    /// A statement of a frame is about to run (memory_profiler's "line" event); when sites
+    /// are recorded, what it allocates is charged to its line.
     func traceLine(_ frame: Frame, _ line: Int) {
-        profiles[ObjectIdentifier(frame.code)]?.line(line, memory: heapBytes)
+        if recordingSites { setAllocationSite(frame.code, line) }
+        if !profiles.isEmpty { profiles[ObjectIdentifier(frame.code)]?.line(line, memory: heapBytes) }
+    }
+
+    /// Makes `file:line` the heap's current allocation site (one dictionary look-up once
+    /// the line has run before).
+    func setAllocationSite(_ code: CodeObject, _ line: Int) {
+        if let site = code.allocationSites[line] {
+            heap.currentAllocationSite = site
+            return
+        }
+        let site = heap.allocationSite(named: "\(code.filename):\(line)")
+        code.allocationSites[line] = site
+        heap.currentAllocationSite = site
     }
 
     /// `memory_profiler`: the `profile` decorator.
@@ -85,7 +99,7 @@ extension Interpreter {
             interp.tracing = true
             defer {
                 interp.profiles[key] = outer
-                interp.tracing = !interp.profiles.isEmpty
+                interp.tracing = !interp.profiles.isEmpty || interp.recordingSites
                 interp.stdout.write(interp.profileTable(profile, precision: precision))
             }
             return try interp.call(function, Array(args.dropFirst()), kwargs)

@@ -44,7 +44,8 @@ struct BackrefsCommand: ParsableCommand {
         abstract: "Why an object is alive: the shortest strong path from a root, and a back-reference picture.",
         discussion: """
             Prints the path as a leak trace: each object, then the reference followed to the \
-            next. Weak references are never followed. With -o, draws objgraph's show_backrefs \
+            next. Weak references are never followed. In a V8 .heapsnapshot the path is the \
+            one DevTools' distances give, from the synthetic root (docs/v8.md). With -o, draws objgraph's show_backrefs \
             (.svg, .png, .pdf or .dot).
 
             Example:
@@ -68,6 +69,19 @@ struct BackrefsCommand: ParsableCommand {
         try pictureFile?.output.refuseOverwriting([source])
         let graph = try source.load(quiet: common.quiet)
         let node = try selection.node(in: graph, file: file.display)
+        if RetentionRules(for: graph) == .devTools {
+            // A V8 heap: the path DevTools' distances give, from the synthetic root.
+            if let trace = RootPaths(graph: graph, rules: .devTools).trace(to: node, in: graph) {
+                try writeOutput(trace.text(colors: Terminal.standardOutput.usesColor))
+            } else {
+                try writeOutput("""
+                    No strong path from the root reaches \(graph.describe(node)): only weak references \
+                    or objects the root does not reach refer to it (DevTools shows its distance as "-").
+                    """)
+            }
+            try picture.draw(into: pictureFile) { graph.showBackrefs([node], options: $0) }
+            return
+        }
         let chain = graph.findBackrefChain(to: node, maxDepth: Int.max)
         if graph.isRoot(node) || chain.count > 1 {
             try writeOutput(LeakTrace(graph: graph, path: chain).text(colors: Terminal.standardOutput.usesColor))

@@ -11,7 +11,9 @@ struct DominatorsCommand: ParsableCommand {
         discussion: """
             An object's retained size is what would be freed if it were freed: the shallow \
             sizes of the objects it dominates (every strong path from a root to them passes \
-            through it). Weak references are not followed.
+            through it). Weak references are not followed. A V8 .heapsnapshot follows \
+            Chrome DevTools' rules (docs/v8.md): its retained and shallow sizes are the ones \
+            DevTools shows, and --json gives each object's DevTools distance.
 
             --by type groups the top of the dominator tree by type (MAT's group by class): \
             200,000 sessions are one row with their total, and garbage no root reaches is one \
@@ -40,7 +42,11 @@ struct DominatorsCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    struct Row: Encodable { var id: UInt64; var type: String; var label: String; var shallowBytes: Int; var retainedBytes: Int }
+    struct Row: Encodable {
+        var id: UInt64; var type: String; var label: String; var shallowBytes: Int; var retainedBytes: Int
+        /// DevTools' distance from the root (V8 snapshots only; absent when unreachable).
+        var distance: Int?
+    }
     struct Output: Encodable { var file: String; var bytes: Int; var retainers: [Row] }
     struct TypeRow: Encodable { var type: String; var objects: Int; var shallowBytes: Int; var retainedBytes: Int }
     struct Unreachable: Encodable { var objects: Int; var bytes: Int }
@@ -59,15 +65,17 @@ struct DominatorsCommand: ParsableCommand {
     func byObject(graph: HeapSnapshot, tree: DominatorTree, total: Int) throws(CommandFailure) -> String {
         let retainers = tree.topRetainers(limit: limit.count ?? graph.nodeCount)
         if json {
+            let paths = tree.rules == .devTools ? RootPaths(graph: graph, rules: .devTools) : nil
             let rows = retainers.map {
                 Row(id: graph.id(of: $0.node), type: graph.typeName(of: $0.node), label: graph.shortLabel(of: $0.node),
-                    shallowBytes: graph.shallowSize(of: $0.node), retainedBytes: $0.retainedSize)
+                    shallowBytes: tree.shallowSize(of: $0.node, in: graph), retainedBytes: $0.retainedSize,
+                    distance: paths?.distance(to: $0.node))
             }
             return try ReportJSON.text(Output(file: file.display, bytes: total, retainers: rows))
         }
         let table = retainers.map { retainer -> [String] in
             [ReportStyle.bytes(retainer.retainedSize), percent(retainer.retainedSize, of: total),
-             ReportStyle.bytes(graph.shallowSize(of: retainer.node)), graph.describe(retainer.node)]
+             ReportStyle.bytes(tree.shallowSize(of: retainer.node, in: graph)), graph.describe(retainer.node)]
         }
         var out = "Top \(retainers.count) retainers of \(ReportStyle.bytes(total)) in \(file.display)\n"
         out += Self.table(header: ["retained", "%", "shallow", "object"], rows: table)

@@ -37,16 +37,20 @@ let repositoryRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
 /// The `minipy` that `swift build` put beside this test bundle.
-func minipyExecutable() throws -> String {
+func minipyExecutable() throws -> String { try builtExecutable("minipy") }
+
+/// An executable of this package (`minipy`, `heapgraph`) that `swift build` put beside
+/// this test bundle.
+func builtExecutable(_ name: String) throws -> String {
     var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for _ in 0..<4 {
-        let candidate = directory.appendingPathComponent("minipy").path
+        let candidate = directory.appendingPathComponent(name).path
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         directory = directory.deletingLastPathComponent()
     }
-    let fallback = repositoryRoot.appendingPathComponent(".build/debug/minipy").path
+    let fallback = repositoryRoot.appendingPathComponent(".build/debug/" + name).path
     guard FileManager.default.isExecutableFile(atPath: fallback) else {
-        throw TestError("minipy executable not found next to \(CommandLine.arguments[0])")
+        throw TestError("\(name) executable not found next to \(CommandLine.arguments[0])")
     }
     return fallback
 }
