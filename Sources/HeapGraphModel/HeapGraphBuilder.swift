@@ -12,7 +12,7 @@
 /// ```
 ///
 /// The graph is the one ``HeapSnapshot/init(contentsOf:)`` would read from the same records:
-/// ``write(to:)`` writes them through the format's `SnapshotWriter`.
+/// ``write(to:checksum:)`` writes them through the format's `SnapshotWriter`.
 public struct HeapGraphBuilder: Sendable {
     struct Node: Sendable {
         var id: UInt64

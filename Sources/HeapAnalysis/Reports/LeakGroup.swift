@@ -35,7 +35,7 @@ public struct LeakGroup: Sendable {
     /// LeakCanary's suspect reference.
     public var suspectReference: String?
     /// Where the example object was allocated ("leaky.py:12"), when the snapshot recorded
-    /// it (``SnapshotMetadata/allocationSite(of:)``).
+    /// it (`SnapshotMetadata.allocationSite(of:)`).
     public var allocationSite: String?
 
     public init(category: LeakCategory, fingerprint: String, count: Int, types: [String], bytes: Int,

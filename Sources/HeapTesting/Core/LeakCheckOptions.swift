@@ -29,8 +29,8 @@ public struct LeakCheckOptions: Sendable {
         self.failOn = failOn
     }
 
-    /// The defaults of ``LeakChecker/checkNoLeaks(in:options:name:body:)``.
+    /// The defaults of `LeakChecker/checkNoLeaks(in:options:name:body:)`.
     public static var noLeaks: LeakCheckOptions { LeakCheckOptions() }
-    /// The defaults of ``LeakChecker/checkNoGrowth(in:rounds:minimumGrowth:options:name:body:)``.
+    /// The defaults of `LeakChecker/checkNoGrowth(in:rounds:minimumGrowth:options:name:body:)`.
     public static var noGrowth: LeakCheckOptions { LeakCheckOptions(failOn: [.growth]) }
 }

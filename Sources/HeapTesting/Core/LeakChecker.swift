@@ -5,7 +5,7 @@ import HeapRuntimeSnapshot
 
 /// The core of HeapTesting, free of any test framework: runs a body against a heap, looks
 /// at what it left behind with HeapAnalysis's leak report, and returns a ``LeakVerdict``.
-/// The Swift Testing functions (``expectNoLeaks(in:options:sourceLocation:_:)``) and the
+/// The Swift Testing functions (`expectNoLeaks(in:options:sourceLocation:_:)`) and the
 /// XCTest methods (`XCTestCase.assertNoLeaks`) only turn a failing verdict into a failure.
 ///
 /// ```swift
@@ -29,7 +29,7 @@ public enum LeakChecker {
         return verdict(for: heap, options: options, name: name)
     }
 
-    /// Judges the heap as it is now, as ``checkNoLeaks(in:options:name:body:)`` does after
+    /// Judges the heap as it is now, as `checkNoLeaks(in:options:name:body:)` does after
     /// its body (LeakCanary's `assertNoLeaks()`, for heaps a test filled itself).
     public static func verdict(for heap: Heap, options: LeakCheckOptions = .noLeaks, name: String = "leak-check") -> LeakVerdict {
         collect(heap, options.collection)

@@ -6,7 +6,7 @@ import Testing
 
 /// Runs `body` against `heap`, collects, and records an issue when it left uncollectable
 /// cycles, cyclic garbage (with the collector off) or watched objects alive
-/// (``LeakChecker/checkNoLeaks(in:options:name:body:)``). The issue's comment is the
+/// (`LeakChecker/checkNoLeaks(in:options:name:body:)`). The issue's comment is the
 /// verdict's message: each failing group (category, count, fingerprint) and the leak
 /// report with its traces. Artifacts are named after the current test.
 ///
@@ -30,7 +30,7 @@ public func expectNoLeaks(in heap: Heap = Heap(), options: LeakCheckOptions = .n
 
 /// LeakCanary's repeated heap growth in Swift Testing: runs `body` once to warm up and then
 /// `rounds` times, and records an issue when some type grew by at least `minimumGrowth`
-/// objects in every round (``LeakChecker/checkNoGrowth(in:rounds:minimumGrowth:options:name:body:)``).
+/// objects in every round (`LeakChecker/checkNoGrowth(in:rounds:minimumGrowth:options:name:body:)`).
 @discardableResult
 public func expectNoHeapGrowth(in heap: Heap = Heap(), rounds: Int = 5, minimumGrowth: Int = 1,
                                options: LeakCheckOptions = .noGrowth, sourceLocation: SourceLocation = #_sourceLocation,
@@ -57,7 +57,7 @@ func currentTestName(default name: String) -> String {
     Test.current?.name ?? name
 }
 
-/// ``expectNoLeaks(in:options:sourceLocation:_:)`` for a body that awaits, run in the
+/// `expectNoLeaks(in:options:sourceLocation:_:)` for a body that awaits, run in the
 /// caller's isolation.
 @discardableResult
 nonisolated(nonsending) public func expectNoLeaks(

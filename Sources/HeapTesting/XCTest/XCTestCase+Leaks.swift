@@ -7,7 +7,7 @@ import XCTest
 extension XCTestCase {
     /// Runs `body` against `heap`, collects, and fails the test (`XCTFail`) when it left
     /// uncollectable cycles, cyclic garbage (with the collector off) or watched objects
-    /// alive (``LeakChecker/checkNoLeaks(in:options:name:body:)``). The failure's message
+    /// alive (`LeakChecker/checkNoLeaks(in:options:name:body:)`). The failure's message
     /// is the verdict's: each failing group (category, count, fingerprint) and the leak
     /// report with its traces. Artifacts are named after the test (`name`).
     ///
@@ -31,7 +31,7 @@ extension XCTestCase {
     /// LeakCanary's repeated heap growth in XCTest: runs `body` once to warm up and then
     /// `rounds` times, and fails the test when some type grew by at least `minimumGrowth`
     /// objects in every round
-    /// (``LeakChecker/checkNoGrowth(in:rounds:minimumGrowth:options:name:body:)``).
+    /// (`LeakChecker/checkNoGrowth(in:rounds:minimumGrowth:options:name:body:)`).
     @discardableResult
     public func assertNoHeapGrowth(in heap: Heap = Heap(), rounds: Int = 5, minimumGrowth: Int = 1,
                                    options: LeakCheckOptions = .noGrowth,
