@@ -22,7 +22,7 @@ struct AllocationSiteTests {
         #expect(heap.allocationSite(of: dict) == "a.py:4")
         #expect(heap.allocationSite(of: after) == nil)
         #expect(heap.allocationSitesByObjectID() == [
-            UInt64(UInt(bitPattern: list.ref.id)): "a.py:3", UInt64(UInt(bitPattern: dict.ref.id)): "a.py:4",
+            heap.snapshotID(of: list): "a.py:3", heap.snapshotID(of: dict): "a.py:4",
         ])
     }
 

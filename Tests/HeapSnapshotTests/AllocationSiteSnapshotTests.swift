@@ -22,7 +22,7 @@ import HeapRuntimeSnapshot
         let path = temporaryPath("sites-\(UInt.random(in: 0...UInt.max)).heapgraph")
         try heap.writeSnapshot(to: path)
         let graph = try HeapSnapshot(contentsOf: path)
-        let ids = objects.map { UInt64(UInt(bitPattern: $0.id)) }
+        let ids = objects.map { heap.snapshotID(of: $0) }
         #expect(ids.map { graph.metadata.allocationSite(of: $0) } == ["m.py:7", "m.py:8 \"quoted\"", nil])
         #expect(graph.metadata.allocationSiteIndexes.count == 2)
     }
@@ -30,7 +30,7 @@ import HeapRuntimeSnapshot
     @Test func liveGraphCarriesSites() throws {
         let (heap, objects) = try heapWithSites()
         let graph = HeapSnapshot(heap: heap)
-        let ids = objects.map { UInt64(UInt(bitPattern: $0.id)) }
+        let ids = objects.map { heap.snapshotID(of: $0) }
         #expect(ids.map { graph.metadata.allocationSite(of: $0) } == ["m.py:7", "m.py:8 \"quoted\"", nil])
     }
 
