@@ -12,7 +12,8 @@
 // Exit status: 0 done; 3 chromium is absent or its frontend could not be fetched (callers
 // skip); 64 usage.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
+import { tmpdir as systemTemporaryDirectory } from 'node:os';
 import { dirname, join, posix } from 'node:path';
 
 const workdir = process.argv[2];
@@ -44,9 +45,13 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const chromium = findChromium();
 if (!chromium) skip('chromium is not on PATH');
+// Chromium's own TMPDIR: a directory of ours, with a short path (its singleton socket lives
+// there, and a Unix socket path has at most 107 bytes), removed when this script ends.
+const tmpdir = mkdtempSync(join(systemTemporaryDirectory(), 'c.'));
+process.on('exit', () => rmSync(tmpdir, { recursive: true, force: true }));
 let version = 'unknown';
 try {
-  version = execFileSync(chromium, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  version = execFileSync(chromium, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], env: { ...process.env, TMPDIR: tmpdir } }).trim();
 } catch { /* the version is only reported */ }
 
 const profile = join(workdir, 'profile');
@@ -56,7 +61,8 @@ const args = ['--headless=new', '--disable-gpu', '--no-first-run', '--disable-ex
 if (process.getuid?.() === 0) args.unshift('--no-sandbox');
 browser = spawn(chromium, args, {
   stdio: 'ignore',
-  env: { ...process.env, HOME: workdir, XDG_CONFIG_HOME: join(workdir, 'config'), XDG_CACHE_HOME: join(workdir, 'cache') },
+  // TMPDIR too: chromium makes org.chromium.Chromium.* there and may leave them behind.
+  env: { ...process.env, HOME: workdir, TMPDIR: tmpdir, XDG_CONFIG_HOME: join(workdir, 'config'), XDG_CACHE_HOME: join(workdir, 'cache') },
 });
 browser.on('exit', () => { exited = true; });
 
@@ -106,5 +112,9 @@ try {
   const result = await fetchAll();
   console.log(JSON.stringify(result));
 } finally {
-  if (!exited) browser.kill('SIGTERM');
+  if (!exited) {
+    browser.kill('SIGTERM');
+    // Wait for it to go before its TMPDIR is removed (at most 5 s).
+    await new Promise((resolve) => { browser.once('exit', resolve); setTimeout(resolve, 5000); });
+  }
 }

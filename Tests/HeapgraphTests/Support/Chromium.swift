@@ -24,6 +24,10 @@ enum Chromium {
         environment["HOME"] = directory
         environment["XDG_CONFIG_HOME"] = directory + "/config"
         environment["XDG_CACHE_HOME"] = directory + "/cache"
+        // Chromium makes org.chromium.Chromium.* in TMPDIR and may leave them: keep them here.
+        let scratch = directory + "/tmp"
+        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        environment["TMPDIR"] = scratch
         process.environment = environment
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
