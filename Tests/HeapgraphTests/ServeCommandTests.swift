@@ -34,6 +34,9 @@ struct ServeCommandTests {
         #expect(sessionPage.status == 200)
         #expect(sessionPage.body.contains("Retained size"))
         #expect(sessionPage.body.contains("Path from a root"))
+        // The path ends Holder, then its .session reference, then the Session itself.
+        let pathEnd = try #require(sessionPage.body.range(of: "<code>.session</code> ↓</li>\n<li><a class=\"object\" href=\"/snapshots/1/objects/\(sessionID)\""))
+        #expect(sessionPage.body[..<pathEnd.lowerBound].hasSuffix("</a> ") && sessionPage.body[..<pathEnd.lowerBound].contains("app.Holder @"))
         let referrers = try #require(sessionPage.body.components(separatedBy: "<table class=\"referrers\">").dropFirst().first)
         let listenerRow = try #require(referrers.split(separator: "\n").first { $0.contains("app.Listener") })
         let listenerLink = try #require(listenerRow.firstMatch(of: /href="(\/snapshots\/1\/objects\/\d+)"/))

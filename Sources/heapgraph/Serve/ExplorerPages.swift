@@ -123,9 +123,10 @@ struct ExplorerPages {
         if let trace = snapshot.rootPaths.trace(to: node, in: graph) {
             out += "<ol class=\"path\">\n"
             if let root = trace.rootName { out += "<li>root: <code>\(e(root))</code></li>\n" }
+            // A step's reference is the edge it follows to the next step.
             for step in trace.steps {
-                let reference = step.reference.map { "<code>\(e(ShowCommand.edgeName($0)))</code> → " } ?? ""
-                out += "<li>\(reference)\(objectLink(index, step.node))</li>\n"
+                let reference = step.reference.map { " <code>\(e(ShowCommand.edgeName($0)))</code> ↓" } ?? ""
+                out += "<li>\(objectLink(index, step.node))\(reference)</li>\n"
             }
             out += "</ol>\n"
         } else {
