@@ -33,6 +33,7 @@ struct ServeCommandTests {
         let sessionPage = try server.get(String(sessionLink.1))
         #expect(sessionPage.status == 200)
         #expect(sessionPage.body.contains("Retained size"))
+        #expect(sessionPage.body.contains("href=\"/snapshots/1/objects/\(sessionID)/backrefs\""))
         #expect(sessionPage.body.contains("Path from a root"))
         // The path ends Holder, then its .session reference, then the Session itself.
         let pathEnd = try #require(sessionPage.body.range(of: "<code>.session</code> ↓</li>\n<li><a class=\"object\" href=\"/snapshots/1/objects/\(sessionID)\""))
@@ -50,6 +51,13 @@ struct ServeCommandTests {
         #expect(picture.headers.lowercased().contains("content-type: image/svg+xml"))
         #expect(picture.body.contains("<svg"))
         #expect(picture.body.contains("app.Listener"))
+
+        let picturePage = try server.get("/snapshots/1/objects/\(sessionID)/refs")
+        #expect(picturePage.status == 200)
+        #expect(picturePage.headers.lowercased().contains("content-type: text/html"))
+        #expect(picturePage.body.contains("<figure><svg"))
+        #expect(!picturePage.body.contains("<?xml"))
+        #expect(picturePage.body.contains("href=\"/snapshots/1/objects/\(sessionID)\""))
 
         let leaks = try server.get("/snapshots/1/leaks")
         #expect(leaks.status == 200)

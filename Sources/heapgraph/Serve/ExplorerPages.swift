@@ -115,8 +115,10 @@ struct ExplorerPages {
         let flags = ShowCommand.flagNames(graph, node)
         if !flags.isEmpty { out += "<p>Flags: \(e(flags.joined(separator: ", ")))</p>\n" }
         if let description = graph.metadata.watched?[id] { out += "<p>Watched as: \(e(description))</p>\n" }
-        out += "<p>Pictures: <a href=\"\(ExplorerURL.refsPicture(index, id))\">what it refers to (show_refs)</a> · "
-        out += "<a href=\"\(ExplorerURL.backrefsPicture(index, id))\">what refers to it (show_backrefs)</a> · "
+        out += "<p>Pictures: <a href=\"\(ExplorerURL.refsPage(index, id))\">what it refers to (show_refs)</a> "
+        out += "(<a href=\"\(ExplorerURL.refsPicture(index, id))\">SVG</a>) · "
+        out += "<a href=\"\(ExplorerURL.backrefsPage(index, id))\">what refers to it (show_backrefs)</a> "
+        out += "(<a href=\"\(ExplorerURL.backrefsPicture(index, id))\">SVG</a>) · "
         out += "<a href=\"/api\(ExplorerURL.object(index, id))\">JSON</a></p>\n"
 
         out += "<h2>Path from a root</h2>\n"

@@ -6,7 +6,7 @@ import HeapGraphModel
 /// answers, with no socket in sight (the HTTP server only carries requests here).
 ///
 /// Pages: `/`, `/snapshots/K/types`, `/snapshots/K/types/NAME`, `/snapshots/K/objects/ID`
-/// (with `/refs.svg` and `/backrefs.svg`), `/snapshots/K/leaks` (with `/leaks/N.svg`),
+/// (with `/refs` and `/backrefs`, the picture in a page, and `/refs.svg`, `/backrefs.svg`), `/snapshots/K/leaks` (with `/leaks/N.svg`),
 /// `/compare?from=A&to=B`; the same under `/api` as JSON. Anything else is a 404 page; a
 /// Host header that is not the server's own is refused with 421 before any routing.
 struct ExplorerSite: Sendable {
@@ -87,6 +87,16 @@ struct ExplorerSite: Sendable {
             guard let node = node(index, rest[1]) else { return notFound("No object \(rest[1]) in \(snapshots[index].name).") }
             let graph = snapshots[index].graph
             return picture(rest[2] == "refs.svg" ? graph.showRefs([node]) : graph.showBackrefs([node]))
+        case 3 where rest[0] == "objects" && (rest[2] == "refs" || rest[2] == "backrefs"):
+            guard let node = node(index, rest[1]) else { return notFound("No object \(rest[1]) in \(snapshots[index].name).") }
+            let graph = snapshots[index].graph
+            let drawn = picture(rest[2] == "refs" ? graph.showRefs([node]) : graph.showBackrefs([node]))
+            guard drawn.status == 200, let svg = InlineSVG.element(from: drawn.body, idPrefix: "picture-") else { return drawn }
+            let forward = rest[2] == "refs"
+            let heading = forward ? "What \(pages.objectLink(index, node)) refers to (show_refs)"
+                : "What refers to \(pages.objectLink(index, node)) (show_backrefs)"
+            return .html(pages.document(title: (forward ? "show_refs " : "show_backrefs ") + graph.describe(node),
+                                        body: "<h1>\(heading)</h1>\n<figure>\(svg)</figure>\n", snapshot: index))
         default:
             return notFound("No page at /\(segments.joined(separator: "/")).")
         }

@@ -20,6 +20,8 @@ enum ExplorerURL {
         "/snapshots/\(index)/types/\(segment(name))" + (from > 0 ? "?from=\(from)" : "")
     }
     static func object(_ index: Int, _ id: UInt64) -> String { "/snapshots/\(index)/objects/\(id)" }
+    static func refsPage(_ index: Int, _ id: UInt64) -> String { object(index, id) + "/refs" }
+    static func backrefsPage(_ index: Int, _ id: UInt64) -> String { object(index, id) + "/backrefs" }
     static func refsPicture(_ index: Int, _ id: UInt64) -> String { object(index, id) + "/refs.svg" }
     static func backrefsPicture(_ index: Int, _ id: UInt64) -> String { object(index, id) + "/backrefs.svg" }
     static func leaks(_ index: Int) -> String { "/snapshots/\(index)/leaks" }
