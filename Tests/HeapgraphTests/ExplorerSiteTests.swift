@@ -59,6 +59,19 @@ struct ExplorerSiteTests {
         }
     }
 
+    @Test("an empty snapshot still has its pages")
+    func emptySnapshot() throws {
+        let directory = try scratchDirectory("explorer-empty-\(UUID().uuidString)")
+        let graph = try HeapSnapshot(contentsOf: try makeEmptySnapshot(in: directory))
+        let site = ExplorerSite(snapshots: [ExplorerSnapshot(name: "empty.heapgraph", graph: graph)],
+                                hostCheck: HostCheck(bindHost: "127.0.0.1", port: 9))
+        for path in ["/", "/snapshots/0/types", "/snapshots/0/leaks", "/api/snapshots/0/types"] {
+            #expect(site.respond(to: ExplorerRequest(path: path, host: "127.0.0.1:9")).status == 200, "\(path)")
+        }
+        #expect(site.respond(to: ExplorerRequest(path: "/snapshots/0/types", host: "127.0.0.1:9")).body.contains("0 objects of 0 types"))
+        #expect(site.respond(to: ExplorerRequest(path: "/api/snapshots/0/types", host: "127.0.0.1:9")).body == "[]")
+    }
+
     @Test("a request target splits into path and decoded query")
     func requestTarget() {
         let request = ExplorerRequest(target: "/compare?from=0&to=1&q=a+b%21", host: nil)
