@@ -39,6 +39,9 @@ let package = Package(
         // `swift package generate-documentation`: the DocC catalogs (Sources/*/*.docc),
         // built by scripts/test with warnings as errors. A plugin only: nothing links it.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
+        // `heapgraph serve`'s web server (issue 21).
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // Layer 1
@@ -66,6 +69,8 @@ let package = Package(
             dependencies: [
                 "HeapGraphFormat", "HeapGraphModel", "HeapAnalysis", "GraphvizRender",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -30,7 +30,7 @@ struct Heapgraph: ParsableCommand {
         subcommands: [
             SummaryCommand.self, GrowthCommand.self, LeaksCommand.self, BackrefsCommand.self,
             RefsCommand.self, ChainCommand.self, DominatorsCommand.self,
-            ObjectsCommand.self, ShowCommand.self, ReportCommand.self,
+            ObjectsCommand.self, ShowCommand.self, ReportCommand.self, ServeCommand.self,
             ConvertCommand.self, ValidateCommand.self,
         ]
     )
