@@ -24,9 +24,15 @@ enum Chromium {
         environment["HOME"] = directory
         environment["XDG_CONFIG_HOME"] = directory + "/config"
         environment["XDG_CACHE_HOME"] = directory + "/cache"
-        // Chromium makes org.chromium.Chromium.* in TMPDIR and may leave them: keep them here.
-        let scratch = directory + "/tmp"
-        try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        // Chromium makes org.chromium.Chromium.* in TMPDIR and may leave them: give it a
+        // directory of ours, removed when it has exited. Short, straight under TMPDIR: its
+        // singleton socket lives there, and a Unix socket path has at most 107 bytes.
+        let parent = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((parent + "/c.XXXXXX").utf8CString)
+        let scratch = try #require(template.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress.flatMap { mkdtemp($0) }.map { String(cString: $0) }
+        })
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
         environment["TMPDIR"] = scratch
         process.environment = environment
         process.standardOutput = output
