@@ -31,25 +31,6 @@ struct ShowCommand: ParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    struct Reference: Encodable { var reference: String; var id: UInt64; var type: String; var weak: Bool }
-    struct Step: Encodable { var id: UInt64; var type: String; var label: String; var reference: String? }
-    struct Output: Encodable {
-        var file: String
-        var id: UInt64
-        var type: String
-        var label: String
-        var shallowBytes: Int
-        var retainedBytes: Int
-        var flags: [String]
-        var referentCount: Int
-        var referents: [Reference]
-        var referrerCount: Int
-        var referrers: [Reference]
-        /// The path from a root, root first; absent when no root reaches the object.
-        var path: [Step]?
-        var root: String?
-    }
-
     func run() throws {
         // Parsed here, not by ArgumentParser, so a bad id is one line like an unknown one.
         guard let objectID = ObjectID(argument: id) else {
@@ -107,20 +88,7 @@ struct ShowCommand: ParsableCommand {
     }
 
     func jsonText(_ details: ObjectDetails, graph: HeapSnapshot) throws(CommandFailure) -> String {
-        let node = details.node
-        func reference(_ reference: ObjectDetails.Reference) -> Reference {
-            Reference(reference: reference.label, id: graph.id(of: reference.node), type: graph.typeName(of: reference.node), weak: reference.isWeak)
-        }
-        let path = details.trace.map { trace in
-            trace.steps.map { Step(id: $0.id, type: $0.typeName, label: $0.label, reference: $0.reference) }
-        }
-        let output = Output(file: file.display, id: graph.id(of: node), type: graph.typeName(of: node), label: graph.shortLabel(of: node),
-                            shallowBytes: graph.shallowSize(of: node), retainedBytes: details.retainedSize,
-                            flags: Self.flagNames(graph, node),
-                            referentCount: details.referents.count, referents: limit.prefix(details.referents).map(reference),
-                            referrerCount: details.referrers.count, referrers: limit.prefix(details.referrers).map(reference),
-                            path: path, root: details.trace?.rootName)
-        return try ReportJSON.text(output)
+        try ReportJSON.text(ObjectJSON(details, graph: graph, file: file.display, limit: limit.count))
     }
 
     /// `.session`, `[0]`, `['key']`, `(key)`; `(item)` when the reference has no name.

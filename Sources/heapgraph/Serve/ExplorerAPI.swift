@@ -9,22 +9,6 @@ struct ExplorerAPI {
     struct TypeRow: Encodable { var name: String; var count: Int; var bytes: Int }
     struct ObjectRow: Encodable { var id: UInt64; var type: String; var label: String; var shallowBytes: Int; var retainedBytes: Int }
     struct Instances: Encodable { var type: String; var count: Int; var from: Int; var objects: [ObjectRow] }
-    struct Reference: Encodable { var reference: String; var id: UInt64; var type: String; var weak: Bool }
-    struct Step: Encodable { var id: UInt64; var type: String; var label: String; var reference: String? }
-    struct Object: Encodable {
-        var id: UInt64
-        var type: String
-        var label: String
-        var shallowBytes: Int
-        var retainedBytes: Int
-        var flags: [String]
-        var referentCount: Int
-        var referents: [Reference]
-        var referrerCount: Int
-        var referrers: [Reference]
-        var path: [Step]?
-        var root: String?
-    }
     struct LeakGroupRow: Encodable {
         var category: String; var fingerprint: String; var count: Int; var types: [String]
         var bytes: Int; var retainedBytes: Int; var exampleIDs: [UInt64]; var picture: String
@@ -56,30 +40,8 @@ struct ExplorerAPI {
 
     func object(_ index: Int, node: Int) throws -> String {
         let snapshot = snapshots[index]
-        let graph = snapshot.graph
-        func reference(_ node: Int, _ label: String, _ weak: Bool) -> Reference {
-            Reference(reference: label, id: graph.id(of: node), type: graph.typeName(of: node), weak: weak)
-        }
-        let edges = graph.edges(of: node)
-        var referrers: [Reference] = []
-        var referrerCount = 0
-        var seen = Set<Int>()
-        for source in graph.referrers(of: node) where seen.insert(source).inserted {
-            for edge in graph.edges(of: source) where edge.target == node {
-                referrerCount += 1
-                if referrers.count < ExplorerPages.pageSize { referrers.append(reference(source, graph.labelText(edge), edge.isWeak)) }
-            }
-        }
-        let trace = snapshot.rootPaths.trace(to: node, in: graph)
-        let output = Object(id: graph.id(of: node), type: graph.typeName(of: node), label: graph.shortLabel(of: node),
-                            shallowBytes: graph.shallowSize(of: node), retainedBytes: snapshot.dominators.retainedSize(of: node),
-                            flags: ShowCommand.flagNames(graph, node),
-                            referentCount: edges.count,
-                            referents: edges.prefix(ExplorerPages.pageSize).map { reference($0.target, graph.labelText($0), $0.isWeak) },
-                            referrerCount: referrerCount, referrers: referrers,
-                            path: trace.map { $0.steps.map { Step(id: $0.id, type: $0.typeName, label: $0.label, reference: $0.reference) } },
-                            root: trace?.rootName)
-        return try ReportJSON.text(output)
+        let details = ObjectDetails(graph: snapshot.graph, node: node, dominators: snapshot.dominators, paths: snapshot.rootPaths)
+        return try ReportJSON.text(ObjectJSON(details, graph: snapshot.graph, limit: ExplorerPages.pageSize))
     }
 
     func leaks(_ index: Int) throws -> String {

@@ -107,10 +107,11 @@ struct ExplorerPages {
         let snapshot = snapshots[index]
         let graph = snapshot.graph
         let id = graph.id(of: node)
+        let details = ObjectDetails(graph: graph, node: node, dominators: snapshot.dominators, paths: snapshot.rootPaths)
         var out = "<h1>\(e(graph.describe(node)))</h1>\n<dl class=\"figures\">"
         out += "<div><dt>Type</dt><dd><a href=\"\(ExplorerURL.type(index, graph.typeName(of: node)))\">\(e(ReportStyle.typeName(graph.typeName(of: node))))</a></dd></div>"
         out += "<div><dt>Shallow size</dt><dd class=\"shallow\">\(ReportStyle.bytes(graph.shallowSize(of: node)))</dd></div>"
-        out += "<div><dt>Retained size</dt><dd class=\"retained\">\(ReportStyle.bytes(snapshot.dominators.retainedSize(of: node)))</dd></div>"
+        out += "<div><dt>Retained size</dt><dd class=\"retained\">\(ReportStyle.bytes(details.retainedSize))</dd></div>"
         out += "</dl>\n"
         let flags = ShowCommand.flagNames(graph, node)
         if !flags.isEmpty { out += "<p>Flags: \(e(flags.joined(separator: ", ")))</p>\n" }
@@ -122,7 +123,7 @@ struct ExplorerPages {
         out += "<a href=\"/api\(ExplorerURL.object(index, id))\">JSON</a></p>\n"
 
         out += "<h2>Path from a root</h2>\n"
-        if let trace = snapshot.rootPaths.trace(to: node, in: graph) {
+        if let trace = details.trace {
             out += "<ol class=\"path\">\n"
             if let root = trace.rootName { out += "<li>root: <code>\(e(root))</code></li>\n" }
             // A step's reference is the edge it follows to the next step.
@@ -135,29 +136,18 @@ struct ExplorerPages {
             out += "<p class=\"none\">No root reaches this object over strong references (garbage, or a root itself).</p>\n"
         }
 
-        let referents = graph.edges(of: node)
-        out += "<h2>Referents (\(ReportStyle.count(referents.count)))</h2>\n"
-        out += referenceTable(index, referents.prefix(Self.pageSize).map { ($0.target, graph.labelText($0), $0.isWeak) },
-                              total: referents.count, cssClass: "referents")
-        var referrers: [(Int, String, Bool)] = []
-        var referrerCount = 0
-        var seen = Set<Int>()
-        for source in graph.referrers(of: node) where seen.insert(source).inserted {
-            for edge in graph.edges(of: source) where edge.target == node {
-                referrerCount += 1
-                if referrers.count < Self.pageSize { referrers.append((source, graph.labelText(edge), edge.isWeak)) }
-            }
-        }
-        out += "<h2>Referrers (\(ReportStyle.count(referrerCount)))</h2>\n"
-        out += referenceTable(index, referrers, total: referrerCount, cssClass: "referrers")
+        out += "<h2>Referents (\(ReportStyle.count(details.referents.count)))</h2>\n"
+        out += referenceTable(index, details.referents.prefix(Self.pageSize), total: details.referents.count, cssClass: "referents")
+        out += "<h2>Referrers (\(ReportStyle.count(details.referrers.count)))</h2>\n"
+        out += referenceTable(index, details.referrers.prefix(Self.pageSize), total: details.referrers.count, cssClass: "referrers")
         return document(title: graph.describe(node), body: out, snapshot: index)
     }
 
-    private func referenceTable(_ index: Int, _ rows: [(node: Int, label: String, weak: Bool)], total: Int, cssClass: String) -> String {
+    private func referenceTable(_ index: Int, _ rows: ArraySlice<ObjectDetails.Reference>, total: Int, cssClass: String) -> String {
         guard !rows.isEmpty else { return "<p class=\"none\">None.</p>\n" }
         var out = "<table class=\"\(cssClass)\"><thead><tr><th>Reference</th><th>Object</th></tr></thead><tbody>\n"
         for row in rows {
-            out += "<tr><td><code>\(e(ShowCommand.edgeName(row.label)))</code>\(row.weak ? " (weak)" : "")</td><td>\(objectLink(index, row.node))</td></tr>\n"
+            out += "<tr><td><code>\(e(ShowCommand.edgeName(row.label)))</code>\(row.isWeak ? " (weak)" : "")</td><td>\(objectLink(index, row.node))</td></tr>\n"
         }
         out += "</tbody></table>\n"
         if total > rows.count { out += "<p class=\"cut\">\(ReportStyle.count(total - rows.count)) more not shown.</p>\n" }
