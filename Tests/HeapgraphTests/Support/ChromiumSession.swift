@@ -32,13 +32,14 @@ final class ChromiumSession {
     init(in directory: String, width: Int = 1280, height: Int = 900, seconds: Double = 120) throws {
         let chromium = try #require(Chromium.path)
         self.seconds = seconds
+        scratch = try Chromium.makeScratchDirectory()
         var pair: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &pair) == 0 else {
+            try? FileManager.default.removeItem(atPath: scratch)
             throw HarnessError("socketpair failed: errno \(errno)")
         }
         let theirs = pair[1]
         defer { Glibc.close(theirs) }
-        scratch = try Chromium.makeScratchDirectory()
         let arguments = [chromium] + Chromium.baseArguments(profileIn: directory)
             + ["--remote-debugging-pipe", "--window-size=\(width),\(height)", "--hide-scrollbars", "about:blank"]
         let environment = Chromium.environment(homeIn: directory, scratch: scratch).map { "\($0.key)=\($0.value)" }
