@@ -38,4 +38,40 @@ struct BrowserReportTests {
         try expectScreenshot(screenshot, width: 1280, height: 2400)
         try BrowserArtifacts.keep(screenshot, as: "report.png")
     }
+
+    /// The page is plain HTML underneath: with scripts disabled in the browser, every leak group
+    /// and its picture are still there; only the search box and the sorting (added by the
+    /// script) are missing.
+    @Test(.enabled(if: Chromium.path != nil, Chromium.absentReason))
+    func pageReadsWithJavaScriptOff() throws {
+        let directory = try scratchDirectory("report-no-script")
+        let snapshots = try leakyAppSnapshots(in: directory)
+        let groups = try leakGroups([snapshots.app, "--baseline", snapshots.baseline])
+        try #require(!groups.isEmpty)
+        let page = directory + "/report.html"
+        let written = try heapgraph(["report", snapshots.app, "--baseline", snapshots.baseline, "-q", "-o", page])
+        try #require(written.status == 0, "\(written.standardError)")
+
+        let browser = try ChromiumSession(in: directory)
+        defer { browser.close() }
+        try browser.setPageScriptsEnabled(false)
+        try browser.navigate(to: URL(fileURLWithPath: page).absoluteString)
+        #expect(try browser.evaluate("document.getElementById('search') === null") as? Bool == true,
+                "the search box comes from the page's script, which did not run")
+        #expect(try browser.evaluate("document.querySelectorAll('table.sortable.active').length") as? Int == 0)
+        #expect(try browser.evaluate("document.querySelectorAll('table').length") as? Int ?? 0 > 0,
+                "the summary's tables are plain HTML")
+        let fingerprints = try browser.evaluate("[...document.querySelectorAll('article')].map(a => a.dataset.fingerprint)") as? [String]
+        #expect(fingerprints == groups.map(\.fingerprint))
+        let nodesPerPicture = try browser.evaluate("""
+            [...document.querySelectorAll('article')].map(a => a.querySelectorAll('svg g.node').length)
+            """) as? [Int]
+        #expect(nodesPerPicture?.count == groups.count)
+        #expect(nodesPerPicture?.allSatisfy { $0 > 0 } == true, "every picture has its nodes: \(nodesPerPicture ?? [])")
+
+        let screenshot = directory + "/report-no-script.png"
+        try browser.screenshot(to: screenshot)
+        try expectScreenshot(screenshot, width: 1280, height: 900)
+        try BrowserArtifacts.keep(screenshot, as: "report-no-script.png")
+    }
 }

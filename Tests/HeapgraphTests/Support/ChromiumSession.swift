@@ -90,6 +90,13 @@ final class ChromiumSession {
 
     deinit { close() }
 
+    /// Turns the page's own scripts off (as a reader with JavaScript disabled has them) or
+    /// on, for the pages loaded afterwards; ``evaluate(_:)`` still works, as the DevTools
+    /// console does.
+    func setPageScriptsEnabled(_ enabled: Bool) throws {
+        _ = try command("Emulation.setScriptExecutionDisabled", ["value": !enabled], session: pageSession)
+    }
+
     /// Loads `url` in the page and waits for its load event.
     func navigate(to url: String) throws {
         events.removeAll()
