@@ -50,8 +50,12 @@ extension Heap {
 
     /// `dict.get(key)`: the value, borrowed from the dict, or nil.
     public func item(forKey key: borrowing some ObjectReference & ~Copyable, in dict: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> ObjectRef? {
-        let key = key.ref
-        let dict = dict.ref
+        try item(forKey: key.ref, in: dict.ref)
+    }
+
+    /// The generic `item(forKey:in:)` for borrowed
+    /// ``ObjectRef``s, without the generic's witness calls (an interpreter's globals).
+    public func item(forKey key: ObjectRef, in dict: ObjectRef) throws(HeapError) -> ObjectRef? {
         check(key); check(dict)
         guard dict.kind == .dict else { throw .wrongType(expected: "dict", got: typeName(of: dict)) }
         let table = HashTable(object: dict.pointer)
