@@ -110,10 +110,12 @@ extension Compiler {
                 let first = stores[0].run, second = stores[1].run
                 return { f, value throws(PyException) in
                     defer { interp.drop(value) }
-                    if interp.tag(value) == .tuple, let items = try? interp.heap.items(of: value), items.count == 2 {
-                        // A tuple cannot change while its items are stored.
-                        try first(f, interp.newRef(items[0]))
-                        try second(f, interp.newRef(items[1]))
+                    if interp.tag(value) == .tuple, (try? interp.heap.count(of: value)) == 2,
+                       let x = try? interp.heap.item(0, of: value), let y = try? interp.heap.item(1, of: value) {
+                        // A tuple cannot change while its items are stored; read in place,
+                        // no array made.
+                        try first(f, interp.newRef(x))
+                        try second(f, interp.newRef(y))
                         return
                     }
                     let parts = try interp.unpack(value, count: 2)

@@ -31,14 +31,17 @@ final class Compiler {
     static func compileModule(_ source: String, filename: String, interpreter: Interpreter) throws(SyntaxError) -> CodeObject {
         let module = try Parser.parse(source)
         let scope = try ScopeBuilder.build(module)
-        let code = CodeObject(name: "<module>", filename: filename, firstLine: 1, scope: scope, parameterNames: [], hasVarArgs: false, hasKwArgs: false)
         let compiler = Compiler(interp: interpreter, filename: filename, scope: scope, enclosingClass: nil)
-        code.body = try compiler.block(module)
-        return code
+        return CodeObject(name: "<module>", filename: filename, firstLine: 1, scope: scope, parameterNames: [], hasVarArgs: false, hasKwArgs: false,
+                          body: try compiler.block(module))
     }
 
-    func codeObject(name: String, line: Int, scope: Scope, parameters: [String], varArgs: Bool, kwArgs: Bool) -> CodeObject {
-        let code = CodeObject(name: name, filename: filename, firstLine: line, scope: scope, parameterNames: parameters, hasVarArgs: varArgs, hasKwArgs: kwArgs)
+    /// A code object for a nested scope whose body is compiled (`body`; comprehensions run
+    /// theirs themselves), kept by the interpreter.
+    func codeObject(name: String, line: Int, scope: Scope, parameters: [String], varArgs: Bool, kwArgs: Bool,
+                    body: @escaping Exec = { _ throws(PyException) in .normal }) -> CodeObject {
+        let code = CodeObject(name: name, filename: filename, firstLine: line, scope: scope, parameterNames: parameters, hasVarArgs: varArgs, hasKwArgs: kwArgs,
+                              body: body)
         interp.codes.append(code)
         for name in scope.cellNames.sorted() {
             if let slot = scope.slots_(name) { code.cellSlots.append(slot) }
