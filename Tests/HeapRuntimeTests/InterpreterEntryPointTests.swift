@@ -75,6 +75,49 @@ struct InterpreterEntryPointTests {
         #expect(throws: HeapError.wrongType(expected: "dict", got: "tuple")) { try heap.item(forKey: key.ref, in: borrowed) }
     }
 
+    @Test func entryHintIsCheckedNeverTrusted() throws {
+        let heap = Heap()
+        let dict = heap.dict()
+        // Not identifier-like, so not interned: an equal str can be another object. Our
+        // references to the keys, given back at the end.
+        let keys: [ObjectRef] = (0..<40).map { heap.str("name \($0)").unmanaged() }
+        defer { for key in keys { heap.releaseCount(key) } }
+        for (i, key) in keys.prefix(3).enumerated() { try heap.setItem(key, to: heap.int(i).ref, in: dict.ref) }
+        let key = keys[2]
+        var hint = -1
+        #expect(heap.intValue(of: try #require(try heap.item(forKey: key, in: dict.ref, entryHint: &hint))) == 2)
+        #expect(hint == 2)
+        // The value changes in place: the hint still names the entry.
+        try heap.setItem(key, to: heap.int(20).ref, in: dict.ref)
+        #expect(heap.intValue(of: try #require(try heap.item(forKey: key, in: dict.ref, entryHint: &hint))) == 20)
+        // A hint naming another key's entry, or beyond the entries, or nonsense: a full lookup.
+        var wrong = 0
+        #expect(heap.intValue(of: try #require(try heap.item(forKey: key, in: dict.ref, entryHint: &wrong))) == 20)
+        #expect(wrong == 2)
+        var beyond = 1000
+        #expect(heap.intValue(of: try #require(try heap.item(forKey: key, in: dict.ref, entryHint: &beyond))) == 20)
+        // Deleted: the entry keeps its place with no key, so the hint does not match.
+        try heap.removeItem(forKey: key, from: dict.ref)
+        #expect(try heap.item(forKey: key, in: dict.ref, entryHint: &hint) == nil)
+        // Back, after a rebuild that moves every entry: the stale hint is corrected.
+        try heap.setItem(key, to: heap.int(7).ref, in: dict.ref)
+        for other in keys.dropFirst(3) { try heap.setItem(other, to: heap.none, in: dict.ref) }
+        try heap.removeItem(forKey: keys[0], from: dict.ref)
+        let found = try #require(try heap.item(forKey: key, in: dict.ref, entryHint: &hint))
+        #expect(heap.intValue(of: found) == 7)
+        #expect(try heap.item(forKey: key, in: dict.ref) == found)
+        // An equal key that is another object is found by the full lookup.
+        let equal = heap.str("name \(2)")
+        #expect(equal.ref != key)
+        var fresh = -1
+        #expect(try heap.item(forKey: equal.ref, in: dict.ref, entryHint: &fresh) == found)
+        // Emptied: no storage at all.
+        try heap.removeAll(fromTable: dict.ref)
+        #expect(try heap.item(forKey: key, in: dict.ref, entryHint: &hint) == nil)
+        let list = heap.list()
+        #expect(throws: HeapError.wrongType(expected: "dict", got: "list")) { try heap.item(forKey: key, in: list.ref, entryHint: &hint) }
+    }
+
     @Test func payloadOfABorrowedReference() {
         let heap = Heap()
         let boxType = heap.registerHostType(Box.self)

@@ -17,6 +17,18 @@ extension Heap {
         return unsafeBitCast(object.kind, to: ObjectTypeTag.self)
     }
 
+    /// The value of an `int` or `bool`, or nil for other types: the generic
+    /// `intValue(of:)` for a borrowed ``ObjectRef``, always inlined (an interpreter's
+    /// arithmetic and comparisons read it for every operand).
+    @inlinable @inline(__always)
+    public func intValue(of object: ObjectRef) -> Int? {
+        check(object)
+        switch object.kind {
+        case .int, .bool: return object.pointer.field(Layout.scalarValue, as: Int.self)
+        default: return nil
+        }
+    }
+
     /// Takes one count on `object` for the caller to give back with ``releaseCount(_:)``
     /// (CPython's `Py_INCREF`).
     @inlinable @inline(__always)
