@@ -86,6 +86,7 @@ extension Compiler {
                 let b: ObjectRef
                 do throws(PyException) { b = try rightEval(f) } catch { interp.drop(a); throw error }
                 defer { interp.drop(a); interp.drop(b) }
+                if let result = interp.smallIntBinary(op, a, b) { return result }
                 return try interp.binary(op, a, b, inPlace: false)
             }
         case .unary(let op, let operand, _):
@@ -130,6 +131,7 @@ extension Compiler {
                     let b: ObjectRef
                     do throws(PyException) { b = try rightEval(f) } catch { interp.drop(a); throw error }
                     defer { interp.drop(a); interp.drop(b) }
+                    if let result = interp.intComparison(op, a, b) { return interp.bool(result) }
                     return try interp.compare(op, a, b)
                 }
             }

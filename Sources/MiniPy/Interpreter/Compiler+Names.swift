@@ -36,9 +36,12 @@ extension Compiler {
                 throw interp.raise("NameError", "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
             }
         case .global:
+            // Where the name was last found in each dict, checked before hashing (see
+            // Heap.item(forKey:in:entryHint:)): each use of a global remembers its own.
+            var globalsHint = -1, builtinsHint = -1
             return { f throws(PyException) in
-                if let value = try? interp.heap.item(forKey: key, in: f.globals) { return interp.newRef(value) }
-                if let value = try? interp.heap.item(forKey: key, in: interp.builtinsDict) { return interp.newRef(value) }
+                if let value = try? interp.heap.item(forKey: key, in: f.globals, entryHint: &globalsHint) { return interp.newRef(value) }
+                if let value = try? interp.heap.item(forKey: key, in: interp.builtinsDict, entryHint: &builtinsHint) { return interp.newRef(value) }
                 throw interp.raise("NameError", "name '\(name)' is not defined")
             }
         case .classNamespace:

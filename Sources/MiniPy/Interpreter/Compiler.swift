@@ -270,6 +270,26 @@ final class Compiler {
     /// A test, as a Swift Bool (skips making True/False for comparisons).
     func condition(_ test: Expr) throws(SyntaxError) -> (Frame) throws(PyException) -> Bool {
         let interp = self.interp
+        if case .compare(let left, let rest, _) = test, rest.count == 1 {
+            // `if a < b:`, `while x is not None:`: the answer as a Bool, with no True/False
+            // object made and read back.
+            let op = rest[0].0
+            let leftEval = try expression(left), rightEval = try expression(rest[0].1)
+            return { f throws(PyException) in
+                let a = try leftEval(f)
+                let b: ObjectRef
+                do throws(PyException) { b = try rightEval(f) } catch { interp.drop(a); throw error }
+                defer { interp.drop(a); interp.drop(b) }
+                if op == .is { return a == b }
+                if op == .isNot { return a != b }
+                if let result = interp.intComparison(op, a, b) { return result }
+                let value = try interp.compare(op, a, b)
+                if value == interp.heap.bool(true) { return true }
+                if value == interp.heap.bool(false) { return false }
+                defer { interp.drop(value) }
+                return try interp.truthy(value)
+            }
+        }
         let eval = try expression(test)
         return { f throws(PyException) in
             let value = try eval(f)
