@@ -50,12 +50,37 @@ extension Heap {
 
     /// `dict.get(key)`: the value, borrowed from the dict, or nil.
     public func item(forKey key: borrowing some ObjectReference & ~Copyable, in dict: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> ObjectRef? {
-        let key = key.ref
-        let dict = dict.ref
+        try item(forKey: key.ref, in: dict.ref)
+    }
+
+    /// The generic `item(forKey:in:)` for borrowed
+    /// ``ObjectRef``s, without the generic's witness calls (an interpreter's globals).
+    public func item(forKey key: ObjectRef, in dict: ObjectRef) throws(HeapError) -> ObjectRef? {
         check(key); check(dict)
         guard dict.kind == .dict else { throw .wrongType(expected: "dict", got: typeName(of: dict)) }
         let table = HashTable(object: dict.pointer)
         guard let found = table.lookup(key.pointer, hash: try hashValue(of: key)).entry else { return nil }
+        return table.entryValue(found).map(ObjectRef.init)
+    }
+
+    /// `dict.get(key)` for a caller that looks the same key up again and again (an
+    /// interpreter's global names; CPython caches its LOAD_GLOBALs for the same reason):
+    /// `hint` is where the key's entry was last found, tried before hashing and probing.
+    ///
+    /// The hint is checked, never trusted: when the entry it names holds this very key
+    /// object, that entry is the key's, since a dict holds a key once and a deleted entry
+    /// holds no key. Otherwise a full lookup runs and, when it finds the key, updates
+    /// `hint`. Start with -1.
+    /// - Complexity: O(1) when the hint holds; else a hash and a probe, as without one.
+    public func item(forKey key: ObjectRef, in dict: ObjectRef, entryHint hint: inout Int) throws(HeapError) -> ObjectRef? {
+        check(key); check(dict)
+        guard dict.kind == .dict else { throw .wrongType(expected: "dict", got: typeName(of: dict)) }
+        let table = HashTable(object: dict.pointer)
+        if hint >= 0, table.storage != nil, hint < table.entriesUsed, table.entryKey(hint) == key.pointer {
+            return table.entryValue(hint).map(ObjectRef.init)
+        }
+        guard let found = table.lookup(key.pointer, hash: try hashValue(of: key)).entry else { return nil }
+        hint = found
         return table.entryValue(found).map(ObjectRef.init)
     }
 

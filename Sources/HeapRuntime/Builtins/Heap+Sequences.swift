@@ -22,6 +22,20 @@ extension Heap {
         return OwnedRef(adopting: object)
     }
 
+    /// A Python `tuple` of `items`, taking over one count of each (the caller's owned
+    /// references become the tuple's): no count is added and none given back, and no
+    /// array is made, which is what an interpreter building a tuple from the values it
+    /// just evaluated wants (CPython's `BUILD_TUPLE` steals its stack items the same way).
+    public func tuple(taking items: UnsafeBufferPointer<ObjectRef>) -> OwnedRef {
+        for item in items { check(item) }
+        let object = core.allocateContainer(core.pointee.type(.tuple), size: Layout.tupleItems + 8 * items.count)
+        object.setField(Layout.tupleCount, items.count)
+        for (i, item) in items.enumerated() {
+            object.setField(Layout.tupleItems + 8 * i, item.pointer)
+        }
+        return OwnedRef(adopting: object)
+    }
+
     /// A Python `list` holding `items`; each item's count goes up by one.
     @inlinable
     public func list() -> OwnedRef {
@@ -45,7 +59,12 @@ extension Heap {
     /// Number of items of a tuple, list, dict or set, or bytes of a str or bytes
     /// (Python's `len`).
     public func count(of object: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> Int {
-        let object = object.ref
+        try count(of: object.ref)
+    }
+
+    /// The generic `count(of:)` for a borrowed ``ObjectRef``,
+    /// without the generic's witness calls (an interpreter's hot path).
+    public func count(of object: ObjectRef) throws(HeapError) -> Int {
         check(object)
         switch object.kind {
         case .tuple: return object.pointer.field(Layout.tupleCount, as: Int.self)
@@ -59,7 +78,12 @@ extension Heap {
     /// Item `index` of a tuple or list, borrowed from it. Negative indexes count from the
     /// end, as in Python.
     public func item(_ index: Int, of sequence: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> ObjectRef {
-        let sequence = sequence.ref
+        try item(index, of: sequence.ref)
+    }
+
+    /// The generic `item(_:of:)` for a borrowed ``ObjectRef``,
+    /// without the generic's witness calls (an interpreter's hot path).
+    public func item(_ index: Int, of sequence: ObjectRef) throws(HeapError) -> ObjectRef {
         let (items, count) = try sequenceItems(sequence)
         let i = index < 0 ? index + count : index
         guard i >= 0 && i < count else { throw .indexOutOfRange(index: index, count: count) }
@@ -68,7 +92,12 @@ extension Heap {
 
     /// The items of a tuple or list, borrowed.
     public func items(of sequence: borrowing some ObjectReference & ~Copyable) throws(HeapError) -> [ObjectRef] {
-        let sequence = sequence.ref
+        try items(of: sequence.ref)
+    }
+
+    /// The generic `items(of:)` for a borrowed ``ObjectRef``,
+    /// without the generic's witness calls (an interpreter's hot path).
+    public func items(of sequence: ObjectRef) throws(HeapError) -> [ObjectRef] {
         let (items, count) = try sequenceItems(sequence)
         return (0..<count).map { ObjectRef(items[$0]) }
     }

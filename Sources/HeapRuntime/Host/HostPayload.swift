@@ -111,7 +111,14 @@ extension Heap {
 
     /// A copy of a host object's payload; nil when the object is not of `type`.
     public func payload<P: HostPayload>(of object: borrowing some ObjectReference & ~Copyable, as type: HostType<P>) -> P? {
-        let object = object.ref
+        payload(of: object.ref, as: type)
+    }
+
+    /// The generic `payload(of:as:)` for a borrowed
+    /// ``ObjectRef``: inlinable, so a front end's call is specialized for its payload type
+    /// (one compare and a copy) rather than run through the generic's metadata.
+    @inlinable
+    public func payload<P: HostPayload>(of object: ObjectRef, as type: HostType<P>) -> P? {
         check(object)
         guard object.typeInfo == type.info else { return nil }
         return (object.pointer + Layout.hostPayload).assumingMemoryBound(to: P.self).pointee

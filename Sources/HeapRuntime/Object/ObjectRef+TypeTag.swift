@@ -12,7 +12,21 @@ extension Heap {
     @inlinable @inline(__always)
     public func typeTag(of object: ObjectRef) -> ObjectTypeTag {
         check(object)
-        return ObjectTypeTag(rawValue: object.kind.rawValue).unsafelyUnwrapped
+        // The two enums list the same cases in the same order (a test checks), so one's
+        // byte is the other's: no call to `init(rawValue:)`, which is not always inlined.
+        return unsafeBitCast(object.kind, to: ObjectTypeTag.self)
+    }
+
+    /// The value of an `int` or `bool`, or nil for other types: the generic
+    /// `intValue(of:)` for a borrowed ``ObjectRef``, always inlined (an interpreter's
+    /// arithmetic and comparisons read it for every operand).
+    @inlinable @inline(__always)
+    public func intValue(of object: ObjectRef) -> Int? {
+        check(object)
+        switch object.kind {
+        case .int, .bool: return object.pointer.field(Layout.scalarValue, as: Int.self)
+        default: return nil
+        }
     }
 
     /// Takes one count on `object` for the caller to give back with ``releaseCount(_:)``

@@ -24,16 +24,24 @@ final class CodeObject {
     /// Whether the arrays above are empty, read on every call without touching them.
     private(set) var hasCells = false
     private(set) var hasFreeVariables = false
-    var body: Exec = { _ throws(PyException) in .normal }
+    /// The compiled body. A constant, so a call runs it borrowed from its code object, with
+    /// no count taken on the closure's context (a `var` would need one per call).
+    let body: Exec
     /// The class whose body defines this function, set when the class is made (for `super()`).
     var isMethod = false
-    /// Frames of finished calls, reused by the next calls (a frame costs two allocations).
-    var framePool: [Frame] = []
+    /// Frames of finished calls, reused by the next calls (a frame costs two allocations):
+    /// up to ``framePoolCapacity``, each holding one count, in a buffer of unmanaged
+    /// references, so taking a frame and giving it back costs no reference counting.
+    private let pooledFrames = UnsafeMutablePointer<Unmanaged<Frame>>.allocate(capacity: CodeObject.framePoolCapacity)
+    private var pooledFrameCount = 0
+    static let framePoolCapacity = 8
     /// The lines memory_profiler reports: from the first decorator to the body's last line.
     var sourceLines: ClosedRange<Int>?
 
-    init(name: String, filename: String, firstLine: Int, scope: Scope, parameterNames: [String], hasVarArgs: Bool, hasKwArgs: Bool) {
+    init(name: String, filename: String, firstLine: Int, scope: Scope, parameterNames: [String], hasVarArgs: Bool, hasKwArgs: Bool,
+         body: @escaping Exec) {
         self.name = name
+        self.body = body
         self.qualifiedName = name
         self.filename = filename
         self.firstLine = firstLine
@@ -42,6 +50,34 @@ final class CodeObject {
         parameterCount = parameterNames.count
         self.hasVarArgs = hasVarArgs
         self.hasKwArgs = hasKwArgs
+    }
+
+    /// A pooled frame, with the pool's count handed over; nil when none is free.
+    @inline(__always) func takePooledFrame() -> Unmanaged<Frame>? {
+        if pooledFrameCount == 0 { return nil }
+        pooledFrameCount -= 1
+        return pooledFrames[pooledFrameCount]
+    }
+
+    /// Keeps a cleared frame (and the count handed over with it) for the next call, or
+    /// gives the count back when the pool is full.
+    @inline(__always) func poolFrame(_ frame: Unmanaged<Frame>) {
+        if pooledFrameCount == CodeObject.framePoolCapacity {
+            frame.release()
+            return
+        }
+        pooledFrames[pooledFrameCount] = frame
+        pooledFrameCount += 1
+    }
+
+    /// Lets the pooled frames go (each holds this code object: a cycle until then).
+    func releaseFramePool() {
+        while let frame = takePooledFrame() { frame.release() }
+    }
+
+    deinit {
+        releaseFramePool()
+        pooledFrames.deallocate()
     }
 }
 

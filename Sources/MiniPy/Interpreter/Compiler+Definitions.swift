@@ -21,14 +21,15 @@ extension Compiler {
     func functionMaker(_ definition: FunctionDef) throws(SyntaxError) -> Eval {
         let interp = self.interp
         guard let inner = definition.scope else { throw SyntaxError("internal: unresolved scope", line: definition.line, column: 1) }
-        let code = codeObject(name: definition.name, line: definition.line, scope: inner,
-                              parameters: definition.parameters.map(\.name), varArgs: definition.varArgs != nil, kwArgs: definition.kwArgs != nil)
         let isMethod = scope.kind == .classBody
         let compiler = Compiler(interp: interp, filename: filename, scope: inner,
                                 enclosingClass: isMethod ? currentClass : enclosingClass)
-        code.qualifiedName = qualifiedPrefix + definition.name
-        compiler.qualifiedPrefix = code.qualifiedName + ".<locals>."
-        code.body = try compiler.block(definition.body)
+        let qualifiedName = qualifiedPrefix + definition.name
+        compiler.qualifiedPrefix = qualifiedName + ".<locals>."
+        let code = codeObject(name: definition.name, line: definition.line, scope: inner,
+                              parameters: definition.parameters.map(\.name), varArgs: definition.varArgs != nil, kwArgs: definition.kwArgs != nil,
+                              body: try compiler.block(definition.body))
+        code.qualifiedName = qualifiedName
         code.isMethod = isMethod && compiler.usesSuper
         code.sourceLines = (definition.decoratorLine ?? definition.line)...max(definition.line, definition.lastLine)
         let defaults = try definition.parameters.compactMap(\.defaultValue).map { (value) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(value)) }
@@ -54,11 +55,11 @@ extension Compiler {
         let interp = self.interp
         guard let inner = definition.scope else { throw SyntaxError("internal: unresolved scope", line: line, column: 1) }
         if definition.bases.count > 1 { throw .unsupported("multiple inheritance", line: line, column: 1) }
-        let code = codeObject(name: definition.name, line: line, scope: inner, parameters: [], varArgs: false, kwArgs: false)
         let compiler = Compiler(interp: interp, filename: filename, scope: inner, enclosingClass: enclosingClass)
         compiler.classBeingCompiled = definition
         compiler.qualifiedPrefix = qualifiedPrefix + definition.name + "."
-        code.body = try compiler.block(definition.body)
+        let code = codeObject(name: definition.name, line: line, scope: inner, parameters: [], varArgs: false, kwArgs: false,
+                              body: try compiler.block(definition.body))
         let baseEvals = try definition.bases.map { (value) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(value)) }
         let decorators = try definition.decorators.map { (value) throws(SyntaxError) -> Eval in try expression(value) }
         let closure = closureBuilder(for: inner)

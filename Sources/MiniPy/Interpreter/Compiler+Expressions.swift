@@ -27,7 +27,19 @@ extension Compiler {
             let constant = constantValue(expr)
             return { _ throws(PyException) in interp.newRef(constant) }
         case .tuple(let items, _):
-            let evals = evaluator(try items.map { (item) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(item)) })
+            let compiled = try items.map { (item) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(item)) }
+            if compiled.count == 2 {
+                // `(a, b)`, the common case: the two values go into the tuple as they are,
+                // with no array made and no counts added and given back.
+                let first = compiled[0].run, second = compiled[1].run
+                return { f throws(PyException) in
+                    let x = try first(f)
+                    let y: ObjectRef
+                    do throws(PyException) { y = try second(f) } catch { interp.drop(x); throw error }
+                    return interp.tuple(taking: x, y)
+                }
+            }
+            let evals = evaluator(compiled)
             return { f throws(PyException) in
                 let values = try evals(f)
                 defer { for value in values { interp.drop(value) } }
@@ -74,6 +86,7 @@ extension Compiler {
                 let b: ObjectRef
                 do throws(PyException) { b = try rightEval(f) } catch { interp.drop(a); throw error }
                 defer { interp.drop(a); interp.drop(b) }
+                if let result = interp.smallIntBinary(op, a, b) { return result }
                 return try interp.binary(op, a, b, inPlace: false)
             }
         case .unary(let op, let operand, _):
@@ -98,6 +111,19 @@ extension Compiler {
             let leftEval = try expression(left)
             let ops = rest.map(\.0)
             let evals = try rest.map { (pair) throws(SyntaxError) -> EvalBox in EvalBox(run: try expression(pair.1)) }
+            if ops.count == 1, ops[0] == .is || ops[0] == .isNot {
+                // Identity needs no dispatch on the operands' types.
+                let negate = ops[0] == .isNot, rightEval = evals[0].run
+                return { f throws(PyException) in
+                    let a = try leftEval(f)
+                    let b: ObjectRef
+                    do throws(PyException) { b = try rightEval(f) } catch { interp.drop(a); throw error }
+                    let identical = a == b
+                    interp.drop(a)
+                    interp.drop(b)
+                    return interp.bool(identical != negate)
+                }
+            }
             if ops.count == 1 {
                 let op = ops[0], rightEval = evals[0].run
                 return { f throws(PyException) in
@@ -105,6 +131,7 @@ extension Compiler {
                     let b: ObjectRef
                     do throws(PyException) { b = try rightEval(f) } catch { interp.drop(a); throw error }
                     defer { interp.drop(a); interp.drop(b) }
+                    if let result = interp.intComparison(op, a, b) { return interp.bool(result) }
                     return try interp.compare(op, a, b)
                 }
             }
@@ -229,7 +256,7 @@ extension Compiler {
             return { f throws(PyException) in
                 let target = try objectEval(f)
                 if direct, interp.tag(target) == .instance, let value = interp.heap.attribute(key, of: target), interp.tag(value) == .host,
-                   let function = interp.heap.payload(of: value, as: interp.functionType), function.code.acceptsDirect(count + 1),
+                   let function = interp.heap.payload(of: value, as: interp.functionType), function.acceptsDirect(count + 1),
                    let cls = interp.heap.classOf(target), interp.heap.attribute(key, of: cls) == value {
                     // A method found on the class: the instance goes to `self` owned.
                     let held = interp.newRef(value)
@@ -249,7 +276,7 @@ extension Compiler {
             let callee = try calleeEval(f)
             defer { interp.drop(callee) }
             if direct, interp.tag(callee) == .host, let payload = interp.heap.payload(of: callee, as: interp.functionType),
-               payload.code.acceptsDirect(count) {
+               payload.acceptsDirect(count) {
                 return try interp.callDirect(callee, payload, count: count, first: nil, f, fill)
             }
             let args = try positionalValues(f)

@@ -36,9 +36,12 @@ extension Compiler {
                 throw interp.raise("NameError", "cannot access free variable '\(name)' where it is not associated with a value in enclosing scope")
             }
         case .global:
+            // Where the name was last found in each dict, checked before hashing (see
+            // Heap.item(forKey:in:entryHint:)): each use of a global remembers its own.
+            var globalsHint = -1, builtinsHint = -1
             return { f throws(PyException) in
-                if let value = try? interp.heap.item(forKey: key, in: f.globals) { return interp.newRef(value) }
-                if let value = try? interp.heap.item(forKey: key, in: interp.builtinsDict) { return interp.newRef(value) }
+                if let value = try? interp.heap.item(forKey: key, in: f.globals, entryHint: &globalsHint) { return interp.newRef(value) }
+                if let value = try? interp.heap.item(forKey: key, in: interp.builtinsDict, entryHint: &builtinsHint) { return interp.newRef(value) }
                 throw interp.raise("NameError", "name '\(name)' is not defined")
             }
         case .classNamespace:
@@ -110,10 +113,12 @@ extension Compiler {
                 let first = stores[0].run, second = stores[1].run
                 return { f, value throws(PyException) in
                     defer { interp.drop(value) }
-                    if interp.tag(value) == .tuple, let items = try? interp.heap.items(of: value), items.count == 2 {
-                        // A tuple cannot change while its items are stored.
-                        try first(f, interp.newRef(items[0]))
-                        try second(f, interp.newRef(items[1]))
+                    if interp.tag(value) == .tuple, (try? interp.heap.count(of: value)) == 2,
+                       let x = try? interp.heap.item(0, of: value), let y = try? interp.heap.item(1, of: value) {
+                        // A tuple cannot change while its items are stored; read in place,
+                        // no array made.
+                        try first(f, interp.newRef(x))
+                        try second(f, interp.newRef(y))
                         return
                     }
                     let parts = try interp.unpack(value, count: 2)

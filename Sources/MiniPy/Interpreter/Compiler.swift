@@ -31,14 +31,17 @@ final class Compiler {
     static func compileModule(_ source: String, filename: String, interpreter: Interpreter) throws(SyntaxError) -> CodeObject {
         let module = try Parser.parse(source)
         let scope = try ScopeBuilder.build(module)
-        let code = CodeObject(name: "<module>", filename: filename, firstLine: 1, scope: scope, parameterNames: [], hasVarArgs: false, hasKwArgs: false)
         let compiler = Compiler(interp: interpreter, filename: filename, scope: scope, enclosingClass: nil)
-        code.body = try compiler.block(module)
-        return code
+        return CodeObject(name: "<module>", filename: filename, firstLine: 1, scope: scope, parameterNames: [], hasVarArgs: false, hasKwArgs: false,
+                          body: try compiler.block(module))
     }
 
-    func codeObject(name: String, line: Int, scope: Scope, parameters: [String], varArgs: Bool, kwArgs: Bool) -> CodeObject {
-        let code = CodeObject(name: name, filename: filename, firstLine: line, scope: scope, parameterNames: parameters, hasVarArgs: varArgs, hasKwArgs: kwArgs)
+    /// A code object for a nested scope whose body is compiled (`body`; comprehensions run
+    /// theirs themselves), kept by the interpreter.
+    func codeObject(name: String, line: Int, scope: Scope, parameters: [String], varArgs: Bool, kwArgs: Bool,
+                    body: @escaping Exec = { _ throws(PyException) in .normal }) -> CodeObject {
+        let code = CodeObject(name: name, filename: filename, firstLine: line, scope: scope, parameterNames: parameters, hasVarArgs: varArgs, hasKwArgs: kwArgs,
+                              body: body)
         interp.codes.append(code)
         for name in scope.cellNames.sorted() {
             if let slot = scope.slots_(name) { code.cellSlots.append(slot) }
@@ -267,6 +270,26 @@ final class Compiler {
     /// A test, as a Swift Bool (skips making True/False for comparisons).
     func condition(_ test: Expr) throws(SyntaxError) -> (Frame) throws(PyException) -> Bool {
         let interp = self.interp
+        if case .compare(let left, let rest, _) = test, rest.count == 1 {
+            // `if a < b:`, `while x is not None:`: the answer as a Bool, with no True/False
+            // object made and read back.
+            let op = rest[0].0
+            let leftEval = try expression(left), rightEval = try expression(rest[0].1)
+            return { f throws(PyException) in
+                let a = try leftEval(f)
+                let b: ObjectRef
+                do throws(PyException) { b = try rightEval(f) } catch { interp.drop(a); throw error }
+                defer { interp.drop(a); interp.drop(b) }
+                if op == .is { return a == b }
+                if op == .isNot { return a != b }
+                if let result = interp.intComparison(op, a, b) { return result }
+                let value = try interp.compare(op, a, b)
+                if value == interp.heap.bool(true) { return true }
+                if value == interp.heap.bool(false) { return false }
+                defer { interp.drop(value) }
+                return try interp.truthy(value)
+            }
+        }
         let eval = try expression(test)
         return { f throws(PyException) in
             let value = try eval(f)

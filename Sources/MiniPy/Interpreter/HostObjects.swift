@@ -34,6 +34,12 @@ struct FunctionPayload: HostPayload {
 
     mutating func clear() { globals = nil; defaults = nil; closure = nil; ownerClass = nil }
     func repr() throws -> String { "<function \(code.name)>" }
+
+    /// `code.acceptsDirect(count)`, with the code borrowed: `code` would take a count on
+    /// it and give it back, on every call.
+    @inline(__always) func acceptsDirect(_ count: Int) -> Bool {
+        codeReference._withUnsafeGuaranteedRef { $0.acceptsDirect(count) }
+    }
 }
 
 /// A method bound to its instance.

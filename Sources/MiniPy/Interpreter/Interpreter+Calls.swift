@@ -64,26 +64,29 @@ extension Interpreter {
         return try call(attribute, args, kwargs)
     }
 
-    /// A frame for a call of `code`, from its pool when one is free.
+    /// A frame for a call of `code`, from its pool when one is free, with one count the
+    /// caller hands to ``recycle(_:_:)``.
     @inline(__always)
-    func makeFrame(_ code: CodeObject, _ functionObject: ObjectRef, _ function: FunctionPayload) -> Frame {
-        let frame: Frame
-        if let reused = code.framePool.popLast() {
-            frame = reused
-            frame.globals = function.globals ?? heap.none
-            frame.line = code.firstLine
-        } else {
-            frame = Frame(code: code, globals: function.globals ?? heap.none, interpreter: self)
+    func makeFrame(_ code: CodeObject, _ functionObject: ObjectRef, _ function: FunctionPayload) -> Unmanaged<Frame> {
+        let globals = function.globals ?? heap.none
+        guard let reused = code.takePooledFrame() else {
+            let frame = Frame(code: code, globals: globals, interpreter: self)
+            frame.function = functionObject
+            return .passRetained(frame)
         }
-        frame.function = functionObject
-        return frame
+        reused._withUnsafeGuaranteedRef { frame in
+            frame.globals = globals
+            frame.line = code.firstLine
+            frame.function = functionObject
+        }
+        return reused
     }
 
     /// Gives a finished call's frame back to its code's pool, its locals released.
     @inline(__always)
-    func recycle(_ frame: Frame, _ code: CodeObject) {
-        frame.clear()
-        if code.framePool.count < 8 { code.framePool.append(frame) }
+    func recycle(_ frame: Unmanaged<Frame>, _ code: CodeObject) {
+        frame._withUnsafeGuaranteedRef { $0.clear() }
+        code.poolFrame(frame)
     }
 
     /// Runs a Python function: binds the arguments to a new frame's slots as CPython's
@@ -95,7 +98,8 @@ extension Interpreter {
         callDepth += 1
         defer { callDepth -= 1 }
         if callDepth > recursionLimit { throw raise("RecursionError", "maximum recursion depth exceeded") }
-        let frame = makeFrame(code, functionObject, function)
+        let pooledFrame = makeFrame(code, functionObject, function)
+        let frame = pooledFrame.takeUnretainedValue()
         let parameterCount = code.parameterCount
         let slots = frame.slots
         let positional = min(args.count, parameterCount)
@@ -107,7 +111,7 @@ extension Interpreter {
         defer {
             for i in stolenRange { _ = newRef(args[i]) }
             for object in stolenKeywords { _ = newRef(object) }
-            recycle(frame, code)
+            recycle(pooledFrame, code)
         }
         for i in stolenRange { drop(args[i]) }
         var next = parameterCount
@@ -221,16 +225,27 @@ extension Interpreter {
             drop(first)
             throw raise("RecursionError", "maximum recursion depth exceeded")
         }
-        let frame = makeFrame(code, callee, function)
-        defer { recycle(frame, code) }
-        var slots = frame.slots
-        if let first {
-            slots[0] = first
-            slots += 1
+        let pooledFrame = makeFrame(code, callee, function)
+        defer { recycle(pooledFrame, code) }
+        // The frame borrowed for the call: the count ``makeFrame`` handed over keeps it.
+        var failure: PyException?
+        let result = pooledFrame._withUnsafeGuaranteedRef { frame -> ObjectRef? in
+            do throws(PyException) {
+                var slots = frame.slots
+                if let first {
+                    slots[0] = first
+                    slots += 1
+                }
+                try fill(caller, slots)
+                if total > code.parameterCount { throw tooManyArguments(code, total) }
+                return try run(frame, code, function, positional: total)
+            } catch {
+                failure = error
+                return nil
+            }
         }
-        try fill(caller, slots)
-        if total > code.parameterCount { throw tooManyArguments(code, total) }
-        return try run(frame, code, function, positional: total)
+        if let failure { throw failure }
+        return result.unsafelyUnwrapped
     }
 }
 

@@ -85,6 +85,38 @@ extension Interpreter {
         throw typeError("unsupported operand type(s) for \(op.rawValue)\(inPlace ? "=" : ""): '\(typeName(a))' and '\(typeName(b))'")
     }
 
+    /// `a op b` when both are ints and the op is `+`, `-` or `*` without overflow (owned);
+    /// nil for everything else, which ``binary(_:_:_:inPlace:)`` does. Inlined into the
+    /// compiled expressions, so the commonest arithmetic costs no call.
+    @inline(__always)
+    func smallIntBinary(_ op: BinaryOp, _ a: ObjectRef, _ b: ObjectRef) -> ObjectRef? {
+        guard tag(a) == .int, tag(b) == .int, let x = heap.intValue(of: a), let y = heap.intValue(of: b) else { return nil }
+        let (result, overflow): (Int, Bool)
+        switch op {
+        case .add: (result, overflow) = x.addingReportingOverflow(y)
+        case .sub: (result, overflow) = x.subtractingReportingOverflow(y)
+        case .mul: (result, overflow) = x.multipliedReportingOverflow(by: y)
+        default: return nil
+        }
+        return overflow ? nil : int(result)
+    }
+
+    /// `a op b` for two ints and an ordering or equality op, as a Bool; nil for everything
+    /// else, which ``compare(_:_:_:)`` does.
+    @inline(__always)
+    func intComparison(_ op: CompareOp, _ a: ObjectRef, _ b: ObjectRef) -> Bool? {
+        guard tag(a) == .int, tag(b) == .int, let x = heap.intValue(of: a), let y = heap.intValue(of: b) else { return nil }
+        switch op {
+        case .eq: return x == y
+        case .ne: return x != y
+        case .lt: return x < y
+        case .le: return x <= y
+        case .gt: return x > y
+        case .ge: return x >= y
+        default: return nil
+        }
+    }
+
     /// `NotImplemented` (the builtins' singleton), borrowed.
     var notImplemented: ObjectRef { (try? heap.item(forKey: name("NotImplemented"), in: builtinsDict)) ?? heap.none }
 

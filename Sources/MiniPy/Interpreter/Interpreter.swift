@@ -107,6 +107,14 @@ public final class Interpreter {
     @inline(__always) func bool(_ value: Bool) -> ObjectRef { heap.bool(value) }
     @inline(__always) func int(_ value: Int) -> ObjectRef { heap.int(value).unmanaged() }
     func float(_ value: Double) -> ObjectRef { heap.float(value).unmanaged() }
+    /// `(first, second)`, taking over the two owned references.
+    @inline(__always) func tuple(taking first: ObjectRef, _ second: ObjectRef) -> ObjectRef {
+        withUnsafeTemporaryAllocation(of: ObjectRef.self, capacity: 2) { items in
+            items[0] = first
+            items[1] = second
+            return heap.tuple(taking: UnsafeBufferPointer(items)).unmanaged()
+        }
+    }
     func str(_ value: String) -> ObjectRef { heap.str(value).unmanaged() }
 
     /// The interned str for an identifier, kept for the interpreter's life (borrowed).
@@ -201,13 +209,15 @@ public final class Interpreter {
         stdout.flush()
     }
 
-    /// Drops the compiled closures, which hold the interpreter (see ``Compiler/interp``).
+    /// Lets the compiled code go, and with it the closures, which hold the interpreter (see
+    /// ``Compiler/interp``): the interpreter drops its list of code objects and each code
+    /// object its pooled frames (a frame holds its code), and the line profiles go (each
+    /// holds its code), so nothing is left holding a code object but its enclosing code's
+    /// closures, down from the module's.
     func releaseCode() {
-        for code in codes {
-            code.body = { _ throws(PyException) in .normal }
-            code.framePool = []
-        }
+        for code in codes { code.releaseFramePool() }
         codes = []
+        profiles = [:]
     }
 
     func reportSyntaxError(_ error: SyntaxError, filename: String) {
