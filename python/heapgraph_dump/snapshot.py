@@ -1,9 +1,13 @@
 """Write a `.heapgraph` snapshot (format version 2, docs/snapshot-format.md) of this process.
 
 How it stays fast and small in pure Python (docs/cpython.md, "How the dump works"):
-- nodes are laid out in *segments*, one per (type, tracked) pair, each sorted by id(); an
-  object's ordinal is its segment's base plus its rank there, found with `bisect` over the
-  segment's ids, so no id -> ordinal dict (~116 bytes a node) is ever built;
+- edges and roots name their targets by id() (header field 116 = 1): the reader turns ids into
+  ordinals, so no target is looked up here; a chunk's target ids are its flattened referent
+  list's item pointers, copied in one memmove (`_ids_of`);
+- references found (for "held from C") are counted by the interpreter: the target lists are
+  kept until every node's reference count is read a second time, and the rise is what was found;
+- nodes are laid out in *segments*, one per (type, tracked) pair, each sorted by id() (which
+  deduplicates the atoms and answers the few is-it-a-node questions by `bisect`);
 - a segment's edges are produced in bulk at C speed (`map`, `chain`, `compress` over whole
   chunks: dict keys and values, list items, instance attributes checked by identity against
   `gc.get_referents`); only functions, frames, classes, modules, code and unusual instances
@@ -24,7 +28,7 @@ import types
 import zlib
 from bisect import bisect_left
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, getitem, is_, itemgetter, mul, not_, sub
+from operator import getitem, is_, itemgetter, mul, not_, sub
 
 __all__ = ["dump"]
 
@@ -41,8 +45,6 @@ _VERSION = sys.version_info[:2]
 # static objects (code, strs, tuples of the frozen modules) start at 999,999,999.
 _IMMORTAL_AT = (1 << 30) if _VERSION >= (3, 12) else 999000000 if _VERSION == (3, 11) else None
 _CHUNK = 1 << 15
-# Greater than any id(): the end marker of every segment's id list.
-_END = 1 << 64
 
 # Node kinds (byte 38).
 _K_OBJECT, _K_ARRAY, _K_STRING, _K_NUMBER, _K_DICT, _K_TYPE, _K_CLOSURE, _K_CODE, _K_SYNTH = 0, 1, 2, 3, 4, 5, 6, 7, 9
@@ -63,6 +65,10 @@ _TWO_U64 = struct.Struct("<QQ")
 _SYNTH_NODE = struct.Struct("<QqIIIiIBBB9x")
 # Header bytes 112-115: the checksum algorithm (1: CRC-32).
 _CRC32 = 1
+# Header bytes 116-119: edges and roots name nodes by id (1), in 16-byte records.
+_BY_ID = 1
+_ID_EDGE = 16
+_ID_ROOT = 16
 
 # Root categories.
 _R_GLOBAL, _R_LOCAL, _R_HANDLE, _R_GARBAGE = 1, 2, 3, 5
@@ -343,7 +349,10 @@ class _Dump:
         untracked, atoms = self._discover(tracked, self._frame_locals())
         # Segments: tracked objects by type, then untracked ones by type; each sorted by id.
         nodes = []
-        seg_ids, seg_base, seg_type = [], [], []
+        # Every node's id, in node order (so each segment's ids are sorted): one array, 8 bytes
+        # a node, for the few is-it-a-node questions (frames, gc.garbage, f_locals dicts).
+        node_ids = array.array("Q")
+        seg_base, seg_type = [], []
         pairs = {}
         halves = [untracked, tracked]
         del tracked, untracked
@@ -356,91 +365,46 @@ class _Dump:
             for t in sorted(groups, key=_type_name):
                 g = groups.pop(t)
                 g.sort(key=id)
-                ids = list(map(id, g))
+                ids = _ids_of(g)
                 if not flag and t in _ATOM_SET and len(ids) > 1:
                     # Atoms found more than once: repeats are next to each other now.
                     first = [True]
                     first.extend(map(int.__ne__, islice(ids, 1, None), ids))
                     if not all(first):
                         g = list(compress(g, first))
-                        ids = list(compress(ids, first))
+                        ids = array.array("Q", compress(ids, first))
                     del first
                 pair = pairs.get(t)
                 if pair is None:
                     pair = pairs[t] = [-1, -1]
-                pair[flag] = len(seg_ids)
+                pair[flag] = len(seg_type)
                 seg_base.append(len(nodes))
                 seg_type.append(t)
-                ids.append(_END)
-                seg_ids.append(ids)
+                node_ids.extend(ids)
                 nodes.extend(g)
-                del g
+                del g, ids
             if flag:
                 self.tracked_end = len(nodes)
-        # A type with no node in one half resolves there to an empty segment (never a member);
-        # its base closes the last real segment.
-        empty = len(seg_ids)
-        seg_ids.append([_END])
         seg_base.append(len(nodes))
         # type -> its segment; a type with a tracked and an untracked segment (tuple, dict)
-        # maps to `dual`, resolved by gc.is_tracked through `duals`.
-        self.empty = empty
-        self.dual = dual = empty + 1
-        self.seg_of = {t: (p[0] if p[1] < 0 else p[1] if p[0] < 0 else dual) for t, p in pairs.items()}
+        # maps to both, told apart by gc.is_tracked.
+        self.seg_of = {t: (p[0] if p[1] < 0 else p[1]) for t, p in pairs.items() if p[0] < 0 or p[1] < 0}
         self.duals = {t: tuple(p) for t, p in pairs.items() if p[0] >= 0 and p[1] >= 0}
-        # Every target is checked to be a node (its segment's id at its rank is its own id)
-        # unless nothing can have made a tracked object that is not in the list: no other
-        # thread (which could run while the file is written) and no frozen objects. The
-        # per-object paths (frames, whose f_locals the dump itself may create) always check.
-        self.check_all = threading.active_count() > 1 or (hasattr(gc, "get_freeze_count") and gc.get_freeze_count() > 0)
-        self.seg_ids, self.seg_base, self.seg_type = seg_ids, seg_base, seg_type
+        self.node_ids, self.seg_base, self.seg_type = node_ids, seg_base, seg_type
         self.nodes = nodes
 
-    def resolve(self, objs, check=True):
-        """Ordinals of `objs` (array 'I') and the positions of those that are not nodes.
-        `check=False` (bulk paths, when `check_all` is off) only rejects types with no node."""
-        if not objs:
-            return array.array("I"), []
-        segs = list(map(self.seg_of.get, map(type, objs), repeat(self.empty)))
-        dual = self.dual
-        if self.duals and segs.count(dual):
-            duals = self.duals
-            is_tracked = gc.is_tracked
-            for i in compress(range(len(segs)), map(int.__eq__, segs, repeat(dual))):
-                o = objs[i]
-                segs[i] = duals[type(o)][is_tracked(o)]
-        tids = list(map(id, objs))
-        first = segs[0]
-        if first != self.empty and segs.count(first) == len(segs):
-            # One segment (an attribute's column, a run of one type): no per-target lookups.
-            hay = self.seg_ids[first]
-            pos = list(map(bisect_left, repeat(hay), tids))
-            if check or self.check_all:
-                ok = list(map(int.__eq__, map(hay.__getitem__, pos), tids))
-                if not all(ok):
-                    bad = list(compress(range(len(objs)), map(not_, ok)))
-                    base = self.seg_base[first]
-                    return array.array("I", (base + p if k else 0 for p, k in zip(pos, ok))), bad
-            return array.array("I", map(add, pos, repeat(self.seg_base[first]))), []
-        hays = list(map(self.seg_ids.__getitem__, segs))
-        pos = list(map(bisect_left, hays, tids))
-        if check or self.check_all:
-            ok = list(map(int.__eq__, map(getitem, hays, pos), tids))
-        elif segs.count(self.empty):
-            ok = list(map(int.__ne__, segs, repeat(self.empty)))
-        else:
-            ok = None
-        del hays
-        if ok is None or all(ok):
-            return array.array("I", map(add, map(self.seg_base.__getitem__, segs), pos)), []
-        bad = list(compress(range(len(objs)), map(not_, ok)))
-        base = self.seg_base
-        ords = array.array("I", (base[s] + p if k else 0 for s, p, k in zip(segs, pos, ok)))
-        return ords, bad
-
-    def ordinal(self, o):
-        ords, bad = self.resolve([o])
-        return None if bad else ords[0]
+    def is_node(self, o):
+        """Whether `o` is one of the nodes: a bisect into its segment's ids.
+        - Complexity: O(log n)."""
+        seg = self.seg_of.get(type(o))
+        if seg is None:
+            pair = self.duals.get(type(o))
+            if pair is None:
+                return False
+            seg = pair[1 if gc.is_tracked(o) else 0]
+        start, end = self.seg_base[seg], self.seg_base[seg + 1]
+        at = bisect_left(self.node_ids, id(o), start, end)
+        return at < end and self.node_ids[at] == id(o)
 
     # ---- the walk --------------------------------------------------------------------------
 
@@ -457,14 +421,20 @@ class _Dump:
         # reference to each of these (interned, shared) str objects while counts are read.
         self.names = array.array("I", map(intern, _FIXED_NAMES))
         self.code_names = array.array("I", map(intern, _CODE_FIELDS))
-        self.phantom = []
-        for container in self.hidden:
-            self.phantom.extend(gc.get_referents(container))
-        self.hidden = None
         # Frames first (3.11+ frames without an object become synthetic nodes after the rest).
+        self.phantom_dicts = []
         roots, synthetic = self._frame_roots()
         n_nodes = n_real + len(synthetic)
-        self.found = array.array("I", bytes(4 * n_nodes))
+        self._type_table()
+        # References found are counted by the interpreter itself: every reference the snapshot
+        # has as an edge (and every one the dumper counts as found) is kept in `found` until the
+        # counts are read a second time, so each node's count rises by exactly the references
+        # found to it. No target is ever looked up in Python.
+        # Both reads are made from here, so that this frame is the same at both.
+        self.rc = self._write_nodes(None, 0, 0, None)
+        self.found = list(map(gc.get_referents, self.hidden))
+        self.hidden = None
+        self.found.extend([_synthetic_frame_values(frame) for _n, _i, _e, frame in synthetic])
         self.counts = array.array("I")
         self.n_edges = 0
         # Written under a temporary name and renamed when complete: the records are not written
@@ -478,29 +448,21 @@ class _Dump:
             edges_at = 128 + 48 * n_nodes
             out.seek(edges_at)
             self._edges()
-            for _name, _fid, edges in synthetic:
-                self._emit([j for j, _l, _k in edges], array.array("I", (l for _j, l, _k in edges)),
+            for _name, _fid, edges, _frame in synthetic:
+                self._emit(array.array("Q", (j for j, _l, _k in edges)), array.array("I", (l for _j, l, _k in edges)),
                            bytes(k for _j, _l, k in edges))
                 self.counts.append(len(edges))
-            ords, bad = self.resolve(self.phantom)
-            self.phantom = None
-            found = self.found
-            bad = set(bad)
-            for i, j in enumerate(ords):
-                if i not in bad:
-                    found[j] += 1
-            del ords, bad
+            synthetic = [(name, fid) for name, fid, _edges, _frame in synthetic]
             roots_at = out.tell()
             roots.extend(self._other_roots())
             node_label = self._write_nodes(synthetic, n_real, n_nodes, roots)
             out.seek(roots_at)
             for start in range(0, len(roots), _CHUNK):
                 part = roots[start:start + _CHUNK]
-                buf = bytearray(12 * len(part))
-                m32 = memoryview(buf).cast("I")
-                m32[0::3] = array.array("I", map(itemgetter(0), part))
-                m32[1::3] = array.array("I", map(itemgetter(1), part))
-                memoryview(buf)[8::12] = bytes(map(itemgetter(2), part))
+                buf = bytearray(_ID_ROOT * len(part))
+                memoryview(buf).cast("Q")[0::2] = array.array("Q", map(itemgetter(0), part))
+                memoryview(buf).cast("I")[2::4] = array.array("I", map(itemgetter(1), part))
+                memoryview(buf)[12::_ID_ROOT] = bytes(map(itemgetter(2), part))
                 out.write(buf)
             strings_at = out.tell()
             n_strings = 1 + n_atom_labels + len(intern.items)
@@ -524,7 +486,7 @@ class _Dump:
                 crc = zlib.crc32(data, crc)
             header = _HEADER.pack(b"HEAPGRPH", 2, 128, n_nodes, self.n_edges, n_strings, 128, edges_at, strings_at,
                                   meta_at, len(meta_buf), length, crc)
-            header += _TWO_U64.pack(len(roots), roots_at) + _U32.pack(_CRC32) + bytes(12)
+            header += _TWO_U64.pack(len(roots), roots_at) + _U32.pack(_CRC32) + _U32.pack(_BY_ID) + bytes(8)
             out.seek(0)
             out.write(header)
             out.close()
@@ -539,22 +501,24 @@ class _Dump:
                     pass
         return n_nodes
 
-    def _emit(self, ords, labels, kinds, counted=None):
-        """Appends edge records (ordinals, labels, kinds) to the file, counting references to
-        the targets (to those in `counted` when given: the caller counted the others)."""
-        m = len(ords)
+    def _emit(self, ids, labels, kinds):
+        """Appends edge records (target ids as array 'Q', labels, kinds) to the file. The
+        caller keeps the targets in `self.found`."""
+        m = len(ids)
         if not m:
             return
-        buf = bytearray(12 * m)
-        m32 = memoryview(buf).cast("I")
-        m32[0::3] = ords if type(ords) is array.array else array.array("I", ords)
-        m32[1::3] = labels
-        memoryview(buf)[8::12] = kinds
+        buf = bytearray(_ID_EDGE * m)
+        memoryview(buf).cast("Q")[0::2] = ids
+        memoryview(buf).cast("I")[2::4] = labels
+        memoryview(buf)[12::_ID_EDGE] = kinds
         self.out.write(buf)
         self.n_edges += m
-        found = self.found
-        for j in (ords if counted is None else counted):
-            found[j] += 1
+
+    def _emit_targets(self, targets, labels, kinds):
+        """Edges to `targets` (a list of objects, which is kept: its references are the
+        references found)."""
+        self.found.append(targets)
+        self._emit(_ids_of(targets), labels, kinds)
 
     def _edges(self):
         nodes = self.nodes
@@ -592,14 +556,11 @@ class _Dump:
                 tg[0::2] = ks
                 tg[1::2] = vs
                 del ks, vs
-                ords, bad = self.resolve(tg, check=False)
-                labels = array.array("I", bytes(8 * n))
-                if not bad:
-                    labels[1::2] = ords[0::2]
-                    self.counts.extend(map(mul, lens, repeat(2)))
-                    self._emit(ords, labels, _DICT_KINDS * n)
-                    return
-            # Changed while read, or a key that is not a node: one dict at a time.
+                # Each value's edge is named by the key edge before it (the reader's rule).
+                self.counts.extend(map(mul, lens, repeat(2)))
+                self._emit_targets(tg, array.array("I", bytes(8 * n)), _DICT_KINDS * n)
+                return
+            # Changed while read: one dict at a time.
             return self._slow_chunk(objs)
         if t is list or t is tuple:
             lens = list(map(len, objs))
@@ -621,14 +582,16 @@ class _Dump:
                             at = offsets[k]
                             labels[at:at + lens[k]] = array.array("I", map(self.intern, fv))
                             kinds[at:at + lens[k]] = bytes([_E_CLOSURE]) * lens[k]
-            self._resolve_emit(tg, labels, kinds, lens)
+            self.counts.extend(lens)
+            self._emit_targets(tg, labels, kinds)
             return
         if t is set or t is frozenset:
             lens = list(map(len, objs))
             tg = list(chain.from_iterable(objs))
             if len(tg) != sum(lens):
                 return self._slow_chunk(objs)
-            self._resolve_emit(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)), lens)
+            self.counts.extend(lens)
+            self._emit_targets(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)))
             return
         if t.__flags__ & _HEAPTYPE and not issubclass(t, type):
             plan = self.plans.get(t)
@@ -645,14 +608,8 @@ class _Dump:
         lens = list(map(len, refs))
         tg = list(chain.from_iterable(refs))
         del refs
-        self._resolve_emit(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)), lens)
-
-    def _resolve_emit(self, tg, labels, kinds, lens):
-        ords, bad = self.resolve(tg, check=False)
-        if bad:
-            ords, labels, kinds, lens = _drop(bad, ords, labels, kinds, lens)
         self.counts.extend(lens)
-        self._emit(ords, labels, kinds)
+        self._emit_targets(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)))
 
     # Plain instances: a Python class (no __slots__, no C base) whose referents are, in order,
     # its attribute values then its class (3.11+, values inline) or its __dict__ then its class.
@@ -710,40 +667,25 @@ class _Dump:
             return False
         names = self.names
         if not _INLINE_VALUES:
-            firsts = list(map(itemgetter(0), refs))
             if not all(map(is_, map(itemgetter(1), refs), repeat(t))) or \
-                    not all(map(is_, map(type, firsts), repeat(dict))):
+                    not all(map(is_, map(type, map(itemgetter(0), refs)), repeat(dict))):
                 return False
             labels_one = array.array("I", [names[_N_DICT]])
             kinds_one = bytes([_E_NAMED])
-            values = [firsts]
         else:
             cols = [list(map(getattr, objs, repeat(name), repeat(_MISSING))) for name in plan]
             if not all(map(is_, chain.from_iterable(refs), chain.from_iterable(zip(*cols, repeat(t, m))))):
                 return False
-            values = cols
+            del cols
             labels_one = array.array("I", map(self.intern, plan))
             kinds_one = bytes([_E_ATTR | _TEXT]) * len(plan)
+        # The referents are, object by object, the attributes (or __dict__) then the class.
+        targets = list(chain.from_iterable(refs))
         del refs
-        t_ord = self.ordinal(t)
-        if t_ord is None:
-            return False
-        # Column by column: an attribute's values are mostly of one type, one segment.
-        ords = array.array("I", bytes(4 * k * m))
-        counted = array.array("I")
-        for i, column in enumerate(values):
-            vals, bad = self.resolve(column, check=False)
-            if bad:
-                return False
-            ords[i::k] = vals
-            counted.extend(vals)
-        del values
-        ords[k - 1::k] = array.array("I", [t_ord]) * m
         labels = (labels_one + array.array("I", [names[_N_CLASS]])) * m
         kinds = (kinds_one + bytes([_E_NAMED])) * m
         self.counts.extend(repeat(k, m))
-        self.found[t_ord] += m
-        self._emit(ords, labels, kinds, counted=counted)
+        self._emit_targets(targets, labels, kinds)
         return True
 
     def _slow_chunk(self, objs):
@@ -758,13 +700,9 @@ class _Dump:
             start = len(tg)
             self._object_edges(o, edge)
             lens.append(len(tg) - start)
-        ords, bad = self.resolve(tg)
-        for at in keyfix:
-            labels[at] = ords[at - 1]
-        if bad:
-            ords, labels, kinds, lens = _drop(bad, ords, labels, kinds, lens)
+        # A dict value's edge (in keyfix) is named by the key edge before it: the reader's rule.
         self.counts.extend(lens)
-        self._emit(ords, labels, kinds)
+        self._emit_targets(tg, labels, kinds)
 
     def _object_edges(self, o, edge):
         names = self.names
@@ -860,22 +798,22 @@ class _Dump:
         intern = self.intern
         for tname, f in self._frames():
             name = intern("thread %s: %s (%s:%d)" % (tname, f.f_code.co_name, f.f_code.co_filename, f.f_lineno))
-            j = self.ordinal(f)
-            if j is not None:
-                roots.append((j, name, _R_LOCAL))
+            if self.is_node(f):
+                roots.append((id(f), name, _R_LOCAL))
             else:
                 # A frame with no object in the list (3.11+ makes them lazily; before, running
                 # frames are untracked): its locals by name, and what else it holds strongly.
-                local = [(intern(lname), _E_ATTR | _TEXT, v) for lname, v in _locals_of(f)]
                 names = self.names
+                local = [(intern(lname), _E_ATTR | _TEXT, v) for lname, v in _locals_of(f)]
                 local.append((names[_N_CODE], _E_NAMED, f.f_code))
                 if not _INLINE_VALUES:
                     local.append((names[_N_GLOBALS], _E_NAMED, f.f_globals))
                     local.append((names[_N_BUILTINS], _E_NAMED, f.f_builtins))
-                ords, bad = self.resolve([v for _n, _k, v in local])
-                bad = set(bad)
-                edges = [(ords[i], label, kind) for i, (label, kind, _v) in enumerate(local) if i not in bad]
-                synthetic.append((name, id(f), edges))
+                # The same values in the same order as _synthetic_frame_values gives them.
+                edges = [(id(v), label, kind) for label, kind, v in local]
+                # The frame, not its values: what the dumper holds before the counts are first
+                # read must not refer to any node.
+                synthetic.append((name, id(f), edges, f))
                 self._phantom_locals(f)
                 del local
             del f
@@ -895,13 +833,7 @@ class _Dump:
         del f
         refs = self._own_frame_references(frames)
         del frames
-        ords, bad = self.resolve(refs)
-        del refs
-        bad = set(bad)
-        found = self.found
-        for i, j in enumerate(ords):
-            if i not in bad:
-                found[j] += 1
+        self.found.append(refs)
 
     @staticmethod
     def _own_frame_references(frames):
@@ -930,14 +862,13 @@ class _Dump:
 
     def _phantom_locals(self, f):
         """Reading a frame's locals (3.8-3.12) made its f_locals dict, which is not a node but
-        holds a reference to each local and its name: counted as found, so that they do not
-        look held from C."""
+        holds a reference to each local and its name: counted as found (when the counts are
+        read the second time), so that they do not look held from C."""
         if _VERSION >= (3, 13):
             return
         d = f.f_locals
-        if type(d) is dict and d is not f.f_globals and self.ordinal(d) is None:
-            self.phantom.extend(d.keys())
-            self.phantom.extend(d.values())
+        if type(d) is dict and d is not f.f_globals and not self.is_node(d):
+            self.phantom_dicts.append(d)
 
     def _other_roots(self):
         roots = []
@@ -946,21 +877,14 @@ class _Dump:
             d = getattr(mod, "__dict__", None)
             if type(d) is not dict:
                 continue
-            items = [(k, v) for k, v in list(d.items()) if type(k) is str]
-            ords, bad = self.resolve([v for _k, v in items])
-            bad = set(bad)
-            for i, (k, _v) in enumerate(items):
-                if i not in bad:
-                    roots.append((ords[i], intern("%s.%s" % (mname, k)), _R_GLOBAL))
-            del items
+            # By id: the reader drops the roots whose value is not a node.
+            roots.extend([(id(v), intern("%s.%s" % (mname, k)), _R_GLOBAL) for k, v in list(d.items())
+                          if type(k) is str])
         garbage = gc.garbage
-        j = self.ordinal(garbage)
-        if j is not None:
+        if self.is_node(garbage):
             name = intern("gc.garbage")
-            roots.append((j, name, _R_GARBAGE))
-            ords, bad = self.resolve(list(garbage))
-            bad = set(bad)
-            roots.extend((ords[i], name, _R_GARBAGE) for i in range(len(garbage)) if i not in bad)
+            roots.append((id(garbage), name, _R_GARBAGE))
+            roots.extend(zip(map(id, list(garbage)), repeat(name), repeat(_R_GARBAGE)))
             self.garbage_ids = set(map(id, garbage))
         else:
             self.garbage_ids = set()
@@ -968,16 +892,12 @@ class _Dump:
 
     # ---- nodes, strings, metadata -----------------------------------------------------------
 
-    def _write_nodes(self, synthetic, n_real, n_nodes, roots):
-        """Writes the node records at offset 128, chunk by chunk; adds the held-from-C roots.
-        Returns the first value-label index of each atom segment."""
-        self._count_own_frames()
-        nodes = self.nodes
+    def _type_table(self):
+        """Per type: (type name, kind, has-__del__ flag). The names are kept as copies (never
+        the heap's own str objects) and the dumper's references to type objects are counted, so
+        that they can be taken off the types' reference counts."""
         intern = self.intern
-        seg_type, seg_base = self.seg_type, self.seg_base
-        # Per type: (type name, kind, has-__del__ flag). The names are kept as copies (never the
-        # heap's own str objects) and the dumper's references to type objects are counted, so
-        # that they can be taken off the types' reference counts below.
+        seg_type = self.seg_type
         tinfo = {}
         short_names = {}
         for t in seg_type:
@@ -990,21 +910,46 @@ class _Dump:
             if name != t.__name__:
                 short_names[_copy(name)] = _copy(t.__name__)
         self.short_names = short_names
+        self.tinfo = tinfo
         del name, t
         own_refs = {}
         for t in chain(seg_type, self.seg_of, self.duals, tinfo):
             own_refs[id(t)] = own_refs.get(id(t), 0) + 1
-        del t
+        self.own_refs = own_refs
+
+    def _write_nodes(self, synthetic, n_real, n_nodes, roots):
+        """Writes the node records at offset 128, chunk by chunk; adds the held-from-C roots.
+        Returns the first value-label index of each atom segment.
+
+        Called first with `roots` None, before the edges: then it only reads every node's
+        count (sys.getrefcount less the dumper's references) and returns them. The second
+        call, while `self.found` holds every reference found, reads them again: the rise is
+        the references found. Both reads run in this function, so that the dumper's own frames
+        hold the same references at both."""
+        first = roots is None
+        if not first:
+            for d in self.phantom_dicts:
+                self.found.append(list(d.keys()))
+                self.found.append(list(d.values()))
+            self.phantom_dicts = None
+            self._count_own_frames()
+        counted = array.array("q")
+        nodes = self.nodes
+        intern = self.intern
+        seg_type, seg_base = self.seg_type, self.seg_base
+        tinfo = self.tinfo
+        own_refs = self.own_refs
         singletons = _singleton_ids()
         held_names = {}
         next_label = 1
         atom_label_start = {}
-        out = self.out
-        out.seek(128)
+        out = None if first else self.out
+        if not first:
+            out.seek(128)
         young = self.young
-        found = self.found
-        counts = self.counts
-        garbage_ids = self.garbage_ids
+        before = None if first else self.rc
+        counts = None if first else self.counts
+        garbage_ids = None if first else self.garbage_ids
         finalized = getattr(gc, "is_finalized", None)
         for k, t in enumerate(seg_type):
             start, end = seg_base[k], seg_base[k + 1]
@@ -1016,7 +961,7 @@ class _Dump:
                 e = min(s + _CHUNK, end)
                 m = e - s
                 objs = nodes[s:e]
-                ids = array.array("Q", map(id, objs))
+                ids = self.node_ids[s:e]
                 # The node list, this chunk's list and the call's argument hold one reference each.
                 rc = array.array("q", map(sub, map(sys.getrefcount, objs), repeat(3)))
                 if issubclass(t, type):
@@ -1024,7 +969,13 @@ class _Dump:
                     own_refs[id(t)] += 1
                     rc = array.array("q", map(sub, rc, map(own_refs.get, ids, repeat(0))))
                     own_refs[id(t)] -= 1
-                ext = array.array("q", map(sub, rc, found[s:e]))
+                if first:
+                    counted.extend(rc)
+                    continue
+                # rc - found, where found = rc - before: the count before the edges were kept.
+                rc, found = before[s:e], array.array("q", map(sub, rc, before[s:e]))
+                ext = array.array("q", map(sub, rc, found))
+                del found
                 flags = bytearray([(1 if tracked else 0) | del_flag]) * m
                 if _IMMORTAL_AT is not None and max(rc) >= _IMMORTAL_AT:
                     for i in compress(range(m), map(int.__ge__, rc, repeat(_IMMORTAL_AT))):
@@ -1047,7 +998,7 @@ class _Dump:
                     name = held_names.get(c)
                     if name is None:
                         name = held_names[c] = intern("held from C (%d)" % c)
-                    roots.append((s + i, name, _R_HANDLE))
+                    roots.append((ids[i], name, _R_HANDLE))
                 if tracked:
                     gens = bytes(map(young.get, ids, repeat(2)))
                     if finalized is not None:
@@ -1086,11 +1037,14 @@ class _Dump:
                 m8[38::48] = bytes([kind]) * m
                 out.write(buf)
                 del objs, ids, rc, ext, ext32, labels, sizes, buf, m64, m32, m8
+        if first:
+            return counted
         # Synthetic frame nodes after the objects.
         frame_type = intern("frame")
-        for i, (name, fid, edges) in enumerate(synthetic):
+        for i, (name, fid) in enumerate(synthetic):
             out.write(_SYNTH_NODE.pack(fid, 0, frame_type, _NONE, 0, 0, counts[n_real + i], 255, 0, _K_SYNTH))
-            roots.append((n_real + i, name, _R_LOCAL))
+            roots.append((fid, name, _R_LOCAL))
+        self.found = None
         return atom_label_start
 
     def _write_atom_labels(self, atom_segs, start_of):
@@ -1134,6 +1088,45 @@ class _Dump:
 
 
 _MISSING = object()
+
+
+def _pointer_copier():
+    """A function list -> array('Q') of its items' id()s that copies the list's item pointers
+    in one memmove (ctypes, standard library): PyListObject's ob_item follows its 24-byte
+    header on CPython 3.8-3.13. Checked here against id(); None when the check fails."""
+    try:
+        import ctypes
+        memmove = ctypes.memmove
+        item_pointer = ctypes.c_void_p.from_address
+        at = 3 * ctypes.sizeof(ctypes.c_void_p)
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            return None
+
+        def copy(items):
+            n = len(items)
+            ids = array.array("Q", bytes(8 * n))
+            if n:
+                memmove(ids.buffer_info()[0], item_pointer(id(items) + at).value, 8 * n)
+            return ids
+
+        probe = [object(), None, 1, "x", (), []]
+        probe.extend(range(1000, 1300))
+        if copy(probe) != array.array("Q", map(id, probe)) or len(copy([])) != 0:
+            return None
+        return copy
+    except Exception:
+        return None
+
+
+_COPY_IDS = _pointer_copier()
+
+
+def _ids_of(items):
+    """array('Q') of the id() of each item of the list `items`: a copy of its item pointers,
+    or map(id, ...) where that layout was not found."""
+    if _COPY_IDS is not None and type(items) is list:
+        return _COPY_IDS(items)
+    return array.array("Q", map(id, items))
 _ATOM_SET = frozenset(_ATOMS)
 _DISCOVER_SPECIAL = (_FrameType, _CodeType) + tuple(_NAMED_FIELDS)
 _SINGLETON_TYPES = (int, str, bytes, bool, type(None), tuple, frozenset, type(Ellipsis), type(NotImplemented))
@@ -1162,8 +1155,8 @@ _FIXED_NAMES = ("__dict__", "__class__", "__globals__", "__code__", "cell_conten
 
 
 class _EdgeSink:
-    """Where the per-object rules put edges: target objects (resolved in bulk later), labels,
-    kinds; `keyfix` marks a dict value's edge, whose label is its key's ordinal."""
+    """Where the per-object rules put edges: target objects, labels, kinds; `keyfix` marks a
+    dict value's edge, which the reader names by the key edge just before it."""
 
     __slots__ = ("tg", "labels", "kinds", "keyfix")
 
@@ -1198,19 +1191,15 @@ class _EdgeSink:
             self.add(r, 0, _E_NONE)
 
 
-def _drop(bad, ords, labels, kinds, lens):
-    """Removes the edges at positions `bad` (targets that are not nodes) from a chunk."""
-    bad = set(bad)
-    keep = [i not in bad for i in range(len(ords))]
-    ords = array.array("I", compress(ords, keep))
-    labels = array.array("I", compress(labels, keep))
-    kinds = bytes(compress(kinds, keep))
-    new_lens = []
-    at = 0
-    for n in lens:
-        new_lens.append(sum(keep[at:at + n]))
-        at += n
-    return ords, labels, kinds, new_lens
+def _synthetic_frame_values(f):
+    """What a frame with no object in the list holds, as its synthetic node's edges: its
+    locals, its code, and before 3.11 its globals and builtins."""
+    values = [v for _n, v in _locals_of(f)]
+    values.append(f.f_code)
+    if not _INLINE_VALUES:
+        values.append(f.f_globals)
+        values.append(f.f_builtins)
+    return values
 
 
 def _static_type_fields(t):

@@ -29,28 +29,68 @@ class Snapshot:
          _checksum, r, roots_at) = _HEADER.unpack_from(data, 0)
         if magic != b"HEAPGRPH":
             raise ValueError("%s is not a snapshot" % path)
+        (by_id,) = struct.unpack_from("<I", data, 116)
         nodes = memoryview(data)[nodes_at:nodes_at + 48 * n]
         self.ids = nodes.cast("Q")[0::6].tolist()
         words = nodes.cast("I")
         self.type_index = words[4::12].tolist()
         self.value_label = words[5::12].tolist()
         counts = words[8::12].tolist()
-        self.first = [0]
-        total = 0
-        for c in counts:
-            total += c
-            self.first.append(total)
-        edges = memoryview(data)[edges_at:edges_at + 12 * e]
-        self.targets = edges.cast("I")[0::3].tolist()
-        self.labels = edges.cast("I")[1::3].tolist()
-        self.kinds = bytes(edges[8::12])
-        self.roots = [struct.unpack_from("<IIB", data, roots_at + 12 * i) for i in range(r)]
+        if by_id:
+            self._read_by_id(data, counts, edges_at, e, roots_at, r)
+        else:
+            self.first = [0]
+            total = 0
+            for c in counts:
+                total += c
+                self.first.append(total)
+            edges = memoryview(data)[edges_at:edges_at + 12 * e]
+            self.targets = edges.cast("I")[0::3].tolist()
+            self.labels = edges.cast("I")[1::3].tolist()
+            self.kinds = bytes(edges[8::12])
+            self.roots = [struct.unpack_from("<IIB", data, roots_at + 12 * i) for i in range(r)]
         self.strings = []
         at = strings_at
         for _ in range(s):
             (size,) = struct.unpack_from("<I", data, at)
             self.strings.append(bytes(data[at + 4:at + 4 + size]).decode("utf-8", "replace"))
             at += 4 + size
+
+    def _read_by_id(self, data, counts, edges_at, e, roots_at, r):
+        """A file whose edges and roots name nodes by id (header bytes 116-119 = 1): resolved
+        as the Swift reader does. An id that is no node's drops its edge or root; a dict
+        value's edge is named by the key edge before it."""
+        ordinal = {x: i for i, x in enumerate(self.ids)}
+        edges = memoryview(data)[edges_at:edges_at + 16 * e]
+        raw_targets = edges.cast("Q")[0::2].tolist()
+        raw_labels = edges.cast("I")[2::4].tolist()
+        raw_kinds = bytes(edges[12::16])
+        self.first = [0]
+        self.targets, self.labels, kinds = [], [], bytearray()
+        at = 0
+        for c in counts:
+            start = len(self.targets)
+            for k in range(at, at + c):
+                target = ordinal.get(raw_targets[k])
+                if target is None:
+                    continue
+                label, kind = raw_labels[k], raw_kinds[k]
+                if kind & 127 == 3:  # a dict value, named by its key
+                    if len(self.targets) > start and kinds[-1] & 63 == 2:
+                        label = self.targets[-1]
+                    else:
+                        label, kind = 0, kind & 128
+                self.targets.append(target)
+                self.labels.append(label)
+                kinds.append(kind)
+            at += c
+            self.first.append(len(self.targets))
+        self.kinds = bytes(kinds)
+        self.roots = []
+        for i in range(r):
+            node, name, category = struct.unpack_from("<QIB", data, roots_at + 16 * i)
+            if node in ordinal:
+                self.roots.append((ordinal[node], name, category))
 
     def type_name(self, node):
         return self.strings[self.type_index[node]]
