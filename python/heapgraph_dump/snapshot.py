@@ -26,8 +26,8 @@ import threading
 import time
 import types
 import zlib
-from bisect import bisect_left
-from itertools import accumulate, chain, compress, islice, repeat
+from bisect import bisect_left, bisect_right
+from itertools import accumulate, chain, compress, filterfalse, islice, repeat
 from operator import getitem, is_, itemgetter, mul, not_, sub
 
 __all__ = ["dump"]
@@ -230,16 +230,20 @@ class _Dump:
         frontier = tracked
 
         def take(cands):
+            # Untracked first (atoms never are tracked): the passes by type then see only those.
+            cands = list(filterfalse(is_tracked, cands))
             kinds = list(map(type, cands))
             present = set(kinds)
             for t in present & _ATOM_SET:
                 part = atoms.get(t)
                 if part is None:
                     part = atoms[t] = []
-                part.extend(compress(cands, map(is_, kinds, repeat(t))))
+                if len(present) == 1:
+                    part.extend(cands)
+                else:
+                    part.extend(compress(cands, map(is_, kinds, repeat(t))))
             if present - _ATOM_SET:
                 others = list(compress(cands, map(not_, map(_ATOM_SET.__contains__, kinds))))
-                others = list(compress(others, map(not_, map(is_tracked, others))))
                 fresh.update(zip(map(id, others), others))
 
         take(extra)
@@ -947,6 +951,7 @@ class _Dump:
         if not first:
             out.seek(128)
         young = self.young
+        young_ids = array.array("Q", sorted(young))
         before = None if first else self.rc
         counts = None if first else self.counts
         garbage_ids = None if first else self.garbage_ids
@@ -955,6 +960,7 @@ class _Dump:
             start, end = seg_base[k], seg_base[k + 1]
             tn, kind, del_flag = tinfo[t]
             tracked = start < self.tracked_end
+            template = bytearray(_SYNTH_NODE.pack(0, 0, tn, _NONE, 0, 0, 0, 2 if tracked else 255, 0, kind))
             if t in _ATOMS:
                 atom_label_start[k] = next_label
             for s in range(start, end, _CHUNK):
@@ -976,6 +982,8 @@ class _Dump:
                 rc, found = before[s:e], array.array("q", map(sub, rc, before[s:e]))
                 ext = array.array("q", map(sub, rc, found))
                 del found
+                # Records start as copies of the type's template; only what varies is set.
+                buf = template * m
                 flags = bytearray([(1 if tracked else 0) | del_flag]) * m
                 if _IMMORTAL_AT is not None and max(rc) >= _IMMORTAL_AT:
                     for i in compress(range(m), map(int.__ge__, rc, repeat(_IMMORTAL_AT))):
@@ -999,13 +1007,20 @@ class _Dump:
                     if name is None:
                         name = held_names[c] = intern("held from C (%d)" % c)
                     roots.append((ids[i], name, _R_HANDLE))
+                gens = None
                 if tracked:
-                    gens = bytes(map(young.get, ids, repeat(2)))
+                    # The young objects (generations 0 and 1) are few: found by bisect in the
+                    # chunk's ids (sorted); the template says 2.
+                    lo, hi = bisect_left(young_ids, ids[0]), bisect_right(young_ids, ids[-1])
+                    if lo < hi:
+                        gens = bytearray(b"\x02") * m
+                        for y in young_ids[lo:hi]:
+                            at = bisect_left(ids, y)
+                            if at < m and ids[at] == y:
+                                gens[at] = young[y]
                     if finalized is not None:
                         for i in compress(range(m), map(finalized, objs)):
                             flags[i] |= 2
-                else:
-                    gens = b"\xff" * m
                 if garbage_ids:
                     for i in compress(range(m), map(garbage_ids.__contains__, ids)):
                         flags[i] |= 16
@@ -1016,27 +1031,26 @@ class _Dump:
                     labels = array.array("I", (_NONE if x is None else intern(x)
                                                for x in map(_label_of, objs, repeat(t))))
                 else:
-                    labels = array.array("I", repeat(_NONE, m))
-                sizes = array.array("Q", map(sys.getsizeof, objs, repeat(0)))
-                if max(sizes) > 0xFFFFFFFF:
-                    sizes = array.array("Q", map(min, sizes, repeat(0xFFFFFFFF)))
-                sizes = array.array("I", sizes)
-                buf = bytearray(48 * m)
+                    labels = None  # the template's: none
+                try:
+                    sizes = array.array("I", map(sys.getsizeof, objs, repeat(0)))
+                except OverflowError:
+                    sizes = array.array("I", map(min, map(sys.getsizeof, objs, repeat(0)), repeat(0xFFFFFFFF)))
                 m64 = memoryview(buf).cast("Q")
                 m64[0::6] = ids
                 memoryview(buf).cast("q")[1::6] = rc
                 m32 = memoryview(buf).cast("I")
-                m32[4::12] = array.array("I", [tn]) * m
-                m32[5::12] = labels
+                if labels is not None:
+                    m32[5::12] = labels
                 m32[6::12] = sizes
                 memoryview(buf).cast("i")[7::12] = ext32
                 m32[8::12] = counts[s:e]
                 m8 = memoryview(buf)
-                m8[36::48] = gens
+                if gens is not None:
+                    m8[36::48] = gens
                 m8[37::48] = flags
-                m8[38::48] = bytes([kind]) * m
                 out.write(buf)
-                del objs, ids, rc, ext, ext32, labels, sizes, buf, m64, m32, m8
+                del objs, ids, rc, ext, ext32, labels, sizes, buf, m64, m32, m8, gens
         if first:
             return counted
         # Synthetic frame nodes after the objects.
