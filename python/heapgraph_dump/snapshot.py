@@ -28,7 +28,7 @@ import types
 import zlib
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, compress, filterfalse, islice, repeat
-from operator import getitem, is_, itemgetter, mul, not_, sub
+from operator import getitem, is_, is_not, itemgetter, mul, not_, sub
 
 __all__ = ["dump"]
 
@@ -370,13 +370,13 @@ class _Dump:
                 g = groups.pop(t)
                 g.sort(key=id)
                 ids = _ids_of(g)
-                if not flag and t in _ATOM_SET and len(ids) > 1:
+                if not flag and t in _ATOM_SET and len(g) > 1:
                     # Atoms found more than once: repeats are next to each other now.
                     first = [True]
-                    first.extend(map(int.__ne__, islice(ids, 1, None), ids))
+                    first.extend(map(is_not, islice(g, 1, None), g))
                     if not all(first):
                         g = list(compress(g, first))
-                        ids = array.array("Q", compress(ids, first))
+                        ids = _ids_of(g)
                     del first
                 pair = pairs.get(t)
                 if pair is None:
@@ -978,10 +978,10 @@ class _Dump:
                 if first:
                     counted.extend(rc)
                     continue
-                # rc - found, where found = rc - before: the count before the edges were kept.
-                rc, found = before[s:e], array.array("q", map(sub, rc, before[s:e]))
-                ext = array.array("q", map(sub, rc, found))
-                del found
+                # count - found, where found = after - before: 2 * before - after.
+                after, rc = rc, before[s:e]
+                ext = array.array("q", map(sub, rc, map(sub, after, rc)))
+                del after
                 # Records start as copies of the type's template; only what varies is set.
                 buf = template * m
                 flags = bytearray([(1 if tracked else 0) | del_flag]) * m
@@ -995,9 +995,11 @@ class _Dump:
                     for i in compress(range(m), map(singletons.__contains__, ids)):
                         ext[i] = 0
                         flags[i] |= 128
-                if min(ext) >= 0 and max(ext) <= 0x7FFFFFFF:
-                    ext32 = array.array("i", ext)
-                else:
+                try:
+                    ext32 = array.array("i", ext) if min(ext) >= 0 else None
+                except OverflowError:
+                    ext32 = None
+                if ext32 is None:
                     # Negative where the interpreter's count is below the references found (an
                     # interned str before 3.12 does not count its table's references).
                     ext32 = array.array("i", map(min, map(max, ext, repeat(0)), repeat(0x7FFFFFFF)))
