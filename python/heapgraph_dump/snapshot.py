@@ -28,7 +28,7 @@ import types
 import zlib
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, compress, filterfalse, islice, repeat
-from operator import getitem, is_, is_not, itemgetter, mul, not_, sub
+from operator import attrgetter, getitem, is_, is_not, itemgetter, mul, not_, sub
 
 __all__ = ["dump"]
 
@@ -677,10 +677,17 @@ class _Dump:
             labels_one = array.array("I", [names[_N_DICT]])
             kinds_one = bytes([_E_NAMED])
         else:
-            cols = [list(map(getattr, objs, repeat(name), repeat(_MISSING))) for name in plan]
-            if not all(map(is_, chain.from_iterable(refs), chain.from_iterable(zip(*cols, repeat(t, m))))):
+            # Each object's attributes in the plan's order, then its class: one C call an object.
+            try:
+                if plan:
+                    rows = list(map(attrgetter(*plan, "__class__"), objs))
+                else:
+                    rows = list(zip(map(attrgetter("__class__"), objs)))
+            except Exception:
                 return False
-            del cols
+            if not all(map(is_, chain.from_iterable(refs), chain.from_iterable(rows))):
+                return False
+            del rows
             labels_one = array.array("I", map(self.intern, plan))
             kinds_one = bytes([_E_ATTR | _TEXT]) * len(plan)
         # The referents are, object by object, the attributes (or __dict__) then the class.
@@ -1103,7 +1110,6 @@ class _Dump:
         return meta
 
 
-_MISSING = object()
 
 
 def _pointer_copier():
