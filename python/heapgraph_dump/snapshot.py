@@ -967,7 +967,11 @@ class _Dump:
             start, end = seg_base[k], seg_base[k + 1]
             tn, kind, del_flag = tinfo[t]
             tracked = start < self.tracked_end
-            template = bytearray(_SYNTH_NODE.pack(0, 0, tn, _NONE, 0, 0, 0, 2 if tracked else 255, 0, kind))
+            # Instances of a Python class that keeps object's __sizeof__ and has no items are all
+            # one size (basic size, collector header, pre-header): read once, in the template.
+            size = sys.getsizeof(nodes[start], 0) if _fixed_size(t) and start < end else None
+            template = bytearray(_SYNTH_NODE.pack(0, 0, tn, _NONE, min(size or 0, 0xFFFFFFFF), 0, 0,
+                                                  2 if tracked else 255, 0, kind))
             if t in _ATOMS:
                 atom_label_start[k] = next_label
             for s in range(start, end, _CHUNK):
@@ -1041,17 +1045,21 @@ class _Dump:
                                                for x in map(_label_of, objs, repeat(t))))
                 else:
                     labels = None  # the template's: none
-                try:
-                    sizes = array.array("I", map(sys.getsizeof, objs, repeat(0)))
-                except OverflowError:
-                    sizes = array.array("I", map(min, map(sys.getsizeof, objs, repeat(0)), repeat(0xFFFFFFFF)))
+                if size is not None:
+                    sizes = None
+                else:
+                    try:
+                        sizes = array.array("I", map(sys.getsizeof, objs, repeat(0)))
+                    except OverflowError:
+                        sizes = array.array("I", map(min, map(sys.getsizeof, objs, repeat(0)), repeat(0xFFFFFFFF)))
                 m64 = memoryview(buf).cast("Q")
                 m64[0::6] = ids
                 memoryview(buf).cast("q")[1::6] = rc
                 m32 = memoryview(buf).cast("I")
                 if labels is not None:
                     m32[5::12] = labels
-                m32[6::12] = sizes
+                if sizes is not None:
+                    m32[6::12] = sizes
                 memoryview(buf).cast("i")[7::12] = ext32
                 m32[8::12] = counts[s:e]
                 m8 = memoryview(buf)
@@ -1082,6 +1090,10 @@ class _Dump:
                     if t is str or t is bytes:
                         texts = list(map(getitem, map(repr, map(getitem, objs, repeat(slice(0, 40)))),
                                          repeat(slice(0, 40))))
+                    elif t is int:
+                        texts = list(map(repr, objs))
+                        if max(map(len, texts)) > 40:
+                            texts = list(map(getitem, texts, repeat(slice(0, 40))))
                     else:
                         texts = list(map(getitem, map(repr, objs), repeat(slice(0, 40))))
                 except Exception:
@@ -1211,6 +1223,18 @@ class _EdgeSink:
                 left[id(r)] = c - 1
                 continue
             self.add(r, 0, _E_NONE)
+
+
+def _fixed_size(t):
+    """Whether every instance of `t` has the same sys.getsizeof: a Python class (not a
+    metaclass) without items whose __sizeof__ is object's (checked on every CPython 3.8-3.13:
+    the basic size, plus the collector's header and pre-header, whatever its attributes)."""
+    if not t.__flags__ & _HEAPTYPE or t.__itemsize__ or issubclass(t, type):
+        return False
+    for klass in t.__mro__:
+        if "__sizeof__" in vars(klass):
+            return klass is object
+    return False
 
 
 def _synthetic_frame_values(f):
