@@ -122,10 +122,9 @@ extension HeapSnapshot {
                 edgeValues.reserveCapacity(edgeCapacity)
             }
             guard reader.fill(edgeRecordSize) else { throw reader.failure(reading: "edge \(edge)", fileSize: size) }
-            var target: UInt32
-            var value: UInt32
-            var kindByte: UInt8
-            if let idTable {
+            let target: UInt32, value: UInt32, kindByte: UInt8
+            var targetID: UInt64 = 0
+            if byID {
                 // Past the end of a node's edges in the file: its kept edges end here.
                 while edge == sourceEnd {
                     edgeStart[source + 1] = UInt32(edgeTargets.count)
@@ -133,17 +132,12 @@ extension HeapSnapshot {
                     sourceEnd = Int(edgeStart[source + 1])
                 }
                 let record = reader.idEdgeRecord()
-                reader.consume(edgeRecordSize)
-                guard let ordinal = idTable.ordinal(of: record.target) else {
-                    dropped += 1
-                    continue
-                }
-                (target, value, kindByte) = (ordinal, record.value, record.kind)
+                (target, targetID, value, kindByte) = (0, record.target, record.value, record.kind)
             } else {
                 (target, value, kindByte) = reader.edgeRecord()
-                reader.consume(edgeRecordSize)
                 guard Int(target) < nodeCount else { throw .badEdge(edge: edge, reason: "points at node \(target) of \(nodeCount)") }
             }
+            reader.consume(edgeRecordSize)
             let kindBits = kindByte & ~SnapshotFormat.weakBit
             guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & SnapshotFormat.kindMask),
                   version >= 2 || (kindBits & SnapshotFormat.textNameBit == 0 && kind.rawValue <= SnapshotFormat.EdgeKind.named.rawValue),
@@ -174,7 +168,15 @@ extension HeapSnapshot {
             case .index, .none, .dictKey, .hidden:
                 break
             }
-            edgeTargets.append(target)
+            var resolved = target
+            if let idTable {
+                guard let ordinal = idTable.ordinal(of: targetID) else {
+                    dropped += 1
+                    continue
+                }
+                resolved = ordinal
+            }
+            edgeTargets.append(resolved)
             edgeCodes.append(label.code)
             edgeValues.append(label.payload)
         }
@@ -189,7 +191,7 @@ extension HeapSnapshot {
         let rootRecordSize = header.nodeReferences.rootRecordSize
         for root in 0..<Int(header.rootCount) {
             guard reader.fill(rootRecordSize) else { throw reader.failure(reading: "root \(root)", fileSize: size) }
-            var node: Int
+            let node: Int
             let name: UInt32, categoryByte: UInt8
             if let idTable {
                 let record = reader.idRootRecord()
