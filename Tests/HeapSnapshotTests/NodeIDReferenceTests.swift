@@ -102,6 +102,14 @@ struct NodeIDReferenceTests {
         }
     }
 
+    /// A record is checked whole, even when its target would be dropped.
+    @Test func aBadEdgeToAnUnknownIdIsStillRefused() throws {
+        let nodes: [NodeRecord] = [(0x10, 4, [(0x20, 0, 1), (0x6660, 0, 20)]), (0x20, 1, [])]
+        #expect(throws: SnapshotError.badEdge(edge: 1, reason: "has unknown kind 20")) {
+            try read(Self.file(nodes: nodes, roots: []))
+        }
+    }
+
     @Test func anUnknownNodeReferenceValueIsRefused() throws {
         #expect(throws: SnapshotError.badHeader(field: "node references", reason: "is 2, not 0 (ordinals) or 1 (ids)")) {
             try read(Self.file(nodes: Self.dictAndList, roots: [], nodeReferences: 2))
