@@ -526,7 +526,6 @@ class _Dump:
 
     def _edges(self):
         nodes = self.nodes
-        names = self.names
         closure_names = {}
         for k, t in enumerate(self.seg_type):
             if t is _FunctionType:
@@ -626,7 +625,6 @@ class _Dump:
                 return False
         if issubclass(t, (dict, list, tuple, set, frozenset, type, BaseException)):
             return False
-        names = self.names
         if not _INLINE_VALUES:
             if t.__dictoffset__ <= 0:
                 return False
@@ -704,14 +702,12 @@ class _Dump:
         tg = []
         labels = array.array("I")
         kinds = bytearray()
-        keyfix = []
         lens = []
-        edge = _EdgeSink(tg, labels, kinds, keyfix)
+        edge = _EdgeSink(tg, labels, kinds)
         for o in objs:
             start = len(tg)
             self._object_edges(o, edge)
             lens.append(len(tg) - start)
-        # A dict value's edge (in keyfix) is named by the key edge before it: the reader's rule.
         self.counts.extend(lens)
         self._emit_targets(tg, labels, kinds)
 
@@ -1189,13 +1185,13 @@ _FIXED_NAMES = ("__dict__", "__class__", "__globals__", "__code__", "cell_conten
 
 
 class _EdgeSink:
-    """Where the per-object rules put edges: target objects, labels, kinds; `keyfix` marks a
-    dict value's edge, which the reader names by the key edge just before it."""
+    """Where the per-object rules put edges: target objects, labels, kinds. A dict value's
+    edge follows its key's: the reader names it by that key edge."""
 
-    __slots__ = ("tg", "labels", "kinds", "keyfix")
+    __slots__ = ("tg", "labels", "kinds")
 
-    def __init__(self, tg, labels, kinds, keyfix):
-        self.tg, self.labels, self.kinds, self.keyfix = tg, labels, kinds, keyfix
+    def __init__(self, tg, labels, kinds):
+        self.tg, self.labels, self.kinds = tg, labels, kinds
 
     def add(self, target, label, kind):
         self.tg.append(target)
@@ -1207,7 +1203,6 @@ class _EdgeSink:
 
     def pair(self, key, value):
         self.add(key, 0, _E_DICTKEY)
-        self.keyfix.append(len(self.tg))
         self.add(value, 0, _E_KEY)
 
     def rest(self, refs, done_ids):
