@@ -112,9 +112,25 @@ extension HeapSnapshot {
         var source = 0
         var sourceEnd = nodeCount > 0 ? Int(edgeStart[1]) : 0
 
+        // Files of ids: the targets of the next batch of edges are looked up in a loop of their
+        // own, before the batch is read, so that their cache misses (one a lookup) overlap.
+        let batch = 64
+        var batchOrdinals = [UInt32](repeating: 0, count: batch)
+        var batchIsResolved = false
+
         var edgeTargets: [UInt32] = [], edgeCodes: [UInt8] = [], edgeValues: [UInt32] = []
         var edgeCapacity = 0
         for edge in 0..<edgeCount {
+            if let idTable, edge % batch == 0 {
+                let count = min(batch, edgeCount - edge)
+                batchIsResolved = reader.fill(count * edgeRecordSize)
+                if batchIsResolved {
+                    for index in 0..<count {
+                        let id = reader.load(index * edgeRecordSize, as: UInt64.self)
+                        batchOrdinals[index] = idTable.ordinal(of: id) ?? Self.noOrdinal
+                    }
+                }
+            }
             if edge == edgeCapacity {
                 edgeCapacity = recordsAreReal ? edgeCount : Self.grownCapacity(edgeCapacity, limit: edgeCount)
                 edgeTargets.reserveCapacity(edgeCapacity)
@@ -170,7 +186,8 @@ extension HeapSnapshot {
             }
             var resolved = target
             if let idTable {
-                guard let ordinal = idTable.ordinal(of: targetID) else {
+                let ordinal = batchIsResolved ? batchOrdinals[edge % batch] : idTable.ordinal(of: targetID) ?? Self.noOrdinal
+                guard ordinal != Self.noOrdinal else {
                     dropped += 1
                     continue
                 }
@@ -275,6 +292,10 @@ extension HeapSnapshot {
                   edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
         unresolvedReferences = dropped
     }
+
+    /// "No node has this id" in a batch of resolved targets (no ordinal reaches it: node
+    /// counts are below 2³² − 1).
+    static let noOrdinal = UInt32.max
 
     /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,
     /// at most `limit`.
