@@ -722,7 +722,7 @@ class _Dump:
             done = []
             for name, value in ((_N_GLOBALS, o.__globals__), (_N_CODE, o.__code__), (_N_CLOSURE, o.__closure__),
                                 (_N_DEFAULTS, o.__defaults__), (_N_KWDEFAULTS, o.__kwdefaults__)):
-                if value is not None and any(r is value for r in refs):
+                if value is not None and any(map(is_, refs, repeat(value))):
                     edge.named(names[name], value)
                     done.append(id(value))
             edge.rest(refs, done)
@@ -739,13 +739,13 @@ class _Dump:
             done = []
             for name, value in ((_N_BACK, o.f_back), (_N_CODE, o.f_code), (_N_GLOBALS, o.f_globals),
                                 (_N_BUILTINS, o.f_builtins)):
-                if value is not None and any(r is value for r in refs):
+                if value is not None and any(map(is_, refs, repeat(value))):
                     edge.named(names[name], value)
                     done.append(id(value))
             # Locals by name: the values the frame's own slots hold. From 3.11 a running frame's
             # object does not traverse them (its interpreter frame holds them), so all are edges.
             for lname, value in _locals_of(o):
-                if _INLINE_VALUES or any(r is value for r in refs):
+                if _INLINE_VALUES or any(map(is_, refs, repeat(value))):
                     edge.add(value, self.intern(lname), _E_ATTR | _TEXT)
                     done.append(id(value))
             edge.rest(refs, done)
@@ -759,7 +759,7 @@ class _Dump:
             refs = get_referents(o)
             done = []
             for name, value in ((_N_MRO, o.__mro__), (_N_BASES, o.__bases__), (_N_BASE, o.__base__)):
-                if value is not None and any(r is value for r in refs):
+                if value is not None and any(map(is_, refs, repeat(value))):
                     edge.named(names[name], value)
                     done.append(id(value))
             for r in refs:
@@ -780,7 +780,7 @@ class _Dump:
         elif t is _ModuleType:
             d = o.__dict__
             refs = get_referents(o)
-            if any(r is d for r in refs):
+            if any(map(is_, refs, repeat(d))):
                 edge.named(names[_N_DICT], d)
                 edge.rest(refs, [id(d)])
             else:
