@@ -14,6 +14,8 @@ the snapshot it saves:
 """
 import struct
 from collections import deque
+from itertools import accumulate, chain, compress, repeat
+from operator import is_not, not_
 
 _HEADER = struct.Struct("<8sII12Q")
 _CATEGORY = {1: "module global", 2: "local variable"}
@@ -60,32 +62,30 @@ class Snapshot:
         """A file whose edges and roots name nodes by id (header bytes 116-119 = 1): resolved
         as the Swift reader does. An id that is no node's drops its edge or root; a dict
         value's edge is named by the key edge before it."""
-        ordinal = {x: i for i, x in enumerate(self.ids)}
+        ordinal = dict(zip(self.ids, range(len(self.ids))))
         edges = memoryview(data)[edges_at:edges_at + 16 * e]
-        raw_targets = edges.cast("Q")[0::2].tolist()
-        raw_labels = edges.cast("I")[2::4].tolist()
-        raw_kinds = bytes(edges[12::16])
-        self.first = [0]
-        self.targets, self.labels, kinds = [], [], bytearray()
-        at = 0
-        for c in counts:
-            start = len(self.targets)
-            for k in range(at, at + c):
-                target = ordinal.get(raw_targets[k])
-                if target is None:
-                    continue
-                label, kind = raw_labels[k], raw_kinds[k]
-                if kind & 127 == 3:  # a dict value, named by its key
-                    if len(self.targets) > start and kinds[-1] & 63 == 2:
-                        label = self.targets[-1]
-                    else:
-                        label, kind = 0, kind & 128
-                self.targets.append(target)
-                self.labels.append(label)
-                kinds.append(kind)
-            at += c
-            self.first.append(len(self.targets))
+        # In bulk (C loops): each edge's target ordinal (None: dropped) and source node.
+        targets = list(map(ordinal.get, edges.cast("Q")[0::2].tolist()))
+        sources = list(chain.from_iterable(map(repeat, range(len(counts)), counts)))
+        keep = list(map(is_not, targets, repeat(None)))
+        kept_counts = list(counts)
+        for source in compress(sources, map(not_, keep)):
+            kept_counts[source] -= 1
+        self.targets = list(compress(targets, keep))
+        self.labels = list(compress(edges.cast("I")[2::4].tolist(), keep))
+        kinds = bytearray(compress(bytes(edges[12::16]), keep))
+        sources = list(compress(sources, keep))
+        del targets, keep
+        # A dict value's edge (kind 3, no text bit) is named by the same node's key edge just
+        # before it; without one it is unnamed.
+        for k in compress(range(len(kinds)), map((3).__eq__, map((127).__and__, kinds))):
+            if k > 0 and sources[k - 1] == sources[k] and kinds[k - 1] & 63 == 2:
+                self.labels[k] = self.targets[k - 1]
+            else:
+                self.labels[k], kinds[k] = 0, kinds[k] & 128
         self.kinds = bytes(kinds)
+        self.first = [0]
+        self.first.extend(accumulate(kept_counts))
         self.roots = []
         for i in range(r):
             node, name, category = struct.unpack_from("<QIB", data, roots_at + 16 * i)
