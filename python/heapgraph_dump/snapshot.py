@@ -351,12 +351,15 @@ class _Dump:
     def _layout(self):
         tracked = self.box.pop()
         untracked, atoms = self._discover(tracked, self._frame_locals())
-        # Segments: tracked objects by type, then untracked ones by type; each sorted by id.
+        # Segments: tracked objects by type, then untracked ones by type. Atoms are sorted by id
+        # (which finds the ones reached more than once) and dicts too (an f_locals dict is
+        # looked up by bisect); the rest keep the collector's order, so that a tracked
+        # segment starts with its generation 0 objects, then its generation 1 ones.
         nodes = []
-        # Every node's id, in node order (so each segment's ids are sorted): one array, 8 bytes
-        # a node, for the few is-it-a-node questions (frames, gc.garbage, f_locals dicts).
+        # Every node's id, in node order: one array, 8 bytes a node, for the few
+        # is-it-a-node questions (frames, gc.garbage, f_locals dicts).
         node_ids = array.array("Q")
-        seg_base, seg_type = [], []
+        seg_base, seg_type, seg_sorted = [], [], []
         pairs = {}
         halves = [untracked, tracked]
         del tracked, untracked
@@ -368,7 +371,9 @@ class _Dump:
                 atoms = None
             for t in sorted(groups, key=_type_name):
                 g = groups.pop(t)
-                g.sort(key=id)
+                by_id = (not flag and t in _ATOM_SET) or t is dict
+                if by_id:
+                    g.sort(key=id)
                 ids = _ids_of(g)
                 if not flag and t in _ATOM_SET and len(g) > 1:
                     # Atoms found more than once: repeats are next to each other now.
@@ -384,6 +389,7 @@ class _Dump:
                 pair[flag] = len(seg_type)
                 seg_base.append(len(nodes))
                 seg_type.append(t)
+                seg_sorted.append(by_id)
                 node_ids.extend(ids)
                 nodes.extend(g)
                 del g, ids
@@ -394,12 +400,14 @@ class _Dump:
         # maps to both, told apart by gc.is_tracked.
         self.seg_of = {t: (p[0] if p[1] < 0 else p[1]) for t, p in pairs.items() if p[0] < 0 or p[1] < 0}
         self.duals = {t: tuple(p) for t, p in pairs.items() if p[0] >= 0 and p[1] >= 0}
-        self.node_ids, self.seg_base, self.seg_type = node_ids, seg_base, seg_type
+        self.node_ids, self.seg_base, self.seg_type, self.seg_sorted = node_ids, seg_base, seg_type, seg_sorted
         self.nodes = nodes
 
     def is_node(self, o):
-        """Whether `o` is one of the nodes: a bisect into its segment's ids.
-        - Complexity: O(log n)."""
+        """Whether `o` is one of the nodes: a bisect into its segment's ids where they are
+        sorted (atoms, dicts), else a scan of the segment (frames, gc.garbage's list: asked
+        once each).
+        - Complexity: O(log n) for a sorted segment, else O(its length), in C."""
         seg = self.seg_of.get(type(o))
         if seg is None:
             pair = self.duals.get(type(o))
@@ -407,6 +415,8 @@ class _Dump:
                 return False
             seg = pair[1 if gc.is_tracked(o) else 0]
         start, end = self.seg_base[seg], self.seg_base[seg + 1]
+        if not self.seg_sorted[seg]:
+            return any(map(is_, self.nodes[start:end], repeat(o)))
         at = bisect_left(self.node_ids, id(o), start, end)
         return at < end and self.node_ids[at] == id(o)
 
@@ -970,6 +980,7 @@ class _Dump:
                                                   2 if tracked else 255, 0, kind))
             if t in _ATOMS:
                 atom_label_start[k] = next_label
+            young_run = True  # in an unsorted segment, the chunks so far were all young
             for s in range(start, end, _CHUNK):
                 e = min(s + _CHUNK, end)
                 m = e - s
@@ -1017,16 +1028,28 @@ class _Dump:
                         name = held_names[c] = intern("held from C (%d)" % c)
                     roots.append((ids[i], name, _R_HANDLE))
                 gens = None
-                if tracked:
-                    # The young objects (generations 0 and 1) are few: found by bisect in the
-                    # chunk's ids (sorted); the template says 2.
-                    lo, hi = bisect_left(young_ids, ids[0]), bisect_right(young_ids, ids[-1])
-                    if lo < hi:
+                if tracked and young:
+                    # The young objects (generations 0 and 1) are few; the template says 2.
+                    if self.seg_sorted[k]:
+                        # Found by bisect in the chunk's ids.
+                        lo, hi = bisect_left(young_ids, ids[0]), bisect_right(young_ids, ids[-1])
+                        if lo < hi:
+                            gens = bytearray(b"\x02") * m
+                            for y in young_ids[lo:hi]:
+                                at = bisect_left(ids, y)
+                                if at < m and ids[at] == y:
+                                    gens[at] = young[y]
+                    elif young_run and ids[0] in young:
+                        # In the collector's order: they lead their segment.
                         gens = bytearray(b"\x02") * m
-                        for y in young_ids[lo:hi]:
-                            at = bisect_left(ids, y)
-                            if at < m and ids[at] == y:
-                                gens[at] = young[y]
+                        at = 0
+                        while at < m and ids[at] in young:
+                            gens[at] = young[ids[at]]
+                            at += 1
+                        young_run = at == m
+                    else:
+                        young_run = False
+                if tracked:
                     if finalized is not None:
                         for i in compress(range(m), map(finalized, objs)):
                             flags[i] |= 2
