@@ -6,8 +6,9 @@ How it stays fast and small in pure Python (docs/cpython.md, "How the dump works
   list's item pointers, copied in one memmove (`_ids_of`);
 - references found (for "held from C") are counted by the interpreter: the target lists are
   kept until every node's reference count is read a second time, and the rise is what was found;
-- nodes are laid out in *segments*, one per (type, tracked) pair, each sorted by id() (which
-  deduplicates the atoms and answers the few is-it-a-node questions by `bisect`);
+- nodes are laid out in *segments*, one per (type, tracked) pair; atoms and dicts sorted by
+  id() (which deduplicates the atoms, and finds an f_locals dict by `bisect`), the others in
+  the collector's order;
 - a segment's edges are produced in bulk at C speed (`map`, `chain`, `compress` over whole
   chunks: dict keys and values, list items, instance attributes checked by identity against
   `gc.get_referents`); only functions, frames, classes, modules, code and unusual instances
