@@ -128,6 +128,19 @@ public struct ChunkedReader {
     public func edgeRecord() -> (target: UInt32, value: UInt32, kind: UInt8) {
         (load(0, as: UInt32.self), load(4, as: UInt32.self), load(8, as: UInt8.self))
     }
+
+    /// The edge record of a file of ids (``SnapshotFormat/NodeReferences/ids``) at the read
+    /// position: target id, label value, kind byte (weak bit included).
+    @inlinable @inline(__always)
+    public func idEdgeRecord() -> (target: UInt64, value: UInt32, kind: UInt8) {
+        (load(0, as: UInt64.self), load(8, as: UInt32.self), load(12, as: UInt8.self))
+    }
+
+    /// The root record of a file of ids at the read position: node id, name, category byte.
+    @inlinable @inline(__always)
+    public func idRootRecord() -> (node: UInt64, name: UInt32, category: UInt8) {
+        (load(0, as: UInt64.self), load(8, as: UInt32.self), load(12, as: UInt8.self))
+    }
 }
 
 /// A snapshot file's header, checked against the file's size: the counts fit, the sections
@@ -149,6 +162,8 @@ public struct SnapshotHeader: Sendable, Equatable {
     public var rootsOffset: UInt64
     /// Version 2: how ``checksum`` was computed (bytes 112-115; FNV-1a in version 1).
     public var checksumAlgorithm: SnapshotFormat.ChecksumAlgorithm = .fnv1a64
+    /// Version 2: how edges and roots name nodes (bytes 116-119; ordinals in version 1).
+    public var nodeReferences: SnapshotFormat.NodeReferences = .ordinals
 
     /// Reads and checks the header of the open file `fd`, `size` bytes long, from offset 0.
     /// Throws the ``SnapshotError`` naming the first problem.
@@ -187,8 +202,13 @@ public struct SnapshotHeader: Sendable, Equatable {
                 throw .badHeader(field: "checksum algorithm", reason: "is \(raw), not 0 (FNV-1a) or 1 (CRC-32)")
             }
             parsed.checksumAlgorithm = algorithm
+            let references: UInt32 = field(SnapshotFormat.nodeReferencesOffset, UInt32.self)
+            guard let nodeReferences = SnapshotFormat.NodeReferences(rawValue: references) else {
+                throw .badHeader(field: "node references", reason: "is \(references), not 0 (ordinals) or 1 (ids)")
+            }
+            parsed.nodeReferences = nodeReferences
         }
-        let reserved = version >= 2 ? SnapshotFormat.checksumAlgorithmOffset + 4 : 96
+        let reserved = version >= 2 ? SnapshotFormat.nodeReferencesOffset + 4 : 96
         guard header[reserved..<128].allSatisfy({ $0 == 0 }) else {
             throw .badHeader(field: "reserved bytes \(reserved)-127", reason: "are not zero")
         }
@@ -200,19 +220,20 @@ public struct SnapshotHeader: Sendable, Equatable {
         guard fileLength == UInt64(size) else { throw .lengthMismatch(expected: fileLength, actual: size) }
         // Every count must fit in the file before anything is allocated for it.
         let fileSize = UInt64(size)
+        let edgeRecordSize = UInt64(nodeReferences.edgeRecordSize), rootRecordSize = UInt64(nodeReferences.rootRecordSize)
         guard nodeCount <= fileSize / UInt64(SnapshotFormat.nodeRecordSize) else {
             throw .countTooLarge(field: "node count", count: nodeCount, fileSize: size)
         }
-        guard edgeCount <= fileSize / UInt64(SnapshotFormat.edgeRecordSize) else {
+        guard edgeCount <= fileSize / edgeRecordSize else {
             throw .countTooLarge(field: "edge count", count: edgeCount, fileSize: size)
         }
         guard stringCount <= fileSize / 4 else { throw .countTooLarge(field: "string count", count: stringCount, fileSize: size) }
-        guard rootCount <= fileSize / UInt64(SnapshotFormat.rootRecordSize) else {
+        guard rootCount <= fileSize / rootRecordSize else {
             throw .countTooLarge(field: "root count", count: rootCount, fileSize: size)
         }
         let nodesEnd = UInt64(SnapshotFormat.headerSize) + nodeCount * UInt64(SnapshotFormat.nodeRecordSize)
-        let edgesEnd = nodesEnd + edgeCount * UInt64(SnapshotFormat.edgeRecordSize)
-        let rootsEnd = edgesEnd + rootCount * UInt64(SnapshotFormat.rootRecordSize)
+        let edgesEnd = nodesEnd + edgeCount * edgeRecordSize
+        let rootsEnd = edgesEnd + rootCount * rootRecordSize
         guard nodesOffset == UInt64(SnapshotFormat.headerSize) else { throw .badHeader(field: "nodes offset", reason: "is \(nodesOffset), not 128") }
         guard edgesOffset == nodesEnd else { throw .badHeader(field: "edges offset", reason: "is \(edgesOffset), the nodes end at \(nodesEnd)") }
         guard rootsOffset == edgesEnd else { throw .badHeader(field: "roots offset", reason: "is \(rootsOffset), the edges end at \(edgesEnd)") }

@@ -11,6 +11,12 @@ public enum SnapshotFormat {
     public static let edgeRecordSize = 12
     /// Version 2: one root record (node, name, category).
     public static let rootRecordSize = 12
+    /// An edge record of a file whose ``NodeReferences`` are ``NodeReferences/ids``: a 64-bit
+    /// target id, the label value, the kind byte, three reserved bytes.
+    public static let idEdgeRecordSize = 16
+    /// A root record of a file whose ``NodeReferences`` are ``NodeReferences/ids``: a 64-bit
+    /// node id, the name, the category byte, three reserved bytes.
+    public static let idRootRecordSize = 16
     /// "No string" in a node's value-label field.
     public static let noString: UInt32 = 0xFFFF_FFFF
 
@@ -50,6 +56,25 @@ public enum SnapshotFormat {
 
     /// Header bytes 112-115 (version 2): which ``ChecksumAlgorithm`` made the checksum at 88.
     public static let checksumAlgorithmOffset = 112
+    /// Header bytes 116-119 (version 2): how edges and roots name nodes (``NodeReferences``).
+    public static let nodeReferencesOffset = 116
+
+    /// How edge targets and root records name their nodes (header bytes 116-119, version 2).
+    public enum NodeReferences: UInt32, Sendable, CaseIterable {
+        /// By ordinal (12-byte edge and root records): what every writer but the CPython
+        /// dumper writes, and every version 1 file.
+        case ordinals = 0
+        /// By the node's id (16-byte edge and root records), for producers that cannot number
+        /// their objects cheaply (the CPython dumper writes `id()`s). The reader resolves them:
+        /// an id that is no node's is dropped with its edge or root; a dict value's edge (kind 3
+        /// without the text bit) is named by the key edge just before it.
+        case ids = 1
+
+        /// The size of one edge record.
+        public var edgeRecordSize: Int { self == .ids ? SnapshotFormat.idEdgeRecordSize : SnapshotFormat.edgeRecordSize }
+        /// The size of one root record.
+        public var rootRecordSize: Int { self == .ids ? SnapshotFormat.idRootRecordSize : SnapshotFormat.rootRecordSize }
+    }
 
     /// How the checksum of the bytes after the header is computed (header bytes 112-115 in
     /// version 2; version 1 files, and version 2 files with 0 there, use FNV-1a).

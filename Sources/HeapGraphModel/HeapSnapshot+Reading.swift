@@ -95,29 +95,87 @@ extension HeapSnapshot {
         }
         guard edgeSum == edgeCount64 else { throw .edgeCountMismatch(header: edgeCount64, sumOfNodes: edgeSum) }
 
+        // A file of ids: its edges and roots name nodes by id, resolved here; an id that is no
+        // node's is dropped (with its edge or root), and the node's edge count shrinks.
+        let byID = header.nodeReferences == .ids
+        var idTable: NodeIDTable?
+        if byID {
+            switch NodeIDTable.build(ids) {
+            case .success(let table): idTable = table
+            case .failure(let duplicate):
+                throw .badNode(node: duplicate.second, reason: "has the id of node \(duplicate.first)")
+            }
+        }
+        let edgeRecordSize = header.nodeReferences.edgeRecordSize
+        var dropped = 0
+        // Files of ids: the source of the edge being read, and where its edges end in the file.
+        var source = 0
+        var sourceEnd = nodeCount > 0 ? Int(edgeStart[1]) : 0
+
+        // Files of ids: the targets of the next batch of edges are looked up in a loop of their
+        // own, before the batch is read, so that their cache misses (one a lookup) overlap.
+        let batch = 64
+        var batchOrdinals = [UInt32](repeating: 0, count: batch)
+        var batchIsResolved = false
+
         var edgeTargets: [UInt32] = [], edgeCodes: [UInt8] = [], edgeValues: [UInt32] = []
         var edgeCapacity = 0
         for edge in 0..<edgeCount {
+            if let idTable, edge % batch == 0 {
+                let count = min(batch, edgeCount - edge)
+                batchIsResolved = reader.fill(count * edgeRecordSize)
+                if batchIsResolved {
+                    for index in 0..<count {
+                        let id = reader.load(index * edgeRecordSize, as: UInt64.self)
+                        batchOrdinals[index] = idTable.ordinal(of: id) ?? Self.noOrdinal
+                    }
+                }
+            }
             if edge == edgeCapacity {
                 edgeCapacity = recordsAreReal ? edgeCount : Self.grownCapacity(edgeCapacity, limit: edgeCount)
                 edgeTargets.reserveCapacity(edgeCapacity)
                 edgeCodes.reserveCapacity(edgeCapacity)
                 edgeValues.reserveCapacity(edgeCapacity)
             }
-            guard reader.fill(SnapshotFormat.edgeRecordSize) else { throw reader.failure(reading: "edge \(edge)", fileSize: size) }
-            let (target, value, kindByte) = reader.edgeRecord()
-            reader.consume(SnapshotFormat.edgeRecordSize)
-            guard Int(target) < nodeCount else { throw .badEdge(edge: edge, reason: "points at node \(target) of \(nodeCount)") }
+            guard reader.fill(edgeRecordSize) else { throw reader.failure(reading: "edge \(edge)", fileSize: size) }
+            let target: UInt32, value: UInt32, kindByte: UInt8
+            var targetID: UInt64 = 0
+            if byID {
+                // Past the end of a node's edges in the file: its kept edges end here.
+                while edge == sourceEnd {
+                    edgeStart[source + 1] = UInt32(edgeTargets.count)
+                    source += 1
+                    sourceEnd = Int(edgeStart[source + 1])
+                }
+                let record = reader.idEdgeRecord()
+                (target, targetID, value, kindByte) = (0, record.target, record.value, record.kind)
+            } else {
+                (target, value, kindByte) = reader.edgeRecord()
+                guard Int(target) < nodeCount else { throw .badEdge(edge: edge, reason: "points at node \(target) of \(nodeCount)") }
+            }
+            reader.consume(edgeRecordSize)
             let kindBits = kindByte & ~SnapshotFormat.weakBit
             guard let kind = SnapshotFormat.EdgeKind(rawValue: kindByte & SnapshotFormat.kindMask),
                   version >= 2 || (kindBits & SnapshotFormat.textNameBit == 0 && kind.rawValue <= SnapshotFormat.EdgeKind.named.rawValue),
-                  let label = PackedEdgeLabel(kindByte: kindByte, value: value) else {
+                  var label = PackedEdgeLabel(kindByte: kindByte, value: value) else {
                 throw .badEdge(edge: edge, reason: "has unknown kind \(kindBits)")
             }
             switch kind {
             case .key, .attribute:
                 if label.nameIsText {
                     guard Int(value) < stringCount else { throw .badEdge(edge: edge, reason: "is labelled by string \(value) of \(stringCount)") }
+                } else if byID {
+                    // A 32-bit label cannot hold an id: a dict value is named by the key edge just
+                    // before it (the same node's); without one (its key was dropped) it is unnamed.
+                    guard kind == .key else { throw .badEdge(edge: edge, reason: "names its attribute by a node, which a file of ids cannot") }
+                    let previous = edgeTargets.count - 1
+                    if previous >= Int(edgeStart[source]),
+                       PackedEdgeLabel(code: edgeCodes[previous], payload: 0).kind == .dictKey,
+                       let keyed = PackedEdgeLabel(kindByte: kindByte, value: edgeTargets[previous]) {
+                        label = keyed
+                    } else if let unnamed = PackedEdgeLabel(kindByte: kindByte & ~SnapshotFormat.kindMask, value: 0) {
+                        label = unnamed
+                    }
                 } else {
                     guard Int(value) < nodeCount else { throw .badEdge(edge: edge, reason: "is labelled by node \(value) of \(nodeCount)") }
                 }
@@ -126,23 +184,53 @@ extension HeapSnapshot {
             case .index, .none, .dictKey, .hidden:
                 break
             }
-            edgeTargets.append(target)
+            var resolved = target
+            if let idTable {
+                let ordinal = batchIsResolved ? batchOrdinals[edge % batch] : idTable.ordinal(of: targetID) ?? Self.noOrdinal
+                guard ordinal != Self.noOrdinal else {
+                    dropped += 1
+                    continue
+                }
+                resolved = ordinal
+            }
+            edgeTargets.append(resolved)
             edgeCodes.append(label.code)
             edgeValues.append(label.payload)
         }
+        if byID {
+            while source < nodeCount {
+                edgeStart[source + 1] = UInt32(edgeTargets.count)
+                source += 1
+            }
+        }
 
         var rootRecords: [(node: Int, name: Int, category: RootCategory)] = []
+        let rootRecordSize = header.nodeReferences.rootRecordSize
         for root in 0..<Int(header.rootCount) {
-            guard reader.fill(SnapshotFormat.rootRecordSize) else { throw reader.failure(reading: "root \(root)", fileSize: size) }
-            let (node, name, categoryByte) = reader.rootRecord()
-            reader.consume(SnapshotFormat.rootRecordSize)
-            guard Int(node) < nodeCount else { throw .badRoot(root: root, reason: "names node \(node) of \(nodeCount)") }
+            guard reader.fill(rootRecordSize) else { throw reader.failure(reading: "root \(root)", fileSize: size) }
+            let node: Int
+            let name: UInt32, categoryByte: UInt8
+            if let idTable {
+                let record = reader.idRootRecord()
+                reader.consume(rootRecordSize)
+                guard let ordinal = idTable.ordinal(of: record.node) else {
+                    dropped += 1
+                    continue
+                }
+                (node, name, categoryByte) = (Int(ordinal), record.name, record.category)
+            } else {
+                let record = reader.rootRecord()
+                reader.consume(rootRecordSize)
+                (node, name, categoryByte) = (Int(record.node), record.name, record.category)
+                guard node < nodeCount else { throw .badRoot(root: root, reason: "names node \(node) of \(nodeCount)") }
+            }
             guard Int(name) < stringCount else { throw .badRoot(root: root, reason: "is named by string \(name) of \(stringCount)") }
             guard let category = RootCategory(rawValue: categoryByte) else {
                 throw .badRoot(root: root, reason: "has unknown category \(categoryByte)")
             }
-            rootRecords.append((Int(node), Int(name), category))
+            rootRecords.append((node, Int(name), category))
         }
+        idTable = nil
 
         var strings: [String] = []
         strings.reserveCapacity(min(stringCount, 1 << 16))
@@ -202,7 +290,12 @@ extension HeapSnapshot {
                   valueLabels: valueLabels, shallowSizes: shallowSizes, externalCounts: externalCounts,
                   generations: generations, nodeFlags: nodeFlags, nodeKinds: nodeKinds, roots: roots,
                   edgeStart: edgeStart, edgeTargets: edgeTargets, edgeCodes: edgeCodes, edgeValues: edgeValues)
+        unresolvedReferences = dropped
     }
+
+    /// "No node has this id" in a batch of resolved targets (no ordinal reaches it: node
+    /// counts are below 2³² − 1).
+    static let noOrdinal = UInt32.max
 
     /// The next capacity for columns that grow as records prove real: doubling from 64 Ki,
     /// at most `limit`.

@@ -115,6 +115,9 @@ public struct HeapSnapshot: Sendable {
     public let strings: [String]
     /// The file's metadata (empty for a graph taken from a live heap without metadata).
     public let metadata: SnapshotMetadata
+    /// Edges and roots of a file of ids (`SnapshotFormat.NodeReferences.ids`, what the CPython
+    /// dumper writes) whose id was no node's, which the reader dropped; 0 for other graphs.
+    public internal(set) var unresolvedReferences = 0
 
     var ids: [UInt64]
     var referenceCounts: [UInt32]

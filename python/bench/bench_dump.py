@@ -7,9 +7,12 @@ floor (below), the dump; then the dump's peak memory increase per object (tracem
 used: the peak RSS of a fresh child process that builds the heap: VmHWM before and after one
 dump).
 
-The floor is what any pure-Python dumper must do at the least, each step a C loop (`map`)
-over the whole heap: every object's referents, id, type, size and count, and each reference's
-target resolved to an ordinal (a bisect into the sorted ids), with no labels and no file.
+The floor is what a pure-Python dumper that numbers its targets itself must do at the least,
+each step a C loop (`map`) over the whole heap: every object's referents, id, type, size and
+count, and each reference's target resolved to an ordinal (a bisect into the sorted ids), with
+no labels and no file. The dumper no longer does that (it writes ids, which the reader
+resolves); the line is kept for comparison with earlier figures. bench_raw_floor.py measures
+the loops it still runs, bench_dump_phases.py where its time goes.
 """
 import gc
 import os

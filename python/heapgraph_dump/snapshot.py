@@ -1,9 +1,14 @@
 """Write a `.heapgraph` snapshot (format version 2, docs/snapshot-format.md) of this process.
 
 How it stays fast and small in pure Python (docs/cpython.md, "How the dump works"):
-- nodes are laid out in *segments*, one per (type, tracked) pair, each sorted by id(); an
-  object's ordinal is its segment's base plus its rank there, found with `bisect` over the
-  segment's ids, so no id -> ordinal dict (~116 bytes a node) is ever built;
+- edges and roots name their targets by id() (header field 116 = 1): the reader turns ids into
+  ordinals, so no target is looked up here; a chunk's target ids are its flattened referent
+  list's item pointers, copied in one memmove (`_ids_of`);
+- references found (for "held from C") are counted by the interpreter: the target lists are
+  kept until every node's reference count is read a second time, and the rise is what was found;
+- nodes are laid out in *segments*, one per (type, tracked) pair; atoms and dicts sorted by
+  id() (which deduplicates the atoms, and finds an f_locals dict by `bisect`), the others in
+  the collector's order;
 - a segment's edges are produced in bulk at C speed (`map`, `chain`, `compress` over whole
   chunks: dict keys and values, list items, instance attributes checked by identity against
   `gc.get_referents`); only functions, frames, classes, modules, code and unusual instances
@@ -22,9 +27,9 @@ import threading
 import time
 import types
 import zlib
-from bisect import bisect_left
-from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, getitem, is_, itemgetter, mul, not_, sub
+from bisect import bisect_left, bisect_right
+from itertools import accumulate, chain, compress, filterfalse, islice, repeat
+from operator import attrgetter, getitem, is_, is_not, itemgetter, mul, not_, sub
 
 __all__ = ["dump"]
 
@@ -41,8 +46,6 @@ _VERSION = sys.version_info[:2]
 # static objects (code, strs, tuples of the frozen modules) start at 999,999,999.
 _IMMORTAL_AT = (1 << 30) if _VERSION >= (3, 12) else 999000000 if _VERSION == (3, 11) else None
 _CHUNK = 1 << 15
-# Greater than any id(): the end marker of every segment's id list.
-_END = 1 << 64
 
 # Node kinds (byte 38).
 _K_OBJECT, _K_ARRAY, _K_STRING, _K_NUMBER, _K_DICT, _K_TYPE, _K_CLOSURE, _K_CODE, _K_SYNTH = 0, 1, 2, 3, 4, 5, 6, 7, 9
@@ -63,6 +66,10 @@ _TWO_U64 = struct.Struct("<QQ")
 _SYNTH_NODE = struct.Struct("<QqIIIiIBBB9x")
 # Header bytes 112-115: the checksum algorithm (1: CRC-32).
 _CRC32 = 1
+# Header bytes 116-119: edges and roots name nodes by id (1), in 16-byte records.
+_BY_ID = 1
+_ID_EDGE = 16
+_ID_ROOT = 16
 
 # Root categories.
 _R_GLOBAL, _R_LOCAL, _R_HANDLE, _R_GARBAGE = 1, 2, 3, 5
@@ -224,16 +231,20 @@ class _Dump:
         frontier = tracked
 
         def take(cands):
+            # Untracked first (atoms never are tracked): the passes by type then see only those.
+            cands = list(filterfalse(is_tracked, cands))
             kinds = list(map(type, cands))
             present = set(kinds)
             for t in present & _ATOM_SET:
                 part = atoms.get(t)
                 if part is None:
                     part = atoms[t] = []
-                part.extend(compress(cands, map(is_, kinds, repeat(t))))
+                if len(present) == 1:
+                    part.extend(cands)
+                else:
+                    part.extend(compress(cands, map(is_, kinds, repeat(t))))
             if present - _ATOM_SET:
                 others = list(compress(cands, map(not_, map(_ATOM_SET.__contains__, kinds))))
-                others = list(compress(others, map(not_, map(is_tracked, others))))
                 fresh.update(zip(map(id, others), others))
 
         take(extra)
@@ -341,9 +352,15 @@ class _Dump:
     def _layout(self):
         tracked = self.box.pop()
         untracked, atoms = self._discover(tracked, self._frame_locals())
-        # Segments: tracked objects by type, then untracked ones by type; each sorted by id.
+        # Segments: tracked objects by type, then untracked ones by type. Atoms are sorted by id
+        # (which finds the ones reached more than once) and dicts too (an f_locals dict is
+        # looked up by bisect); the rest keep the collector's order, so that a tracked
+        # segment starts with its generation 0 objects, then its generation 1 ones.
         nodes = []
-        seg_ids, seg_base, seg_type = [], [], []
+        # Every node's id, in node order: one array, 8 bytes a node, for the few
+        # is-it-a-node questions (frames, gc.garbage, f_locals dicts).
+        node_ids = array.array("Q")
+        seg_base, seg_type, seg_sorted = [], [], []
         pairs = {}
         halves = [untracked, tracked]
         del tracked, untracked
@@ -355,92 +372,54 @@ class _Dump:
                 atoms = None
             for t in sorted(groups, key=_type_name):
                 g = groups.pop(t)
-                g.sort(key=id)
-                ids = list(map(id, g))
-                if not flag and t in _ATOM_SET and len(ids) > 1:
+                by_id = (not flag and t in _ATOM_SET) or t is dict
+                if by_id:
+                    g.sort(key=id)
+                ids = _ids_of(g)
+                if not flag and t in _ATOM_SET and len(g) > 1:
                     # Atoms found more than once: repeats are next to each other now.
                     first = [True]
-                    first.extend(map(int.__ne__, islice(ids, 1, None), ids))
+                    first.extend(map(is_not, islice(g, 1, None), g))
                     if not all(first):
                         g = list(compress(g, first))
-                        ids = list(compress(ids, first))
+                        ids = _ids_of(g)
                     del first
                 pair = pairs.get(t)
                 if pair is None:
                     pair = pairs[t] = [-1, -1]
-                pair[flag] = len(seg_ids)
+                pair[flag] = len(seg_type)
                 seg_base.append(len(nodes))
                 seg_type.append(t)
-                ids.append(_END)
-                seg_ids.append(ids)
+                seg_sorted.append(by_id)
+                node_ids.extend(ids)
                 nodes.extend(g)
-                del g
+                del g, ids
             if flag:
                 self.tracked_end = len(nodes)
-        # A type with no node in one half resolves there to an empty segment (never a member);
-        # its base closes the last real segment.
-        empty = len(seg_ids)
-        seg_ids.append([_END])
         seg_base.append(len(nodes))
         # type -> its segment; a type with a tracked and an untracked segment (tuple, dict)
-        # maps to `dual`, resolved by gc.is_tracked through `duals`.
-        self.empty = empty
-        self.dual = dual = empty + 1
-        self.seg_of = {t: (p[0] if p[1] < 0 else p[1] if p[0] < 0 else dual) for t, p in pairs.items()}
+        # maps to both, told apart by gc.is_tracked.
+        self.seg_of = {t: (p[0] if p[1] < 0 else p[1]) for t, p in pairs.items() if p[0] < 0 or p[1] < 0}
         self.duals = {t: tuple(p) for t, p in pairs.items() if p[0] >= 0 and p[1] >= 0}
-        # Every target is checked to be a node (its segment's id at its rank is its own id)
-        # unless nothing can have made a tracked object that is not in the list: no other
-        # thread (which could run while the file is written) and no frozen objects. The
-        # per-object paths (frames, whose f_locals the dump itself may create) always check.
-        self.check_all = threading.active_count() > 1 or (hasattr(gc, "get_freeze_count") and gc.get_freeze_count() > 0)
-        self.seg_ids, self.seg_base, self.seg_type = seg_ids, seg_base, seg_type
+        self.node_ids, self.seg_base, self.seg_type, self.seg_sorted = node_ids, seg_base, seg_type, seg_sorted
         self.nodes = nodes
 
-    def resolve(self, objs, check=True):
-        """Ordinals of `objs` (array 'I') and the positions of those that are not nodes.
-        `check=False` (bulk paths, when `check_all` is off) only rejects types with no node."""
-        if not objs:
-            return array.array("I"), []
-        segs = list(map(self.seg_of.get, map(type, objs), repeat(self.empty)))
-        dual = self.dual
-        if self.duals and segs.count(dual):
-            duals = self.duals
-            is_tracked = gc.is_tracked
-            for i in compress(range(len(segs)), map(int.__eq__, segs, repeat(dual))):
-                o = objs[i]
-                segs[i] = duals[type(o)][is_tracked(o)]
-        tids = list(map(id, objs))
-        first = segs[0]
-        if first != self.empty and segs.count(first) == len(segs):
-            # One segment (an attribute's column, a run of one type): no per-target lookups.
-            hay = self.seg_ids[first]
-            pos = list(map(bisect_left, repeat(hay), tids))
-            if check or self.check_all:
-                ok = list(map(int.__eq__, map(hay.__getitem__, pos), tids))
-                if not all(ok):
-                    bad = list(compress(range(len(objs)), map(not_, ok)))
-                    base = self.seg_base[first]
-                    return array.array("I", (base + p if k else 0 for p, k in zip(pos, ok))), bad
-            return array.array("I", map(add, pos, repeat(self.seg_base[first]))), []
-        hays = list(map(self.seg_ids.__getitem__, segs))
-        pos = list(map(bisect_left, hays, tids))
-        if check or self.check_all:
-            ok = list(map(int.__eq__, map(getitem, hays, pos), tids))
-        elif segs.count(self.empty):
-            ok = list(map(int.__ne__, segs, repeat(self.empty)))
-        else:
-            ok = None
-        del hays
-        if ok is None or all(ok):
-            return array.array("I", map(add, map(self.seg_base.__getitem__, segs), pos)), []
-        bad = list(compress(range(len(objs)), map(not_, ok)))
-        base = self.seg_base
-        ords = array.array("I", (base[s] + p if k else 0 for s, p, k in zip(segs, pos, ok)))
-        return ords, bad
-
-    def ordinal(self, o):
-        ords, bad = self.resolve([o])
-        return None if bad else ords[0]
+    def is_node(self, o):
+        """Whether `o` is one of the nodes: a bisect into its segment's ids where they are
+        sorted (atoms, dicts), else a scan of the segment (frames, gc.garbage's list: asked
+        once each).
+        - Complexity: O(log n) for a sorted segment, else O(its length), in C."""
+        seg = self.seg_of.get(type(o))
+        if seg is None:
+            pair = self.duals.get(type(o))
+            if pair is None:
+                return False
+            seg = pair[1 if gc.is_tracked(o) else 0]
+        start, end = self.seg_base[seg], self.seg_base[seg + 1]
+        if not self.seg_sorted[seg]:
+            return any(map(is_, self.nodes[start:end], repeat(o)))
+        at = bisect_left(self.node_ids, id(o), start, end)
+        return at < end and self.node_ids[at] == id(o)
 
     # ---- the walk --------------------------------------------------------------------------
 
@@ -457,14 +436,20 @@ class _Dump:
         # reference to each of these (interned, shared) str objects while counts are read.
         self.names = array.array("I", map(intern, _FIXED_NAMES))
         self.code_names = array.array("I", map(intern, _CODE_FIELDS))
-        self.phantom = []
-        for container in self.hidden:
-            self.phantom.extend(gc.get_referents(container))
-        self.hidden = None
         # Frames first (3.11+ frames without an object become synthetic nodes after the rest).
+        self.phantom_dicts = []
         roots, synthetic = self._frame_roots()
         n_nodes = n_real + len(synthetic)
-        self.found = array.array("I", bytes(4 * n_nodes))
+        self._type_table()
+        # References found are counted by the interpreter itself: every reference the snapshot
+        # has as an edge (and every one the dumper counts as found) is kept in `found` until the
+        # counts are read a second time, so each node's count rises by exactly the references
+        # found to it. No target is ever looked up in Python.
+        # Both reads are made from here, so that this frame is the same at both.
+        self.rc = self._write_nodes(None, 0, 0, None)
+        self.found = list(map(gc.get_referents, self.hidden))
+        self.hidden = None
+        self.found.extend([_synthetic_frame_values(frame) for _n, _i, _e, frame in synthetic])
         self.counts = array.array("I")
         self.n_edges = 0
         # Written under a temporary name and renamed when complete: the records are not written
@@ -478,29 +463,21 @@ class _Dump:
             edges_at = 128 + 48 * n_nodes
             out.seek(edges_at)
             self._edges()
-            for _name, _fid, edges in synthetic:
-                self._emit([j for j, _l, _k in edges], array.array("I", (l for _j, l, _k in edges)),
+            for _name, _fid, edges, _frame in synthetic:
+                self._emit(array.array("Q", (j for j, _l, _k in edges)), array.array("I", (l for _j, l, _k in edges)),
                            bytes(k for _j, _l, k in edges))
                 self.counts.append(len(edges))
-            ords, bad = self.resolve(self.phantom)
-            self.phantom = None
-            found = self.found
-            bad = set(bad)
-            for i, j in enumerate(ords):
-                if i not in bad:
-                    found[j] += 1
-            del ords, bad
+            synthetic = [(name, fid) for name, fid, _edges, _frame in synthetic]
             roots_at = out.tell()
             roots.extend(self._other_roots())
             node_label = self._write_nodes(synthetic, n_real, n_nodes, roots)
             out.seek(roots_at)
             for start in range(0, len(roots), _CHUNK):
                 part = roots[start:start + _CHUNK]
-                buf = bytearray(12 * len(part))
-                m32 = memoryview(buf).cast("I")
-                m32[0::3] = array.array("I", map(itemgetter(0), part))
-                m32[1::3] = array.array("I", map(itemgetter(1), part))
-                memoryview(buf)[8::12] = bytes(map(itemgetter(2), part))
+                buf = bytearray(_ID_ROOT * len(part))
+                memoryview(buf).cast("Q")[0::2] = array.array("Q", map(itemgetter(0), part))
+                memoryview(buf).cast("I")[2::4] = array.array("I", map(itemgetter(1), part))
+                memoryview(buf)[12::_ID_ROOT] = bytes(map(itemgetter(2), part))
                 out.write(buf)
             strings_at = out.tell()
             n_strings = 1 + n_atom_labels + len(intern.items)
@@ -524,7 +501,7 @@ class _Dump:
                 crc = zlib.crc32(data, crc)
             header = _HEADER.pack(b"HEAPGRPH", 2, 128, n_nodes, self.n_edges, n_strings, 128, edges_at, strings_at,
                                   meta_at, len(meta_buf), length, crc)
-            header += _TWO_U64.pack(len(roots), roots_at) + _U32.pack(_CRC32) + bytes(12)
+            header += _TWO_U64.pack(len(roots), roots_at) + _U32.pack(_CRC32) + _U32.pack(_BY_ID) + bytes(8)
             out.seek(0)
             out.write(header)
             out.close()
@@ -539,26 +516,27 @@ class _Dump:
                     pass
         return n_nodes
 
-    def _emit(self, ords, labels, kinds, counted=None):
-        """Appends edge records (ordinals, labels, kinds) to the file, counting references to
-        the targets (to those in `counted` when given: the caller counted the others)."""
-        m = len(ords)
+    def _emit(self, ids, labels, kinds):
+        """Appends edge records (target ids as array 'Q', labels, kinds) to the file. The
+        caller keeps the targets in `self.found`."""
+        m = len(ids)
         if not m:
             return
-        buf = bytearray(12 * m)
-        m32 = memoryview(buf).cast("I")
-        m32[0::3] = ords if type(ords) is array.array else array.array("I", ords)
-        m32[1::3] = labels
-        memoryview(buf)[8::12] = kinds
+        buf = bytearray(_ID_EDGE * m)
+        memoryview(buf).cast("Q")[0::2] = ids
+        memoryview(buf).cast("I")[2::4] = labels
+        memoryview(buf)[12::_ID_EDGE] = kinds
         self.out.write(buf)
         self.n_edges += m
-        found = self.found
-        for j in (ords if counted is None else counted):
-            found[j] += 1
+
+    def _emit_targets(self, targets, labels, kinds):
+        """Edges to `targets` (a list of objects, which is kept: its references are the
+        references found)."""
+        self.found.append(targets)
+        self._emit(_ids_of(targets), labels, kinds)
 
     def _edges(self):
         nodes = self.nodes
-        names = self.names
         closure_names = {}
         for k, t in enumerate(self.seg_type):
             if t is _FunctionType:
@@ -592,14 +570,11 @@ class _Dump:
                 tg[0::2] = ks
                 tg[1::2] = vs
                 del ks, vs
-                ords, bad = self.resolve(tg, check=False)
-                labels = array.array("I", bytes(8 * n))
-                if not bad:
-                    labels[1::2] = ords[0::2]
-                    self.counts.extend(map(mul, lens, repeat(2)))
-                    self._emit(ords, labels, _DICT_KINDS * n)
-                    return
-            # Changed while read, or a key that is not a node: one dict at a time.
+                # Each value's edge is named by the key edge before it (the reader's rule).
+                self.counts.extend(map(mul, lens, repeat(2)))
+                self._emit_targets(tg, array.array("I", bytes(8 * n)), _DICT_KINDS * n)
+                return
+            # Changed while read: one dict at a time.
             return self._slow_chunk(objs)
         if t is list or t is tuple:
             lens = list(map(len, objs))
@@ -621,14 +596,16 @@ class _Dump:
                             at = offsets[k]
                             labels[at:at + lens[k]] = array.array("I", map(self.intern, fv))
                             kinds[at:at + lens[k]] = bytes([_E_CLOSURE]) * lens[k]
-            self._resolve_emit(tg, labels, kinds, lens)
+            self.counts.extend(lens)
+            self._emit_targets(tg, labels, kinds)
             return
         if t is set or t is frozenset:
             lens = list(map(len, objs))
             tg = list(chain.from_iterable(objs))
             if len(tg) != sum(lens):
                 return self._slow_chunk(objs)
-            self._resolve_emit(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)), lens)
+            self.counts.extend(lens)
+            self._emit_targets(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)))
             return
         if t.__flags__ & _HEAPTYPE and not issubclass(t, type):
             plan = self.plans.get(t)
@@ -645,14 +622,8 @@ class _Dump:
         lens = list(map(len, refs))
         tg = list(chain.from_iterable(refs))
         del refs
-        self._resolve_emit(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)), lens)
-
-    def _resolve_emit(self, tg, labels, kinds, lens):
-        ords, bad = self.resolve(tg, check=False)
-        if bad:
-            ords, labels, kinds, lens = _drop(bad, ords, labels, kinds, lens)
         self.counts.extend(lens)
-        self._emit(ords, labels, kinds)
+        self._emit_targets(tg, array.array("I", bytes(4 * len(tg))), bytes(len(tg)))
 
     # Plain instances: a Python class (no __slots__, no C base) whose referents are, in order,
     # its attribute values then its class (3.11+, values inline) or its __dict__ then its class.
@@ -665,7 +636,6 @@ class _Dump:
                 return False
         if issubclass(t, (dict, list, tuple, set, frozenset, type, BaseException)):
             return False
-        names = self.names
         if not _INLINE_VALUES:
             if t.__dictoffset__ <= 0:
                 return False
@@ -710,40 +680,32 @@ class _Dump:
             return False
         names = self.names
         if not _INLINE_VALUES:
-            firsts = list(map(itemgetter(0), refs))
             if not all(map(is_, map(itemgetter(1), refs), repeat(t))) or \
-                    not all(map(is_, map(type, firsts), repeat(dict))):
+                    not all(map(is_, map(type, map(itemgetter(0), refs)), repeat(dict))):
                 return False
             labels_one = array.array("I", [names[_N_DICT]])
             kinds_one = bytes([_E_NAMED])
-            values = [firsts]
         else:
-            cols = [list(map(getattr, objs, repeat(name), repeat(_MISSING))) for name in plan]
-            if not all(map(is_, chain.from_iterable(refs), chain.from_iterable(zip(*cols, repeat(t, m))))):
+            # Each object's attributes in the plan's order, then its class: one C call an object.
+            try:
+                if plan:
+                    rows = list(map(attrgetter(*plan, "__class__"), objs))
+                else:
+                    rows = list(zip(map(attrgetter("__class__"), objs)))
+            except Exception:
                 return False
-            values = cols
+            if not all(map(is_, chain.from_iterable(refs), chain.from_iterable(rows))):
+                return False
+            del rows
             labels_one = array.array("I", map(self.intern, plan))
             kinds_one = bytes([_E_ATTR | _TEXT]) * len(plan)
+        # The referents are, object by object, the attributes (or __dict__) then the class.
+        targets = list(chain.from_iterable(refs))
         del refs
-        t_ord = self.ordinal(t)
-        if t_ord is None:
-            return False
-        # Column by column: an attribute's values are mostly of one type, one segment.
-        ords = array.array("I", bytes(4 * k * m))
-        counted = array.array("I")
-        for i, column in enumerate(values):
-            vals, bad = self.resolve(column, check=False)
-            if bad:
-                return False
-            ords[i::k] = vals
-            counted.extend(vals)
-        del values
-        ords[k - 1::k] = array.array("I", [t_ord]) * m
         labels = (labels_one + array.array("I", [names[_N_CLASS]])) * m
         kinds = (kinds_one + bytes([_E_NAMED])) * m
         self.counts.extend(repeat(k, m))
-        self.found[t_ord] += m
-        self._emit(ords, labels, kinds, counted=counted)
+        self._emit_targets(targets, labels, kinds)
         return True
 
     def _slow_chunk(self, objs):
@@ -751,20 +713,14 @@ class _Dump:
         tg = []
         labels = array.array("I")
         kinds = bytearray()
-        keyfix = []
         lens = []
-        edge = _EdgeSink(tg, labels, kinds, keyfix)
+        edge = _EdgeSink(tg, labels, kinds)
         for o in objs:
             start = len(tg)
             self._object_edges(o, edge)
             lens.append(len(tg) - start)
-        ords, bad = self.resolve(tg)
-        for at in keyfix:
-            labels[at] = ords[at - 1]
-        if bad:
-            ords, labels, kinds, lens = _drop(bad, ords, labels, kinds, lens)
         self.counts.extend(lens)
-        self._emit(ords, labels, kinds)
+        self._emit_targets(tg, labels, kinds)
 
     def _object_edges(self, o, edge):
         names = self.names
@@ -777,7 +733,7 @@ class _Dump:
             done = []
             for name, value in ((_N_GLOBALS, o.__globals__), (_N_CODE, o.__code__), (_N_CLOSURE, o.__closure__),
                                 (_N_DEFAULTS, o.__defaults__), (_N_KWDEFAULTS, o.__kwdefaults__)):
-                if value is not None and any(r is value for r in refs):
+                if value is not None and any(map(is_, refs, repeat(value))):
                     edge.named(names[name], value)
                     done.append(id(value))
             edge.rest(refs, done)
@@ -794,13 +750,13 @@ class _Dump:
             done = []
             for name, value in ((_N_BACK, o.f_back), (_N_CODE, o.f_code), (_N_GLOBALS, o.f_globals),
                                 (_N_BUILTINS, o.f_builtins)):
-                if value is not None and any(r is value for r in refs):
+                if value is not None and any(map(is_, refs, repeat(value))):
                     edge.named(names[name], value)
                     done.append(id(value))
             # Locals by name: the values the frame's own slots hold. From 3.11 a running frame's
             # object does not traverse them (its interpreter frame holds them), so all are edges.
             for lname, value in _locals_of(o):
-                if _INLINE_VALUES or any(r is value for r in refs):
+                if _INLINE_VALUES or any(map(is_, refs, repeat(value))):
                     edge.add(value, self.intern(lname), _E_ATTR | _TEXT)
                     done.append(id(value))
             edge.rest(refs, done)
@@ -814,7 +770,7 @@ class _Dump:
             refs = get_referents(o)
             done = []
             for name, value in ((_N_MRO, o.__mro__), (_N_BASES, o.__bases__), (_N_BASE, o.__base__)):
-                if value is not None and any(r is value for r in refs):
+                if value is not None and any(map(is_, refs, repeat(value))):
                     edge.named(names[name], value)
                     done.append(id(value))
             for r in refs:
@@ -835,7 +791,7 @@ class _Dump:
         elif t is _ModuleType:
             d = o.__dict__
             refs = get_referents(o)
-            if any(r is d for r in refs):
+            if any(map(is_, refs, repeat(d))):
                 edge.named(names[_N_DICT], d)
                 edge.rest(refs, [id(d)])
             else:
@@ -860,22 +816,22 @@ class _Dump:
         intern = self.intern
         for tname, f in self._frames():
             name = intern("thread %s: %s (%s:%d)" % (tname, f.f_code.co_name, f.f_code.co_filename, f.f_lineno))
-            j = self.ordinal(f)
-            if j is not None:
-                roots.append((j, name, _R_LOCAL))
+            if self.is_node(f):
+                roots.append((id(f), name, _R_LOCAL))
             else:
                 # A frame with no object in the list (3.11+ makes them lazily; before, running
                 # frames are untracked): its locals by name, and what else it holds strongly.
-                local = [(intern(lname), _E_ATTR | _TEXT, v) for lname, v in _locals_of(f)]
                 names = self.names
+                local = [(intern(lname), _E_ATTR | _TEXT, v) for lname, v in _locals_of(f)]
                 local.append((names[_N_CODE], _E_NAMED, f.f_code))
                 if not _INLINE_VALUES:
                     local.append((names[_N_GLOBALS], _E_NAMED, f.f_globals))
                     local.append((names[_N_BUILTINS], _E_NAMED, f.f_builtins))
-                ords, bad = self.resolve([v for _n, _k, v in local])
-                bad = set(bad)
-                edges = [(ords[i], label, kind) for i, (label, kind, _v) in enumerate(local) if i not in bad]
-                synthetic.append((name, id(f), edges))
+                # The same values in the same order as _synthetic_frame_values gives them.
+                edges = [(id(v), label, kind) for label, kind, v in local]
+                # The frame, not its values: what the dumper holds before the counts are first
+                # read must not refer to any node.
+                synthetic.append((name, id(f), edges, f))
                 self._phantom_locals(f)
                 del local
             del f
@@ -895,13 +851,7 @@ class _Dump:
         del f
         refs = self._own_frame_references(frames)
         del frames
-        ords, bad = self.resolve(refs)
-        del refs
-        bad = set(bad)
-        found = self.found
-        for i, j in enumerate(ords):
-            if i not in bad:
-                found[j] += 1
+        self.found.append(refs)
 
     @staticmethod
     def _own_frame_references(frames):
@@ -930,14 +880,13 @@ class _Dump:
 
     def _phantom_locals(self, f):
         """Reading a frame's locals (3.8-3.12) made its f_locals dict, which is not a node but
-        holds a reference to each local and its name: counted as found, so that they do not
-        look held from C."""
+        holds a reference to each local and its name: counted as found (when the counts are
+        read the second time), so that they do not look held from C."""
         if _VERSION >= (3, 13):
             return
         d = f.f_locals
-        if type(d) is dict and d is not f.f_globals and self.ordinal(d) is None:
-            self.phantom.extend(d.keys())
-            self.phantom.extend(d.values())
+        if type(d) is dict and d is not f.f_globals and not self.is_node(d):
+            self.phantom_dicts.append(d)
 
     def _other_roots(self):
         roots = []
@@ -946,21 +895,14 @@ class _Dump:
             d = getattr(mod, "__dict__", None)
             if type(d) is not dict:
                 continue
-            items = [(k, v) for k, v in list(d.items()) if type(k) is str]
-            ords, bad = self.resolve([v for _k, v in items])
-            bad = set(bad)
-            for i, (k, _v) in enumerate(items):
-                if i not in bad:
-                    roots.append((ords[i], intern("%s.%s" % (mname, k)), _R_GLOBAL))
-            del items
+            # By id: the reader drops the roots whose value is not a node.
+            roots.extend([(id(v), intern("%s.%s" % (mname, k)), _R_GLOBAL) for k, v in list(d.items())
+                          if type(k) is str])
         garbage = gc.garbage
-        j = self.ordinal(garbage)
-        if j is not None:
+        if self.is_node(garbage):
             name = intern("gc.garbage")
-            roots.append((j, name, _R_GARBAGE))
-            ords, bad = self.resolve(list(garbage))
-            bad = set(bad)
-            roots.extend((ords[i], name, _R_GARBAGE) for i in range(len(garbage)) if i not in bad)
+            roots.append((id(garbage), name, _R_GARBAGE))
+            roots.extend(zip(map(id, list(garbage)), repeat(name), repeat(_R_GARBAGE)))
             self.garbage_ids = set(map(id, garbage))
         else:
             self.garbage_ids = set()
@@ -968,16 +910,12 @@ class _Dump:
 
     # ---- nodes, strings, metadata -----------------------------------------------------------
 
-    def _write_nodes(self, synthetic, n_real, n_nodes, roots):
-        """Writes the node records at offset 128, chunk by chunk; adds the held-from-C roots.
-        Returns the first value-label index of each atom segment."""
-        self._count_own_frames()
-        nodes = self.nodes
+    def _type_table(self):
+        """Per type: (type name, kind, has-__del__ flag). The names are kept as copies (never
+        the heap's own str objects) and the dumper's references to type objects are counted, so
+        that they can be taken off the types' reference counts."""
         intern = self.intern
-        seg_type, seg_base = self.seg_type, self.seg_base
-        # Per type: (type name, kind, has-__del__ flag). The names are kept as copies (never the
-        # heap's own str objects) and the dumper's references to type objects are counted, so
-        # that they can be taken off the types' reference counts below.
+        seg_type = self.seg_type
         tinfo = {}
         short_names = {}
         for t in seg_type:
@@ -990,33 +928,65 @@ class _Dump:
             if name != t.__name__:
                 short_names[_copy(name)] = _copy(t.__name__)
         self.short_names = short_names
+        self.tinfo = tinfo
         del name, t
         own_refs = {}
         for t in chain(seg_type, self.seg_of, self.duals, tinfo):
             own_refs[id(t)] = own_refs.get(id(t), 0) + 1
-        del t
+        self.own_refs = own_refs
+
+    def _write_nodes(self, synthetic, n_real, n_nodes, roots):
+        """Writes the node records at offset 128, chunk by chunk; adds the held-from-C roots.
+        Returns the first value-label index of each atom segment.
+
+        Called first with `roots` None, before the edges: then it only reads every node's
+        count (sys.getrefcount less the dumper's references) and returns them. The second
+        call, while `self.found` holds every reference found, reads them again: the rise is
+        the references found. Both reads run in this function, so that the dumper's own frames
+        hold the same references at both."""
+        first = roots is None
+        if not first:
+            for d in self.phantom_dicts:
+                self.found.append(list(d.keys()))
+                self.found.append(list(d.values()))
+            self.phantom_dicts = None
+            self._count_own_frames()
+        counted = array.array("q")
+        nodes = self.nodes
+        intern = self.intern
+        seg_type, seg_base = self.seg_type, self.seg_base
+        tinfo = self.tinfo
+        own_refs = self.own_refs
         singletons = _singleton_ids()
         held_names = {}
         next_label = 1
         atom_label_start = {}
-        out = self.out
-        out.seek(128)
+        out = None if first else self.out
+        if not first:
+            out.seek(128)
         young = self.young
-        found = self.found
-        counts = self.counts
-        garbage_ids = self.garbage_ids
+        young_ids = array.array("Q", sorted(young))
+        before = None if first else self.rc
+        counts = None if first else self.counts
+        garbage_ids = None if first else self.garbage_ids
         finalized = getattr(gc, "is_finalized", None)
         for k, t in enumerate(seg_type):
             start, end = seg_base[k], seg_base[k + 1]
             tn, kind, del_flag = tinfo[t]
             tracked = start < self.tracked_end
+            # Instances of a Python class that keeps object's __sizeof__ and has no items are all
+            # one size (basic size, collector header, pre-header): read once, in the template.
+            size = sys.getsizeof(nodes[start], 0) if _fixed_size(t) and start < end else None
+            template = bytearray(_SYNTH_NODE.pack(0, 0, tn, _NONE, min(size or 0, 0xFFFFFFFF), 0, 0,
+                                                  2 if tracked else 255, 0, kind))
             if t in _ATOMS:
                 atom_label_start[k] = next_label
+            young_run = True  # in an unsorted segment, the chunks so far were all young
             for s in range(start, end, _CHUNK):
                 e = min(s + _CHUNK, end)
                 m = e - s
                 objs = nodes[s:e]
-                ids = array.array("Q", map(id, objs))
+                ids = self.node_ids[s:e]
                 # The node list, this chunk's list and the call's argument hold one reference each.
                 rc = array.array("q", map(sub, map(sys.getrefcount, objs), repeat(3)))
                 if issubclass(t, type):
@@ -1024,7 +994,15 @@ class _Dump:
                     own_refs[id(t)] += 1
                     rc = array.array("q", map(sub, rc, map(own_refs.get, ids, repeat(0))))
                     own_refs[id(t)] -= 1
-                ext = array.array("q", map(sub, rc, found[s:e]))
+                if first:
+                    counted.extend(rc)
+                    continue
+                # count - found, where found = after - before: 2 * before - after.
+                after, rc = rc, before[s:e]
+                ext = array.array("q", map(sub, rc, map(sub, after, rc)))
+                del after
+                # Records start as copies of the type's template; only what varies is set.
+                buf = template * m
                 flags = bytearray([(1 if tracked else 0) | del_flag]) * m
                 if _IMMORTAL_AT is not None and max(rc) >= _IMMORTAL_AT:
                     for i in compress(range(m), map(int.__ge__, rc, repeat(_IMMORTAL_AT))):
@@ -1036,9 +1014,11 @@ class _Dump:
                     for i in compress(range(m), map(singletons.__contains__, ids)):
                         ext[i] = 0
                         flags[i] |= 128
-                if min(ext) >= 0 and max(ext) <= 0x7FFFFFFF:
-                    ext32 = array.array("i", ext)
-                else:
+                try:
+                    ext32 = array.array("i", ext) if min(ext) >= 0 else None
+                except OverflowError:
+                    ext32 = None
+                if ext32 is None:
                     # Negative where the interpreter's count is below the references found (an
                     # interned str before 3.12 does not count its table's references).
                     ext32 = array.array("i", map(min, map(max, ext, repeat(0)), repeat(0x7FFFFFFF)))
@@ -1047,14 +1027,33 @@ class _Dump:
                     name = held_names.get(c)
                     if name is None:
                         name = held_names[c] = intern("held from C (%d)" % c)
-                    roots.append((s + i, name, _R_HANDLE))
+                    roots.append((ids[i], name, _R_HANDLE))
+                gens = None
+                if tracked and young:
+                    # The young objects (generations 0 and 1) are few; the template says 2.
+                    if self.seg_sorted[k]:
+                        # Found by bisect in the chunk's ids.
+                        lo, hi = bisect_left(young_ids, ids[0]), bisect_right(young_ids, ids[-1])
+                        if lo < hi:
+                            gens = bytearray(b"\x02") * m
+                            for y in young_ids[lo:hi]:
+                                at = bisect_left(ids, y)
+                                if at < m and ids[at] == y:
+                                    gens[at] = young[y]
+                    elif young_run and ids[0] in young:
+                        # In the collector's order: they lead their segment.
+                        gens = bytearray(b"\x02") * m
+                        at = 0
+                        while at < m and ids[at] in young:
+                            gens[at] = young[ids[at]]
+                            at += 1
+                        young_run = at == m
+                    else:
+                        young_run = False
                 if tracked:
-                    gens = bytes(map(young.get, ids, repeat(2)))
                     if finalized is not None:
                         for i in compress(range(m), map(finalized, objs)):
                             flags[i] |= 2
-                else:
-                    gens = b"\xff" * m
                 if garbage_ids:
                     for i in compress(range(m), map(garbage_ids.__contains__, ids)):
                         flags[i] |= 16
@@ -1065,32 +1064,38 @@ class _Dump:
                     labels = array.array("I", (_NONE if x is None else intern(x)
                                                for x in map(_label_of, objs, repeat(t))))
                 else:
-                    labels = array.array("I", repeat(_NONE, m))
-                sizes = array.array("Q", map(sys.getsizeof, objs, repeat(0)))
-                if max(sizes) > 0xFFFFFFFF:
-                    sizes = array.array("Q", map(min, sizes, repeat(0xFFFFFFFF)))
-                sizes = array.array("I", sizes)
-                buf = bytearray(48 * m)
+                    labels = None  # the template's: none
+                if size is not None:
+                    sizes = None
+                else:
+                    try:
+                        sizes = array.array("I", map(sys.getsizeof, objs, repeat(0)))
+                    except OverflowError:
+                        sizes = array.array("I", map(min, map(sys.getsizeof, objs, repeat(0)), repeat(0xFFFFFFFF)))
                 m64 = memoryview(buf).cast("Q")
                 m64[0::6] = ids
                 memoryview(buf).cast("q")[1::6] = rc
                 m32 = memoryview(buf).cast("I")
-                m32[4::12] = array.array("I", [tn]) * m
-                m32[5::12] = labels
-                m32[6::12] = sizes
+                if labels is not None:
+                    m32[5::12] = labels
+                if sizes is not None:
+                    m32[6::12] = sizes
                 memoryview(buf).cast("i")[7::12] = ext32
                 m32[8::12] = counts[s:e]
                 m8 = memoryview(buf)
-                m8[36::48] = gens
+                if gens is not None:
+                    m8[36::48] = gens
                 m8[37::48] = flags
-                m8[38::48] = bytes([kind]) * m
                 out.write(buf)
-                del objs, ids, rc, ext, ext32, labels, sizes, buf, m64, m32, m8
+                del objs, ids, rc, ext, ext32, labels, sizes, buf, m64, m32, m8, gens
+        if first:
+            return counted
         # Synthetic frame nodes after the objects.
         frame_type = intern("frame")
-        for i, (name, fid, edges) in enumerate(synthetic):
+        for i, (name, fid) in enumerate(synthetic):
             out.write(_SYNTH_NODE.pack(fid, 0, frame_type, _NONE, 0, 0, counts[n_real + i], 255, 0, _K_SYNTH))
-            roots.append((n_real + i, name, _R_LOCAL))
+            roots.append((fid, name, _R_LOCAL))
+        self.found = None
         return atom_label_start
 
     def _write_atom_labels(self, atom_segs, start_of):
@@ -1105,6 +1110,10 @@ class _Dump:
                     if t is str or t is bytes:
                         texts = list(map(getitem, map(repr, map(getitem, objs, repeat(slice(0, 40)))),
                                          repeat(slice(0, 40))))
+                    elif t is int:
+                        texts = list(map(repr, objs))
+                        if max(map(len, texts)) > 40:
+                            texts = list(map(getitem, texts, repeat(slice(0, 40))))
                     else:
                         texts = list(map(getitem, map(repr, objs), repeat(slice(0, 40))))
                 except Exception:
@@ -1133,7 +1142,45 @@ class _Dump:
         return meta
 
 
-_MISSING = object()
+
+
+def _pointer_copier():
+    """A function list -> array('Q') of its items' id()s that copies the list's item pointers
+    in one memmove (ctypes, standard library): PyListObject's ob_item follows its 24-byte
+    header on CPython 3.8-3.13. Checked here against id(); None when the check fails."""
+    try:
+        import ctypes
+        memmove = ctypes.memmove
+        item_pointer = ctypes.c_void_p.from_address
+        at = 3 * ctypes.sizeof(ctypes.c_void_p)
+        if ctypes.sizeof(ctypes.c_void_p) != 8:
+            return None
+
+        def copy(items):
+            n = len(items)
+            ids = array.array("Q", bytes(8 * n))
+            if n:
+                memmove(ids.buffer_info()[0], item_pointer(id(items) + at).value, 8 * n)
+            return ids
+
+        probe = [object(), None, 1, "x", (), []]
+        probe.extend(range(1000, 1300))
+        if copy(probe) != array.array("Q", map(id, probe)) or len(copy([])) != 0:
+            return None
+        return copy
+    except Exception:
+        return None
+
+
+_COPY_IDS = _pointer_copier()
+
+
+def _ids_of(items):
+    """array('Q') of the id() of each item of the list `items`: a copy of its item pointers,
+    or map(id, ...) where that layout was not found."""
+    if _COPY_IDS is not None and type(items) is list:
+        return _COPY_IDS(items)
+    return array.array("Q", map(id, items))
 _ATOM_SET = frozenset(_ATOMS)
 _DISCOVER_SPECIAL = (_FrameType, _CodeType) + tuple(_NAMED_FIELDS)
 _SINGLETON_TYPES = (int, str, bytes, bool, type(None), tuple, frozenset, type(Ellipsis), type(NotImplemented))
@@ -1162,13 +1209,13 @@ _FIXED_NAMES = ("__dict__", "__class__", "__globals__", "__code__", "cell_conten
 
 
 class _EdgeSink:
-    """Where the per-object rules put edges: target objects (resolved in bulk later), labels,
-    kinds; `keyfix` marks a dict value's edge, whose label is its key's ordinal."""
+    """Where the per-object rules put edges: target objects, labels, kinds. A dict value's
+    edge follows its key's: the reader names it by that key edge."""
 
-    __slots__ = ("tg", "labels", "kinds", "keyfix")
+    __slots__ = ("tg", "labels", "kinds")
 
-    def __init__(self, tg, labels, kinds, keyfix):
-        self.tg, self.labels, self.kinds, self.keyfix = tg, labels, kinds, keyfix
+    def __init__(self, tg, labels, kinds):
+        self.tg, self.labels, self.kinds = tg, labels, kinds
 
     def add(self, target, label, kind):
         self.tg.append(target)
@@ -1180,7 +1227,6 @@ class _EdgeSink:
 
     def pair(self, key, value):
         self.add(key, 0, _E_DICTKEY)
-        self.keyfix.append(len(self.tg))
         self.add(value, 0, _E_KEY)
 
     def rest(self, refs, done_ids):
@@ -1198,19 +1244,27 @@ class _EdgeSink:
             self.add(r, 0, _E_NONE)
 
 
-def _drop(bad, ords, labels, kinds, lens):
-    """Removes the edges at positions `bad` (targets that are not nodes) from a chunk."""
-    bad = set(bad)
-    keep = [i not in bad for i in range(len(ords))]
-    ords = array.array("I", compress(ords, keep))
-    labels = array.array("I", compress(labels, keep))
-    kinds = bytes(compress(kinds, keep))
-    new_lens = []
-    at = 0
-    for n in lens:
-        new_lens.append(sum(keep[at:at + n]))
-        at += n
-    return ords, labels, kinds, new_lens
+def _fixed_size(t):
+    """Whether every instance of `t` has the same sys.getsizeof: a Python class (not a
+    metaclass) without items whose __sizeof__ is object's (checked on every CPython 3.8-3.13:
+    the basic size, plus the collector's header and pre-header, whatever its attributes)."""
+    if not t.__flags__ & _HEAPTYPE or t.__itemsize__ or issubclass(t, type):
+        return False
+    for klass in t.__mro__:
+        if "__sizeof__" in vars(klass):
+            return klass is object
+    return False
+
+
+def _synthetic_frame_values(f):
+    """What a frame with no object in the list holds, as its synthetic node's edges: its
+    locals, its code, and before 3.11 its globals and builtins."""
+    values = [v for _n, v in _locals_of(f)]
+    values.append(f.f_code)
+    if not _INLINE_VALUES:
+        values.append(f.f_globals)
+        values.append(f.f_builtins)
+    return values
 
 
 def _static_type_fields(t):

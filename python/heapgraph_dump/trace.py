@@ -14,6 +14,8 @@ the snapshot it saves:
 """
 import struct
 from collections import deque
+from itertools import accumulate, chain, compress, repeat
+from operator import is_not, not_
 
 _HEADER = struct.Struct("<8sII12Q")
 _CATEGORY = {1: "module global", 2: "local variable"}
@@ -29,28 +31,66 @@ class Snapshot:
          _checksum, r, roots_at) = _HEADER.unpack_from(data, 0)
         if magic != b"HEAPGRPH":
             raise ValueError("%s is not a snapshot" % path)
+        (by_id,) = struct.unpack_from("<I", data, 116)
         nodes = memoryview(data)[nodes_at:nodes_at + 48 * n]
         self.ids = nodes.cast("Q")[0::6].tolist()
         words = nodes.cast("I")
         self.type_index = words[4::12].tolist()
         self.value_label = words[5::12].tolist()
         counts = words[8::12].tolist()
-        self.first = [0]
-        total = 0
-        for c in counts:
-            total += c
-            self.first.append(total)
-        edges = memoryview(data)[edges_at:edges_at + 12 * e]
-        self.targets = edges.cast("I")[0::3].tolist()
-        self.labels = edges.cast("I")[1::3].tolist()
-        self.kinds = bytes(edges[8::12])
-        self.roots = [struct.unpack_from("<IIB", data, roots_at + 12 * i) for i in range(r)]
+        if by_id:
+            self._read_by_id(data, counts, edges_at, e, roots_at, r)
+        else:
+            self.first = [0]
+            total = 0
+            for c in counts:
+                total += c
+                self.first.append(total)
+            edges = memoryview(data)[edges_at:edges_at + 12 * e]
+            self.targets = edges.cast("I")[0::3].tolist()
+            self.labels = edges.cast("I")[1::3].tolist()
+            self.kinds = bytes(edges[8::12])
+            self.roots = [struct.unpack_from("<IIB", data, roots_at + 12 * i) for i in range(r)]
         self.strings = []
         at = strings_at
         for _ in range(s):
             (size,) = struct.unpack_from("<I", data, at)
             self.strings.append(bytes(data[at + 4:at + 4 + size]).decode("utf-8", "replace"))
             at += 4 + size
+
+    def _read_by_id(self, data, counts, edges_at, e, roots_at, r):
+        """A file whose edges and roots name nodes by id (header bytes 116-119 = 1): resolved
+        as the Swift reader does. An id that is no node's drops its edge or root; a dict
+        value's edge is named by the key edge before it."""
+        ordinal = dict(zip(self.ids, range(len(self.ids))))
+        edges = memoryview(data)[edges_at:edges_at + 16 * e]
+        # In bulk (C loops): each edge's target ordinal (None: dropped) and source node.
+        targets = list(map(ordinal.get, edges.cast("Q")[0::2].tolist()))
+        sources = list(chain.from_iterable(map(repeat, range(len(counts)), counts)))
+        keep = list(map(is_not, targets, repeat(None)))
+        kept_counts = list(counts)
+        for source in compress(sources, map(not_, keep)):
+            kept_counts[source] -= 1
+        self.targets = list(compress(targets, keep))
+        self.labels = list(compress(edges.cast("I")[2::4].tolist(), keep))
+        kinds = bytearray(compress(bytes(edges[12::16]), keep))
+        sources = list(compress(sources, keep))
+        del targets, keep
+        # A dict value's edge (kind 3, no text bit) is named by the same node's key edge just
+        # before it; without one it is unnamed.
+        for k in compress(range(len(kinds)), map((3).__eq__, map((127).__and__, kinds))):
+            if k > 0 and sources[k - 1] == sources[k] and kinds[k - 1] & 63 == 2:
+                self.labels[k] = self.targets[k - 1]
+            else:
+                self.labels[k], kinds[k] = 0, kinds[k] & 128
+        self.kinds = bytes(kinds)
+        self.first = [0]
+        self.first.extend(accumulate(kept_counts))
+        self.roots = []
+        for i in range(r):
+            node, name, category = struct.unpack_from("<QIB", data, roots_at + 16 * i)
+            if node in ordinal:
+                self.roots.append((ordinal[node], name, category))
 
     def type_name(self, node):
         return self.strings[self.type_index[node]]

@@ -15,7 +15,8 @@ class Snapshot:
          r, roots_at) = struct.unpack_from("<II12Q", data, 8)
         assert version == 2 and hsize == 128 and length == len(data)
         (self.checksum_algorithm,) = struct.unpack_from("<I", data, 112)
-        assert data[116:128] == bytes(12), "reserved header bytes"
+        (self.by_id,) = struct.unpack_from("<I", data, 116)
+        assert self.by_id in (0, 1) and data[120:128] == bytes(8), "reserved header bytes"
         if self.checksum_algorithm == 1:
             assert checksum == zlib.crc32(data[128:]), "checksum (CRC-32)"
         else:
@@ -39,9 +40,43 @@ class Snapshot:
                                    flags=flags, kind=kind))
             first += count
         assert first == e
-        self.edges = [struct.unpack_from("<IIB", data, edges_at + 12 * i) for i in range(e)]
-        self.roots = [(o, self.strings[nm], cat)
-                      for o, nm, cat in (struct.unpack_from("<IIB", data, roots_at + 12 * i) for i in range(r))]
+        if not self.by_id:
+            assert strings_at == roots_at + 12 * r and roots_at == edges_at + 12 * e
+            self.edges = [struct.unpack_from("<IIB", data, edges_at + 12 * i) for i in range(e)]
+            self.roots = [(o, self.strings[nm], cat)
+                          for o, nm, cat in (struct.unpack_from("<IIB", data, roots_at + 12 * i) for i in range(r))]
+            return
+        # Edges and roots name nodes by id (16-byte records): resolved here, as the CLI does.
+        assert strings_at == roots_at + 16 * r and roots_at == edges_at + 16 * e
+        ordinal = {}
+        for i, node in enumerate(self.nodes):
+            assert node["id"] not in ordinal, "two nodes with id %#x" % node["id"]
+            ordinal[node["id"]] = i
+        raw = [struct.unpack_from("<QIB", data, edges_at + 16 * i) for i in range(e)]
+        self.edges = []
+        self.dropped = 0
+        for node in self.nodes:
+            first = len(self.edges)
+            for target_id, label, kind in raw[node["first"]:node["first"] + node["count"]]:
+                target = ordinal.get(target_id)
+                if target is None:
+                    self.dropped += 1
+                    continue
+                if kind & 127 == 3:  # a dict value: named by the key edge before it
+                    previous = self.edges[-1] if len(self.edges) > first else None
+                    if previous is not None and previous[2] & 63 == 2:
+                        label = previous[0]
+                    else:
+                        label, kind = 0, kind & 128
+                self.edges.append((target, label, kind))
+            node["first"], node["count"] = first, len(self.edges) - first
+        self.roots = []
+        for i in range(r):
+            node_id, nm, cat = struct.unpack_from("<QIB", data, roots_at + 16 * i)
+            if node_id in ordinal:
+                self.roots.append((ordinal[node_id], self.strings[nm], cat))
+            else:
+                self.dropped += 1
 
     def tracked_counts(self):
         counts = {}
