@@ -106,7 +106,7 @@ def main():
     print("bare get_referents walk  median %.3f s" % walk)
     if stats:
         print("objgraph.typestats       median %.3f s" % statistics.median(stats))
-    print("floor (C loops only)     median %.3f s  (%.2fx the walk)" % (statistics.median(floors),
+    print("old floor (bisect)       median %.3f s  (%.2fx the walk)" % (statistics.median(floors),
                                                                     statistics.median(floors) / walk))
     print("dump                     median %.3f s  (%.2fx the walk)" % (dumped, dumped / walk))
     del heap
