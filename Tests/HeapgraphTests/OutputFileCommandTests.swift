@@ -138,6 +138,17 @@ struct OutputFileCommandTests {
         #expect(result.standardError.hasPrefix("Error: --render-format needs --render-dir"))
     }
 
+    @Test func unknownRenderFormatNamesTheFormatsThereAre() throws {
+        let directory = try scratchDirectory("out-render-format")
+        let fixture = try makeLeakFixture(in: directory)
+        let result = try heapgraph(["leaks", fixture.final, "--render-dir", directory + "/pictures", "--render-format", "bmp"])
+        #expect(result.status == 2)
+        let first = result.standardError.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(first.hasPrefix("Error: The value 'bmp' is invalid for '--render-format"))
+        for format in ["svg", "png", "pdf", "dot"] { #expect(first.contains("'\(format)'"), "\(first)") }
+        #expect(!FileManager.default.fileExists(atPath: directory + "/pictures"), "nothing is written on a usage error")
+    }
+
     @Test func renderDirReplacesPicturesFromEarlierRunsAndNothingElse() throws {
         let directory = try scratchDirectory("out-render-stale")
         let fixture = try makeLeakFixture(in: directory)

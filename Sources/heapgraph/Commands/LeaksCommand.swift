@@ -52,7 +52,7 @@ struct LeaksCommand: ParsableCommand {
     var renderDir: PathArgument?
 
     @Option(help: "Picture type for --render-dir: svg (the default), png, pdf or dot.")
-    var renderFormat: String?
+    var renderFormat: RenderDirectory.PictureFormat?
 
     @Option(help: "Comma-separated categories that make the exit status 1: uncollectable, cyclic-garbage, watched, survivors, growth, all, none.")
     var failOn = "all"
@@ -86,13 +86,8 @@ struct LeaksCommand: ParsableCommand {
         if renderDir == nil, engine != nil || maxNodes != nil {
             throw ValidationError("--engine and --max-nodes need --render-dir DIR, the directory the pictures go into")
         }
-        if let renderFormat {
-            guard renderDir != nil else {
-                throw ValidationError("--render-format needs --render-dir DIR, the directory the pictures go into")
-            }
-            guard RenderDirectory.formats.contains(renderFormat) else {
-                throw ValidationError("--render-format must be svg, png, pdf or dot")
-            }
+        if renderFormat != nil, renderDir == nil {
+            throw ValidationError("--render-format needs --render-dir DIR, the directory the pictures go into")
         }
         let streams = ([file] + baseline + (target.map { [$0] } ?? [])).filter(\.isStandardStream).count
         guard streams <= 1 else { throw ValidationError("standard input (-) can be read only once") }
@@ -130,7 +125,7 @@ struct LeaksCommand: ParsableCommand {
         // --render-dir costs a second, not the whole analysis.
         let report = OutputFile(argument: output)
         try report.checkWritable()
-        let pictures = renderDir.map { RenderDirectory($0, format: renderFormat ?? "svg", maxNodes: maxNodes ?? DOTOptions().maxNodes, engine: engine) }
+        let pictures = renderDir.map { RenderDirectory($0, format: renderFormat ?? .svg, maxNodes: maxNodes ?? DOTOptions().maxNodes, engine: engine) }
         try pictures?.check()
         let knownLeaks = try KnownLeakFile.load(explicit: ignore, snapshot: file, quiet: common.quiet)
         var sources = [try SnapshotSource.open(file)]
@@ -189,14 +184,17 @@ struct LeaksCommand: ParsableCommand {
 
 /// `--render-dir`: one picture per leak group, named `leak-NN-CATEGORY.FORMAT`.
 struct RenderDirectory {
-    static let formats = ["svg", "png", "pdf", "dot"]
+    /// `--render-format`: the picture types a leak group is drawn in (file extension = name).
+    enum PictureFormat: String, ExpressibleByArgument, CaseIterable {
+        case svg, png, pdf, dot
+    }
 
     var path: PathArgument
-    var format: String
+    var format: PictureFormat
     var maxNodes = 200
     var engine: LayoutEngine?
 
-    init(_ path: PathArgument, format: String, maxNodes: Int = 200, engine: LayoutEngine? = nil) {
+    init(_ path: PathArgument, format: PictureFormat, maxNodes: Int = 200, engine: LayoutEngine? = nil) {
         self.path = path
         self.format = format
         self.maxNodes = maxNodes
@@ -238,7 +236,7 @@ struct RenderDirectory {
         for (index, group) in report.groups.enumerated() {
             let picture = graph.showLeak(group, maxNodes: maxNodes)
             let number = index + 1 < 10 ? "0\(index + 1)" : "\(index + 1)"
-            let name = "leak-\(number)-\(group.category.rawValue).\(format)"
+            let name = "leak-\(number)-\(group.category.rawValue).\(format.rawValue)"
             let file = try PictureFile(path.appending(name))
             try file.write(picture, engine: engine, quiet: quiet, maxNodes: maxNodes)
             written.insert(Array(name.utf8))
@@ -273,7 +271,7 @@ struct RenderDirectory {
         guard parts.count == 2, parts[0].count >= 2, parts[0].allSatisfy(\.isASCII), parts[0].allSatisfy(\.isNumber) else { return false }
         guard let dot = parts[1].lastIndex(of: ".") else { return false }
         let category = parts[1][..<dot], ext = parts[1][parts[1].index(after: dot)...]
-        return LeakCategory(rawValue: String(category)) != nil && formats.contains(String(ext))
+        return LeakCategory(rawValue: String(category)) != nil && PictureFormat(rawValue: String(ext)) != nil
     }
 
     /// Removes regular files named like this command's pictures that are not in `keeping`.
