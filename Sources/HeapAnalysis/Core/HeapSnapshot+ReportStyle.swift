@@ -17,4 +17,20 @@ extension HeapSnapshot {
         if let count = itemCount(of: node) { return "\(count) items" }
         return valueLabel(of: node)
     }
+
+    /// What a node is, in words, as `heapgraph show` and the explorer list it: `root (2
+    /// external references)`, then its flags (`tracked`, `finalized`, `has a finalizer`,
+    /// `legacy finalizer`, `in gc.garbage`, `watched`, `weak reference`, `immortal`), then
+    /// `generation N` where the snapshot records one.
+    public func flagNames(of node: Int) -> [String] {
+        let flags = flags(of: node)
+        var names: [String] = []
+        if isRoot(node) { names.append("root (\(externalCount(of: node)) external references)") }
+        let known: [(NodeFlags, String)] = [(.tracked, "tracked"), (.finalized, "finalized"), (.hasFinalizer, "has a finalizer"),
+                                            (.legacyFinalizer, "legacy finalizer"), (.inGarbage, "in gc.garbage"),
+                                            (.watched, "watched"), (.weakReference, "weak reference"), (.immortal, "immortal")]
+        for (flag, name) in known where flags.contains(flag) { names.append(name) }
+        if let generation = generation(of: node) { names.append("generation \(generation)") }
+        return names
+    }
 }

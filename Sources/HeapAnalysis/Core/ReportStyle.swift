@@ -14,6 +14,18 @@ public enum ReportStyle {
     /// as plain decimal and `0x` hexadecimal.
     public static func objectID(_ id: UInt64) -> String { "@\(id)" }
 
+    /// A reference's label as a path step: `.session` for an attribute, `[0]`, `['key']` and
+    /// `(key)` as they are, `(item)` when the reference has no name.
+    ///
+    /// ```swift
+    /// ReportStyle.referenceName("session")   // ".session"
+    /// ReportStyle.referenceName("[3]")       // "[3]"
+    /// ReportStyle.referenceName("")          // "(item)"
+    /// ```
+    public static func referenceName(_ label: String) -> String {
+        label.isEmpty ? "(item)" : (label.hasPrefix("[") || label.hasPrefix("(") ? label : "." + label)
+    }
+
     /// Names longer than this are cut in the middle on terminals.
     public static let maxTypeNameWidth = 48
 

@@ -42,29 +42,17 @@ struct ShowCommand: ParsableCommand {
         try writeOutput(json ? try jsonText(details, graph: graph) : text(details, graph: graph))
     }
 
-    static func flagNames(_ graph: HeapSnapshot, _ node: Int) -> [String] {
-        let flags = graph.flags(of: node)
-        var names: [String] = []
-        if graph.isRoot(node) { names.append("root (\(graph.externalCount(of: node)) external references)") }
-        let known: [(NodeFlags, String)] = [(.tracked, "tracked"), (.finalized, "finalized"), (.hasFinalizer, "has a finalizer"),
-                                            (.legacyFinalizer, "legacy finalizer"), (.inGarbage, "in gc.garbage"),
-                                            (.watched, "watched"), (.weakReference, "weak reference"), (.immortal, "immortal")]
-        for (flag, name) in known where flags.contains(flag) { names.append(name) }
-        if let generation = graph.generation(of: node) { names.append("generation \(generation)") }
-        return names
-    }
-
     func text(_ details: ObjectDetails, graph: HeapSnapshot) -> String {
         let node = details.node
         var lines = [graph.describe(node)]
         lines.append("  type: \(ReportStyle.typeName(graph.typeName(of: node)))")
         lines.append("  size: \(ReportStyle.bytes(graph.shallowSize(of: node))) shallow, \(ReportStyle.bytes(details.retainedSize)) retained")
-        let flags = Self.flagNames(graph, node)
+        let flags = graph.flagNames(of: node)
         if !flags.isEmpty { lines.append("  flags: " + flags.joined(separator: ", ")) }
         if let description = graph.metadata.watched?[graph.id(of: node)] { lines.append("  watched as: \(description)") }
         lines.append("referents (\(ReportStyle.count(details.referents.count))):")
         for reference in limit.prefix(details.referents) {
-            let edge = Self.edgeName(reference.label)
+            let edge = ReportStyle.referenceName(reference.label)
             lines.append("  \(edge)\(reference.isWeak ? " (weak)" : "") → \(graph.describe(reference.node))")
         }
         if let more = limit.moreLine(shown: min(details.referents.count, limit.count ?? .max), total: details.referents.count, noun: "referents") {
@@ -72,7 +60,7 @@ struct ShowCommand: ParsableCommand {
         }
         lines.append("referrers (\(ReportStyle.count(details.referrers.count))):")
         for reference in limit.prefix(details.referrers) {
-            let edge = Self.edgeName(reference.label)
+            let edge = ReportStyle.referenceName(reference.label)
             lines.append("  \(graph.describe(reference.node)) \(edge)\(reference.isWeak ? " (weak)" : "") →")
         }
         if let more = limit.moreLine(shown: min(details.referrers.count, limit.count ?? .max), total: details.referrers.count, noun: "referrers") {
@@ -89,10 +77,5 @@ struct ShowCommand: ParsableCommand {
 
     func jsonText(_ details: ObjectDetails, graph: HeapSnapshot) throws(CommandFailure) -> String {
         try ReportJSON.text(ObjectJSON(details, graph: graph, file: file.display, limit: limit.count))
-    }
-
-    /// `.session`, `[0]`, `['key']`, `(key)`; `(item)` when the reference has no name.
-    static func edgeName(_ label: String) -> String {
-        label.isEmpty ? "(item)" : (label.hasPrefix("[") || label.hasPrefix("(") ? label : "." + label)
     }
 }

@@ -113,7 +113,7 @@ struct ExplorerPages {
         out += "<div><dt>Shallow size</dt><dd class=\"shallow\">\(ReportStyle.bytes(graph.shallowSize(of: node)))</dd></div>"
         out += "<div><dt>Retained size</dt><dd class=\"retained\">\(ReportStyle.bytes(details.retainedSize))</dd></div>"
         out += "</dl>\n"
-        let flags = ShowCommand.flagNames(graph, node)
+        let flags = graph.flagNames(of: node)
         if !flags.isEmpty { out += "<p>Flags: \(e(flags.joined(separator: ", ")))</p>\n" }
         if let description = graph.metadata.watched?[id] { out += "<p>Watched as: \(e(description))</p>\n" }
         out += "<p>Pictures: <a href=\"\(ExplorerURL.refsPage(index, id))\">what it refers to (show_refs)</a> "
@@ -128,7 +128,7 @@ struct ExplorerPages {
             if let root = trace.rootName { out += "<li>root: <code>\(e(root))</code></li>\n" }
             // A step's reference is the edge it follows to the next step.
             for step in trace.steps {
-                let reference = step.reference.map { " <code>\(e(ShowCommand.edgeName($0)))</code> ↓" } ?? ""
+                let reference = step.reference.map { " <code>\(e(ReportStyle.referenceName($0)))</code> ↓" } ?? ""
                 out += "<li>\(objectLink(index, step.node))\(reference)</li>\n"
             }
             out += "</ol>\n"
@@ -147,7 +147,7 @@ struct ExplorerPages {
         guard !rows.isEmpty else { return "<p class=\"none\">None.</p>\n" }
         var out = "<table class=\"\(cssClass)\"><thead><tr><th>Reference</th><th>Object</th></tr></thead><tbody>\n"
         for row in rows {
-            out += "<tr><td><code>\(e(ShowCommand.edgeName(row.label)))</code>\(row.isWeak ? " (weak)" : "")</td><td>\(objectLink(index, row.node))</td></tr>\n"
+            out += "<tr><td><code>\(e(ReportStyle.referenceName(row.label)))</code>\(row.isWeak ? " (weak)" : "")</td><td>\(objectLink(index, row.node))</td></tr>\n"
         }
         out += "</tbody></table>\n"
         if total > rows.count { out += "<p class=\"cut\">\(ReportStyle.count(total - rows.count)) more not shown.</p>\n" }

@@ -39,7 +39,7 @@ struct ObjectJSON: Encodable {
         label = graph.shortLabel(of: node)
         shallowBytes = graph.shallowSize(of: node)
         retainedBytes = details.retainedSize
-        flags = ShowCommand.flagNames(graph, node)
+        flags = graph.flagNames(of: node)
         referentCount = details.referents.count
         referents = details.referents.prefix(limit ?? Int.max).map(reference)
         referrerCount = details.referrers.count
