@@ -5,11 +5,16 @@
 /// mixed by a Fibonacci multiply, then mapped onto the slots by the high half of a full-width
 /// multiply (no power-of-two rounding). 1.5 slots a node, 16 bytes each: 24 bytes a node while
 /// the file is read; a hit costs about one cache miss, since a slot's id and ordinal share it.
+///
+/// The ids come from a file, so they could be chosen to collide: each table xors them with a
+/// random key before mixing, so no file's ids can be made to pile up in one run of slots (which
+/// would make reading it quadratic).
 struct NodeIDTable {
     /// Slot i is `entries[2i]` (the id) and `entries[2i + 1]` (the ordinal + 1; 0 marks an
     /// empty slot): both in one cache line, so a lookup that hits costs one miss.
     private var entries: [UInt64]
     private let capacity: Int
+    private let key = UInt64.random(in: .min ... .max)
 
     /// A table for `ids`, or the first two nodes that share an id.
     /// - Complexity: O(n) expected.
@@ -30,7 +35,7 @@ struct NodeIDTable {
 
     @inline(__always)
     private func home(_ id: UInt64) -> Int {
-        Int(truncatingIfNeeded: (id &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: UInt64(capacity)).high)
+        Int(truncatingIfNeeded: ((id ^ key) &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: UInt64(capacity)).high)
     }
 
     @inline(__always)
