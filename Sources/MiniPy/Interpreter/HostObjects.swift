@@ -3,10 +3,15 @@ import HeapRuntime
 /// A Python function: code, globals, defaults, closure cells.
 struct FunctionPayload: HostPayload {
     static let typeName = "function"
-    /// Borrowed: the interpreter keeps every code object it compiles (``Interpreter/codes``),
-    /// so copying a payload costs no reference counting.
-    let codeReference: Unmanaged<CodeObject>
+    /// Borrowed while the program that made the function runs: the interpreter keeps every
+    /// code object it compiles (``Interpreter/codes``) until then, so copying a payload
+    /// costs no reference counting. A function that outlives the run points at its
+    /// ``retiredCode`` instead.
+    private(set) var codeReference: Unmanaged<CodeObject>
     var code: CodeObject { codeReference.takeUnretainedValue() }
+    /// Owned: the stand-in for the code once the program has ended (see ``retire()``); nil
+    /// while it runs, and copying a nil reference costs no atomic count.
+    private(set) var retiredCode: CodeObject?
     var globals: ObjectRef?
     /// A tuple of default values, or nil.
     var defaults: ObjectRef?
@@ -34,6 +39,17 @@ struct FunctionPayload: HostPayload {
 
     mutating func clear() { globals = nil; defaults = nil; closure = nil; ownerClass = nil }
     func repr() throws -> String { "<function \(code.name)>" }
+
+    /// Swaps the code for an owned stand-in that keeps its names and raises when called:
+    /// for a function that survives the end of ``Interpreter/run(source:filename:)``, whose
+    /// compiled code the interpreter then lets go (it holds the interpreter, so keeping it
+    /// would keep the interpreter and its heap alive through the function).
+    mutating func retire() {
+        guard retiredCode == nil else { return }
+        let standIn = code.retiredStandIn()
+        retiredCode = standIn
+        codeReference = .passUnretained(standIn)
+    }
 
     /// `code.acceptsDirect(count)`, with the code borrowed: `code` would take a count on
     /// it and give it back, on every call.

@@ -168,6 +168,7 @@ public final class Interpreter {
         finalizeMain()
         stdout.flush()
         stderr.flush()
+        retireSurvivingFunctions()
         releaseCode()
         return status
     }
@@ -207,6 +208,19 @@ public final class Interpreter {
         }
         heap.gc.collect()
         stdout.flush()
+    }
+
+    /// Gives every function still on the heap after shutdown (kept in `gc.garbage`, on a
+    /// module, in the permanent generation…) an owned stand-in for its code
+    /// (``FunctionPayload/retire()``) before ``releaseCode()`` lets the compiled code go: the
+    /// function keeps its names for reprs and snapshots, after this run and after the
+    /// interpreter, and raises RuntimeError if a later program calls it. Its real code
+    /// cannot stay: its closures hold the interpreter, which holds the heap.
+    /// - Complexity: O(objects + references) on the heap, once per run.
+    func retireSurvivingFunctions() {
+        for object in heap.objects(ofType: FunctionPayload.typeName) where heap.payload(of: object, as: functionType) != nil {
+            _ = try? heap.updatePayload(of: object, as: functionType) { $0.retire() }
+        }
     }
 
     /// Lets the compiled code go, and with it the closures, which hold the interpreter (see
