@@ -44,9 +44,21 @@ import Testing
         #expect(functionLabels(interpreter.heap) == ["<function survivor>"])
     }
 
+    /// A later program on the same interpreter finds the function, named as it was, and
+    /// calling it raises a clean error; the call leaves nothing that keeps the heap alive.
     @Test func secondProgramCallsSurvivingFunction() {
-        let interpreter = Interpreter()
-        #expect(interpreter.run(source: Self.savingProgram, filename: "<first>") == 0)
+        weak var weakHeap: Heap?
+        do {
+            let interpreter = Interpreter()
+            weakHeap = interpreter.heap
+            #expect(interpreter.run(source: Self.savingProgram, filename: "<first>") == 0)
+            secondRun(interpreter)
+        }
+        #expect(weakHeap == nil)
+    }
+
+    /// Runs the second program of ``secondProgramCallsSurvivingFunction()``.
+    func secondRun(_ interpreter: Interpreter) {
         let second = """
             import gc
             found = [item for item in gc.garbage if repr(item).startswith("<function")]

@@ -77,7 +77,7 @@ final class CodeObject {
     }
 
     /// A code with this one's names, parameters and slots whose body raises RuntimeError:
-    /// what a function that outlives its program keeps (``FunctionPayload/retire()``). Its
+    /// what a function that outlives its program keeps (``FunctionPayload/retire(to:heldBy:)``). Its
     /// body holds nothing but the message, so it keeps no interpreter alive.
     func retiredStandIn() -> CodeObject {
         let message = "function '\(qualifiedName)' outlived the program that defined it"
