@@ -64,6 +64,10 @@ import Testing
             found = [item for item in gc.garbage if repr(item).startswith("<function")]
             assert len(found) == 1, found
             assert found[0].__name__ == "survivor"
+            codes = [item for item in gc.get_referents(found[0]) if repr(item).startswith("<code object survivor at ")]
+            assert len(codes) == 1, gc.get_referents(found[0])
+            assert type(codes[0]).__name__ == "code", type(codes[0])
+            assert repr(codes[0]).endswith(', file "<first>", line 3>'), repr(codes[0])
             try:
                 found[0](21)
             except RuntimeError as error:

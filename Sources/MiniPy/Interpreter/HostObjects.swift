@@ -164,7 +164,7 @@ struct MethodWrapperPayload: HostPayload {
 /// The built-in types minipy knows.
 enum BuiltinType: String, CaseIterable {
     case object, type, int, float, str, bool, list, tuple, dict, set, NoneType, function, range
-    case method, builtin_function_or_method, module, cell, weakref, `super`, staticmethod, classmethod
+    case method, builtin_function_or_method, module, cell, weakref, `super`, staticmethod, classmethod, code
 }
 
 /// `slice(start, stop, step)`, made by `a[i:j:k]`.
