@@ -32,14 +32,20 @@ final class CodeObject {
     /// Frames of finished calls, reused by the next calls (a frame costs two allocations):
     /// up to ``framePoolCapacity``, each holding one count, in a buffer of unmanaged
     /// references, so taking a frame and giving it back costs no reference counting.
-    private let pooledFrames = UnsafeMutablePointer<Unmanaged<Frame>>.allocate(capacity: CodeObject.framePoolCapacity)
+    private let pooledFrames: UnsafeMutablePointer<Unmanaged<Frame>>
     private var pooledFrameCount = 0
-    static let framePoolCapacity = 8
+    /// How many frames the pool keeps: ``defaultFramePoolCapacity``, or 0 for a retired
+    /// stand-in, which a function on the heap owns (a pooled frame holds its code and the
+    /// heap, so pooling there would be a cycle through the heap nothing breaks).
+    private let framePoolCapacity: Int
+    static let defaultFramePoolCapacity = 8
     /// The lines memory_profiler reports: from the first decorator to the body's last line.
     var sourceLines: ClosedRange<Int>?
 
     init(name: String, filename: String, firstLine: Int, scope: Scope, parameterNames: [String], hasVarArgs: Bool, hasKwArgs: Bool,
-         body: @escaping Exec) {
+         body: @escaping Exec, poolsFrames: Bool = true) {
+        framePoolCapacity = poolsFrames ? CodeObject.defaultFramePoolCapacity : 0
+        pooledFrames = .allocate(capacity: max(1, framePoolCapacity))
         self.name = name
         self.body = body
         self.qualifiedName = name
@@ -62,12 +68,28 @@ final class CodeObject {
     /// Keeps a cleared frame (and the count handed over with it) for the next call, or
     /// gives the count back when the pool is full.
     @inline(__always) func poolFrame(_ frame: Unmanaged<Frame>) {
-        if pooledFrameCount == CodeObject.framePoolCapacity {
+        if pooledFrameCount == framePoolCapacity {
             frame.release()
             return
         }
         pooledFrames[pooledFrameCount] = frame
         pooledFrameCount += 1
+    }
+
+    /// A code with this one's names, parameters and slots whose body raises RuntimeError:
+    /// what a function that outlives its program keeps (``FunctionPayload/retire(to:heldBy:)``). Its
+    /// body holds nothing but the message, so it keeps no interpreter alive.
+    func retiredStandIn() -> CodeObject {
+        let message = "function '\(qualifiedName)' outlived the program that defined it"
+        let standIn = CodeObject(name: name, filename: filename, firstLine: firstLine, scope: scope, parameterNames: parameterNames,
+                                 hasVarArgs: hasVarArgs, hasKwArgs: hasKwArgs,
+                                 body: { f throws(PyException) in throw f.interpreter.raise("RuntimeError", message) }, poolsFrames: false)
+        standIn.qualifiedName = qualifiedName
+        standIn.cellSlots = cellSlots
+        standIn.freeSlots = freeSlots
+        standIn.isMethod = isMethod
+        standIn.sourceLines = sourceLines
+        return standIn
     }
 
     /// Lets the pooled frames go (each holds this code object: a cycle until then).

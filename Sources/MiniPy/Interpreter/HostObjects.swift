@@ -3,10 +3,16 @@ import HeapRuntime
 /// A Python function: code, globals, defaults, closure cells.
 struct FunctionPayload: HostPayload {
     static let typeName = "function"
-    /// Borrowed: the interpreter keeps every code object it compiles (``Interpreter/codes``),
-    /// so copying a payload costs no reference counting.
-    let codeReference: Unmanaged<CodeObject>
+    /// Borrowed while the program that made the function runs: the interpreter keeps every
+    /// code object it compiles (``Interpreter/codes``) until then, so copying a payload
+    /// costs no reference counting. A function that outlives the run borrows a stand-in
+    /// that ``retiredCode`` owns instead.
+    private(set) var codeReference: Unmanaged<CodeObject>
     var code: CodeObject { codeReference.takeUnretainedValue() }
+    /// A heap `code` object owning the stand-in for the code once the program has ended
+    /// (see ``retire(to:heldBy:)``); nil while it runs. A heap reference, not a Swift one,
+    /// so the payload stays plain data: copying it on every call takes no count.
+    private(set) var retiredCode: ObjectRef?
     var globals: ObjectRef?
     /// A tuple of default values, or nil.
     var defaults: ObjectRef?
@@ -22,6 +28,7 @@ struct FunctionPayload: HostPayload {
         if let defaults { visit(defaults, .named("__defaults__")) }
         if let closure { visit(closure, .named("__closure__")) }
         if let ownerClass { visit(ownerClass, .named("__class__")) }
+        if let retiredCode { visit(retiredCode, .named("__code__")) }
     }
     init(code: CodeObject, globals: ObjectRef?, defaults: ObjectRef?, closure: ObjectRef?, name: ObjectRef?, ownerClass: ObjectRef?) {
         codeReference = .passUnretained(code)
@@ -35,11 +42,31 @@ struct FunctionPayload: HostPayload {
     mutating func clear() { globals = nil; defaults = nil; closure = nil; ownerClass = nil }
     func repr() throws -> String { "<function \(code.name)>" }
 
+    /// Swaps the code for `standIn` (``CodeObject/retiredStandIn()``), owned by the heap
+    /// object `holder` (a ``CodePayload``): for a function that survives the end of
+    /// ``Interpreter/run(source:filename:)``, whose compiled code the interpreter then lets
+    /// go (its closures hold the interpreter, so keeping it would keep the interpreter and
+    /// its heap alive through the function).
+    mutating func retire(to standIn: CodeObject, heldBy holder: ObjectRef) {
+        retiredCode = holder
+        codeReference = .passUnretained(standIn)
+    }
+
     /// `code.acceptsDirect(count)`, with the code borrowed: `code` would take a count on
     /// it and give it back, on every call.
     @inline(__always) func acceptsDirect(_ count: Int) -> Bool {
         codeReference._withUnsafeGuaranteedRef { $0.acceptsDirect(count) }
     }
+}
+
+/// A code object on the heap: what a retired function (``FunctionPayload/retire(to:heldBy:)``)
+/// keeps its stand-in code in, so the heap frees the code with the last function using it.
+struct CodePayload: HostPayload {
+    static let typeName = "code"
+    let code: CodeObject
+    func traverse(_ visit: (ObjectRef, EdgeLabel) -> Void) {}
+    mutating func clear() {}
+    func repr() throws -> String { "<code object \(code.name)>" }
 }
 
 /// A method bound to its instance.
@@ -137,7 +164,7 @@ struct MethodWrapperPayload: HostPayload {
 /// The built-in types minipy knows.
 enum BuiltinType: String, CaseIterable {
     case object, type, int, float, str, bool, list, tuple, dict, set, NoneType, function, range
-    case method, builtin_function_or_method, module, cell, weakref, `super`, staticmethod, classmethod
+    case method, builtin_function_or_method, module, cell, weakref, `super`, staticmethod, classmethod, code
 }
 
 /// `slice(start, stop, step)`, made by `a[i:j:k]`.

@@ -28,6 +28,7 @@ extension Interpreter {
             if heap.payload(of: object, as: cellType) != nil { return .cell }
             if heap.payload(of: object, as: superType) != nil { return .super }
             if let wrapper = heap.payload(of: object, as: wrapperType) { return wrapper.isClassMethod ? .classmethod : .staticmethod }
+            if heap.payload(of: object, as: codeType) != nil { return .code }
             return .object
         }
     }
@@ -204,6 +205,10 @@ extension Interpreter {
             if let method = heap.payload(of: object, as: methodType), let function = method.function, let instance = method.instance,
                let payload = heap.payload(of: function, as: functionType) {
                 return "<bound method \(payload.code.qualifiedName) of \(try repr(instance, active: &active, depth: depth + 1))>"
+            }
+            if let holder = heap.payload(of: object, as: codeType) {
+                let code = holder.code
+                return "<code object \(code.name) at \(hexAddress(object)), file \"\(code.filename)\", line \(code.firstLine)>"
             }
             return "<\(typeName(object)) object at \(hexAddress(object))>"
         }

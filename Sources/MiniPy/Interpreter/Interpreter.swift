@@ -23,6 +23,7 @@ public final class Interpreter {
     let superType: HostType<SuperPayload>
     let wrapperType: HostType<MethodWrapperPayload>
     let sliceType: HostType<SlicePayload>
+    let codeType: HostType<CodePayload>
     /// The built-in `range`, borrowed from the builtins (for the `for` fast path).
     var rangeBuiltin: ObjectRef?
     /// The built-in `super`, borrowed from the builtins.
@@ -83,6 +84,7 @@ public final class Interpreter {
         superType = heap.registerHostType(SuperPayload.self)
         wrapperType = heap.registerHostType(MethodWrapperPayload.self)
         sliceType = heap.registerHostType(SlicePayload.self)
+        codeType = heap.registerHostType(CodePayload.self)
         builtinsDict = heap.dict().unmanaged()
         setUpTypes()
         setUpExceptions()
@@ -168,6 +170,7 @@ public final class Interpreter {
         finalizeMain()
         stdout.flush()
         stderr.flush()
+        retireSurvivingFunctions()
         releaseCode()
         return status
     }
@@ -207,6 +210,23 @@ public final class Interpreter {
         }
         heap.gc.collect()
         stdout.flush()
+    }
+
+    /// Gives every function still on the heap after shutdown (kept in `gc.garbage`, on a
+    /// module, in the permanent generation…) an owned stand-in for its code
+    /// (``FunctionPayload/retire(to:heldBy:)``) before ``releaseCode()`` lets the compiled code go: the
+    /// function keeps its names for reprs and snapshots, after this run and after the
+    /// interpreter, and raises RuntimeError if a later program calls it. Its real code
+    /// cannot stay: its closures hold the interpreter, which holds the heap.
+    /// - Complexity: O(objects + references) on the heap, once per run.
+    func retireSurvivingFunctions() {
+        for object in heap.objects(ofType: FunctionPayload.typeName) {
+            guard let function = heap.payload(of: object, as: functionType), function.retiredCode == nil else { continue }
+            let standIn = function.code.retiredStandIn()
+            let holder = own(heap.makeHost(codeType, CodePayload(code: standIn)))
+            _ = try? heap.updatePayload(of: object, as: functionType) { $0.retire(to: standIn, heldBy: holder) }
+            drop(holder)
+        }
     }
 
     /// Lets the compiled code go, and with it the closures, which hold the interpreter (see
