@@ -65,4 +65,13 @@ extension LeakGroup {
     mutating func addExample(id: UInt64) {
         if exampleIDs.count < Self.exampleIDLimit { exampleIDs.append(id) }
     }
+
+    /// Counts one more leak of this group: its example id (``addExample(id:)``), its bytes
+    /// and the bytes it retains.
+    mutating func addMember(id: UInt64, bytes: Int, retainedBytes: Int) {
+        addExample(id: id)
+        count += 1
+        self.bytes += bytes
+        self.retainedBytes += retainedBytes
+    }
 }

@@ -156,10 +156,7 @@ public struct LeakReport: Sendable {
             let category: LeakCategory = leak.uncollectable ? .uncollectable : .cyclicGarbage
             let key = category.rawValue + ":" + shape.fingerprint
             if let index = groupIndex[key] {
-                groups[index].addExample(id: graph.id(of: leak.members[0]))
-                groups[index].count += 1
-                groups[index].bytes += leak.bytes
-                groups[index].retainedBytes += leak.retainedBytes
+                groups[index].addMember(id: graph.id(of: leak.members[0]), bytes: leak.bytes, retainedBytes: leak.retainedBytes)
                 groupOfLeak.append(index)
                 continue
             }
@@ -209,12 +206,9 @@ public struct LeakReport: Sendable {
             let retained = dominators.retainedSize(of: node)
             let others = alsoFits(node)
             if let index = groupIndex[hash.hex] {
-                groups[index].addExample(id: graph.id(of: node))
+                groups[index].addMember(id: graph.id(of: node), bytes: graph.shallowSize(of: node), retainedBytes: retained)
                 for category in others where !groups[index].alsoFits.contains(category) { groups[index].alsoFits.append(category) }
                 groups[index].alsoFits.sort { LeakCategory.allCases.firstIndex(of: $0) ?? 0 < LeakCategory.allCases.firstIndex(of: $1) ?? 0 }
-                groups[index].count += 1
-                groups[index].bytes += graph.shallowSize(of: node)
-                groups[index].retainedBytes += retained
                 continue
             }
             trace?.markSuspect(graph: graph, strong: strong, growingTypes: growing)
@@ -253,10 +247,7 @@ public struct LeakReport: Sendable {
             hash.combine("survivors\u{1D}" + type + "\u{1D}" + (trace?.signature ?? ""))
             let retained = dominators.retainedSize(of: node)
             if let index = groupIndex[hash.hex] {
-                groups[index].addExample(id: graph.id(of: node))
-                groups[index].count += 1
-                groups[index].bytes += graph.shallowSize(of: node)
-                groups[index].retainedBytes += retained
+                groups[index].addMember(id: graph.id(of: node), bytes: graph.shallowSize(of: node), retainedBytes: retained)
                 continue
             }
             trace?.markSuspect(graph: graph, strong: strong, growingTypes: growing)
