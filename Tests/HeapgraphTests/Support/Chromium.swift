@@ -58,13 +58,7 @@ enum Chromium {
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(50_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw HarnessError("chromium did not finish within \(Int(seconds)) s")
-        }
+        try waitForExit(process, seconds: seconds, what: "chromium")
         return process.terminationStatus
     }
 

@@ -64,13 +64,7 @@ enum DevToolsFrontend {
         process.standardError = errorHandle
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-            throw HarnessError("node \(arguments.first ?? "") did not finish within \(Int(seconds)) s")
-        }
+        try waitForExit(process, seconds: seconds, what: "node \(arguments.first ?? "")")
         let output = try Data(contentsOf: URL(fileURLWithPath: outputFile))
         let error = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
         return (process.terminationStatus, output, error)

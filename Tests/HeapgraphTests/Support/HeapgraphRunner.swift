@@ -70,6 +70,17 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
+/// Waits for `process` to exit, at most `seconds`; past that it is terminated and the wait
+/// fails, naming `what`: a hang fails its test instead of stopping the run.
+func waitForExit(_ process: Process, seconds: Double, what: String) throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning, Date() < deadline { usleep(20_000) }
+    guard process.isRunning else { return }
+    process.terminate()
+    process.waitUntilExit()
+    throw HarnessError("\(what) did not finish within \(Int(seconds)) s")
+}
+
 /// A fresh directory for one test's files.
 func scratchDirectory(_ name: String) throws -> String {
     let path = FileManager.default.temporaryDirectory
